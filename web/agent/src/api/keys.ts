@@ -1,0 +1,26 @@
+/** Query keys shared by the queries and the realtime cache merge. */
+export type InboxView = "unassigned" | "mine" | "all";
+export type ConversationStatus = "open" | "closed";
+
+export interface InboxFilter {
+  view: InboxView;
+  status: ConversationStatus;
+}
+
+export const keys = {
+  me: ["me"] as const,
+  users: ["users"] as const,
+  conversationLists: ["conversations"] as const,
+  conversationList: (filter: InboxFilter) => ["conversations", filter.view, filter.status] as const,
+  conversation: (id: string) => ["conversation", id] as const,
+  messages: (conversationId: string) => ["messages", conversationId] as const,
+};
+
+/** Reads the filter back out of a list key (for cache-wide updates). */
+export function filterFromListKey(key: readonly unknown[]): InboxFilter | null {
+  const [root, view, status] = key;
+  if (root !== "conversations") return null;
+  if (view !== "unassigned" && view !== "mine" && view !== "all") return null;
+  if (status !== "open" && status !== "closed") return null;
+  return { view, status };
+}

@@ -1,0 +1,67 @@
+import { useState } from "react";
+import type { MeOut } from "../api/client";
+import type { InboxFilter } from "../api/keys";
+import { useLogout } from "../auth/session";
+import { ConversationView } from "../conversation/ConversationView";
+import { InboxList } from "../inbox/InboxList";
+import { InboxNav } from "../inbox/InboxNav";
+import { PresenceSelect } from "../presence/PresenceSelect";
+import { ConnectionBanner } from "../realtime/ConnectionBanner";
+import { RealtimeProvider } from "../realtime/RealtimeProvider";
+import { Avatar } from "./Avatar";
+import { selectConversation, useSelectedConversationId } from "./selection";
+
+export function Desktop({ me }: { me: MeOut }) {
+  const [filter, setFilter] = useState<InboxFilter>({ view: "unassigned", status: "open" });
+  const selectedId = useSelectedConversationId();
+  const logout = useLogout();
+
+  return (
+    <RealtimeProvider me={me}>
+      <div className="desktop">
+        <header className="topbar">
+          <div className="topbar__brand">
+            <span className="brand-mark" aria-hidden="true">H</span>
+            <span className="topbar__product">Hovor</span>
+            <span className="topbar__workspace">{me.workspace.name}</span>
+          </div>
+          <div className="topbar__right">
+            <PresenceSelect me={me} />
+            <span className="topbar__user">
+              <Avatar name={me.user.name} size="sm" />
+              <span>
+                <span className="topbar__name">{me.user.name}</span>
+                <span className="topbar__role">{me.user.role}</span>
+              </span>
+            </span>
+            <button type="button" className="button button--ghost" data-testid="logout" disabled={logout.isPending} onClick={() => logout.mutate()}>
+              Log out
+            </button>
+          </div>
+        </header>
+        <ConnectionBanner />
+        <div className="columns">
+          <InboxNav view={filter.view} onChange={(view) => setFilter((f) => ({ ...f, view }))} />
+          <InboxList
+            filter={filter}
+            meId={me.user.id}
+            selectedId={selectedId}
+            onStatusChange={(status) => setFilter((f) => ({ ...f, status }))}
+            onOpen={selectConversation}
+          />
+          {selectedId ? (
+            <ConversationView key={selectedId} conversationId={selectedId} meId={me.user.id} />
+          ) : (
+            <section className="conversation conversation--empty">
+              <div className="placeholder">
+                <svg className="placeholder__icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6A.5.5 0 0 1 5 19.2V16h-.5A.5.5 0 0 1 4 15.5z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" /></svg>
+                <h2>No conversation selected</h2>
+                <p>Pick a conversation from the list to read and reply.</p>
+              </div>
+            </section>
+          )}
+        </div>
+      </div>
+    </RealtimeProvider>
+  );
+}

@@ -1,0 +1,144 @@
+import { Fragment, useLayoutEffect, useRef } from "react";
+import type { MessageOut } from "../api/client";
+import { clockTime } from "../inbox/relativeTime";
+import type { PendingReply } from "./outbox";
+
+interface Props {
+  conversationId: string;
+  messages: MessageOut[];
+  pending: readonly PendingReply[];
+  meId: string;
+  contactName: string;
+  visitorTyping: boolean;
+  hasEarlier: boolean;
+  loadingEarlier: boolean;
+  onLoadEarlier(): void;
+  onRetry(clientId: string): void;
+  onDiscard(clientId: string): void;
+}
+
+function dayLabel(iso: string): string {
+  const date = new Date(iso);
+  const today = new Date();
+  const yesterday = new Date(today.getTime() - 86_400_000);
+  if (date.toDateString() === today.toDateString()) return "Today";
+  if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
+  return date.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
+}
+
+const NEAR_BOTTOM_PX = 80;
+
+export function MessageList(props: Props) {
+  const { messages, pending, meId, contactName } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const previous = useRef({ conversationId: "", firstId: "", lastId: "", height: 0 });
+
+  // Keep the newest message in view unless the agent scrolled up to read;
+  // when older messages are prepended, keep what the agent was looking at.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const firstId = messages[0]?.id ?? "";
+    const lastId = (pending.length ? pending[pending.length - 1]!.clientId : messages[messages.length - 1]?.id) ?? "";
+    const prev = previous.current;
+    const lastMine = pending.length > 0 || messages[messages.length - 1]?.author_id === meId;
+    if (prev.conversationId !== props.conversationId) {
+      el.scrollTop = el.scrollHeight;
+      stick.current = true;
+    } else if (firstId !== prev.firstId && lastId === prev.lastId && prev.firstId) {
+      el.scrollTop += el.scrollHeight - prev.height;
+    } else if (stick.current || (lastId !== prev.lastId && lastMine)) {
+      el.scrollTop = el.scrollHeight;
+    }
+    previous.current = { conversationId: props.conversationId, firstId, lastId, height: el.scrollHeight };
+  }, [messages, pending, props.conversationId, props.visitorTyping, meId]);
+
+  function onScroll() {
+    const el = scroller.current;
+    if (!el) return;
+    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+  }
+
+  let lastDay = "";
+  let lastAuthorKey = "";
+  return (
+    <div className="messages" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-label="Messages">
+      <div className="messages__inner">
+        {props.hasEarlier && (
+          <button type="button" className="button button--ghost messages__earlier" onClick={props.onLoadEarlier} disabled={props.loadingEarlier}>
+            {props.loadingEarlier ? "Loading…" : "Load earlier messages"}
+          </button>
+        )}
+        {messages.length === 0 && pending.length === 0 && <p className="empty">No messages yet.</p>}
+        {messages.map((message) => {
+          const day = dayLabel(message.created_at);
+          const showDay = day !== lastDay;
+          lastDay = day;
+          const authorKey = `${message.author_type}:${message.author_id ?? ""}`;
+          const showAuthor = showDay || authorKey !== lastAuthorKey;
+          lastAuthorKey = authorKey;
+          return (
+            <Fragment key={message.id}>
+              {showDay && <div className="day-separator"><span>{day}</span></div>}
+              <MessageBubble message={message} showAuthor={showAuthor} mine={message.author_type === "agent" && message.author_id === meId} contactName={contactName} />
+            </Fragment>
+          );
+        })}
+        {pending.map((reply) => (
+          <div
+            key={reply.clientId}
+            className={`message message--agent message--mine message--${reply.state}`}
+            data-testid="message"
+            data-author="agent"
+            data-pending={reply.state}
+          >
+            <div className="message__bubble">{reply.body}</div>
+            <div className="message__status">
+              {reply.state === "sending" ? (
+                "Sending…"
+              ) : (
+                <>
+                  <span className="message__error" role="alert">Not sent: {reply.error}</span>
+                  <button type="button" className="link-button" onClick={() => props.onRetry(reply.clientId)}>Retry</button>
+                  <button type="button" className="link-button" onClick={() => props.onDiscard(reply.clientId)}>Discard</button>
+                </>
+              )}
+            </div>
+          </div>
+        ))}
+        {props.visitorTyping && (
+          <div className="typing" data-testid="visitor-typing" aria-label={`${contactName} is typing`}>
+            <span className="typing__dots" aria-hidden="true"><i /><i /><i /></span>
+            {contactName} is typing…
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function MessageBubble({ message, showAuthor, mine, contactName }: { message: MessageOut; showAuthor: boolean; mine: boolean; contactName: string }) {
+  const time = clockTime(message.created_at);
+  if (message.author_type === "system") {
+    return (
+      <div className="message message--system" data-testid="message" data-author="system" data-message-id={message.id}>
+        <span>{message.body}</span>
+        <time dateTime={message.created_at}>{time}</time>
+      </div>
+    );
+  }
+  const author = message.author_type === "visitor" ? message.author_name ?? contactName : mine ? "You" : message.author_name ?? "Agent";
+  return (
+    <div
+      className={`message message--${message.author_type}${mine ? " message--mine" : ""}`}
+      data-testid="message"
+      data-author={message.author_type}
+      data-message-id={message.id}
+    >
+      {showAuthor && <div className="message__author">{author}</div>}
+      <div className="message__bubble" title={new Date(message.created_at).toLocaleString()}>{message.body}</div>
+      <time className="message__time" dateTime={message.created_at}>{time}</time>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+/** Agent WebSocket frames (docs/api.md, "Agent WebSocket"). */
+import type { ConversationOut, MessageOut, Presence } from "../api/client";
+
+export type ServerFrame =
+  | { type: "conversation.created"; conversation: ConversationOut }
+  | { type: "conversation.updated"; conversation: ConversationOut }
+  | { type: "message.created"; message: MessageOut }
+  | { type: "typing"; conversation_id: string; author_type: "visitor"; state: boolean }
+  | { type: "presence.changed"; user_id: string; status: Presence }
+  | { type: "error"; code: string; detail: string }
+  | { type: "pong" };
+
+export type ClientFrame =
+  | { type: "typing"; conversation_id: string; state: boolean }
+  | { type: "ping" };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Parses one text frame; unknown or malformed frames give null. */
+export function parseFrame(text: string): ServerFrame | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(raw) || typeof raw.type !== "string") return null;
+  switch (raw.type) {
+    case "conversation.created":
+    case "conversation.updated":
+      return isRecord(raw.conversation) && typeof raw.conversation.id === "string"
+        ? (raw as ServerFrame)
+        : null;
+    case "message.created":
+      return isRecord(raw.message) && typeof raw.message.conversation_id === "string"
+        ? (raw as ServerFrame)
+        : null;
+    case "typing":
+      return typeof raw.conversation_id === "string"
+        ? { type: "typing", conversation_id: raw.conversation_id, author_type: "visitor", state: Boolean(raw.state) }
+        : null;
+    case "presence.changed":
+      return typeof raw.user_id === "string" && typeof raw.status === "string" ? (raw as ServerFrame) : null;
+    case "error":
+      return { type: "error", code: String(raw.code ?? ""), detail: String(raw.detail ?? "") };
+    case "pong":
+      return { type: "pong" };
+    default:
+      return null;
+  }
+}
