@@ -62,7 +62,7 @@ function describeProblem(status: number, title: string, detail: string | null, e
   if (errors.length > 0) {
     return errors
       .map((e) => {
-        const field = e.loc.filter((part) => part !== "body").join(".");
+        const field = (e.loc[0] === "body" ? e.loc.slice(1) : e.loc).join(".");
         return field ? `${field}: ${e.msg}` : e.msg;
       })
       .join("; ");
