@@ -1,0 +1,107 @@
+"""create_app(): wires the contexts, the bus and the lifespan; nothing else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from hovor import __version__
+from hovor.auth.api import router as auth_router
+from hovor.bus import create_bus
+from hovor.channels import outbound
+from hovor.channels.base import ChannelRegistry
+from hovor.channels.webchat import listeners as webchat_listeners
+from hovor.channels.webchat.adapter import WebChatAdapter
+from hovor.channels.webchat.api import router as widget_router
+from hovor.channels.webchat.cors import WidgetCORS
+from hovor.config import Settings, get_settings
+from hovor.conversations.api import router as conversations_router
+from hovor.core import problems
+from hovor.core.dispatch import Dispatcher
+from hovor.core.ratelimit import RateLimiter
+from hovor.core.visitor_tokens import VisitorTokens
+from hovor.db.transaction import Database
+from hovor.demo.shop import router as demo_router
+from hovor.realtime import fanout
+from hovor.realtime.gateway import router as gateway_router
+from hovor.routing import listeners as routing_listeners
+from hovor.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+NOT_BUILT = """<!doctype html><title>Hovor</title><h1>The agent desktop is not built</h1>
+<p>Run <code>make run</code> (or <code>cd web && npm ci && npm run build</code>).</p>"""
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    dispatcher = Dispatcher()
+    db = Database(settings.database_url, dispatcher)
+    bus = create_bus(settings.redis_url)
+    channels = ChannelRegistry()
+    channels.add(WebChatAdapter(bus))
+    # Listeners run in registration order: routing first, then delivery.
+    routing_listeners.register(dispatcher, db)
+    outbound.register(dispatcher, channels)
+    webchat_listeners.register(dispatcher, bus)
+    fanout.register(dispatcher, bus)
+    return Runtime(
+        settings=settings,
+        db=db,
+        bus=bus,
+        dispatcher=dispatcher,
+        limiter=RateLimiter(settings.redis_url),
+        visitor_tokens=VisitorTokens(settings.secret_key),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    runtime = build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.bus.start()
+        try:
+            yield
+        finally:
+            await runtime.bus.close()
+            await runtime.db.dispose()
+
+    app = FastAPI(title="Hovor", version=__version__, lifespan=lifespan)
+    app.state.runtime = runtime
+    problems.install(app)
+    app.add_middleware(WidgetCORS)
+    for router in (auth_router, conversations_router, widget_router, gateway_router, demo_router):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/app/")
+
+    _mount_static(app)
+    return app
+
+
+def _mount_static(app: FastAPI) -> None:
+    widget_dir, agent_dir = STATIC_DIR / "widget", STATIC_DIR / "agent"
+    if widget_dir.is_dir():
+        app.mount("/widget", StaticFiles(directory=widget_dir), name="widget")
+    if (agent_dir / "index.html").is_file():
+        app.mount("/app", StaticFiles(directory=agent_dir, html=True), name="agent")
+    else:
+        log.warning("agent desktop not built: %s is missing", agent_dir)
+
+        @app.get("/app/", include_in_schema=False)
+        async def not_built() -> HTMLResponse:
+            return HTMLResponse(NOT_BUILT, status_code=503)

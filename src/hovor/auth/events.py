@@ -1,0 +1,4 @@
+"""Domain events emitted by the auth context."""
+
+USER_CREATED = "user.created"
+AGENT_PRESENCE_CHANGED = "agent.presence_changed"

@@ -1,0 +1,95 @@
+"""API shapes of the auth context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+Role = Literal["admin", "supervisor", "agent"]
+Presence = Literal["online", "away", "offline"]
+
+
+class LoginIn(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=256)
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    email: str
+    name: str
+    role: Role
+    presence: Presence
+    chat_capacity: int
+
+
+class WorkspaceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    workspace: WorkspaceOut
+    csrf_token: str | None = Field(
+        description="send as X-CSRF-Token on changes; null when authenticated by API token"
+    )
+
+
+class UserIn(BaseModel):
+    email: EmailStr
+    name: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=8, max_length=256)
+    role: Role = "agent"
+    chat_capacity: int = Field(default=3, ge=0, le=50)
+
+
+class PresenceIn(BaseModel):
+    status: Presence
+
+
+class ApiTokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+
+
+class ApiTokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class ApiTokenCreated(ApiTokenOut):
+    token: str = Field(description="the secret; shown only once")
+
+
+class WidgetSettings(BaseModel):
+    title: str = Field(default="Chat with us", max_length=80)
+    greeting: str = Field(default="Hi! How can we help?", max_length=500)
+    color: str = Field(default="#4f46e5", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class SiteKeyIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    allowed_origins: list[str] = Field(min_length=1, max_length=50)
+    widget_settings: WidgetSettings = Field(default_factory=WidgetSettings)
+
+
+class SiteKeyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    key: str
+    name: str
+    allowed_origins: list[str]
+    widget_settings: dict[str, Any]
+    created_at: datetime

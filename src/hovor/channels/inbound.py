@@ -1,0 +1,62 @@
+"""The one inbound path: find or create contact and conversation, deduplicate, store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hovor.contacts.service import do_get_or_create_by_identity, visitor_display_name
+from hovor.conversations.models import Conversation, Message
+from hovor.conversations.service import (
+    check_message_body,
+    do_open_conversation,
+    do_send_message,
+    find_latest_conversation,
+    find_message_by_client_id,
+)
+from hovor.channels.base import Inbound
+from hovor.db.transaction import Tx
+
+
+@dataclass(frozen=True)
+class Received:
+    message: Message
+    conversation_id: str
+    created: bool  # False when this was a resend of a stored message
+
+
+async def receive_inbound(tx: Tx, inbound: Inbound) -> Received:
+    body = check_message_body(inbound.body)
+    if inbound.provider_message_id:
+        existing = await find_message_by_client_id(
+            tx.session, inbound.workspace_id, inbound.source_id, inbound.provider_message_id
+        )
+        if existing is not None:
+            return Received(existing, existing.conversation_id, created=False)
+    contact = await do_get_or_create_by_identity(
+        tx,
+        inbound.workspace_id,
+        inbound.identity_kind,
+        inbound.source_id,
+        name=visitor_display_name(inbound.source_id),
+    )
+    conversation: Conversation | None = await find_latest_conversation(
+        tx.session, inbound.workspace_id, inbound.channel, inbound.source_id
+    )
+    if conversation is None or conversation.status == "closed":
+        conversation = await do_open_conversation(
+            tx,
+            inbound.workspace_id,
+            contact_id=contact.id,
+            channel=inbound.channel,
+            source_id=inbound.source_id,
+        )
+    message, created = await do_send_message(
+        tx,
+        conversation,
+        author_type="visitor",
+        author_id=inbound.source_id,
+        author_name=contact.name,
+        body=body,
+        client_id=inbound.provider_message_id,
+    )
+    return Received(message, conversation.id, created)

@@ -1,0 +1,122 @@
+"""Web chat operations: visitor sessions, a visitor's history, inbound messages, typing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hovor.auth.service import check_origin_allowed, check_site_access, get_site_key
+from hovor.bus import Bus
+from hovor.bus.topics import agents_topic, visitor_topic
+from hovor.channels.base import RawInbound
+from hovor.channels.inbound import Received, receive_inbound
+from hovor.channels.webchat.adapter import KIND, WebChatAdapter
+from hovor.channels.webchat.frames import MessageSend
+from hovor.conversations.models import Conversation, Message
+from hovor.conversations.service import find_latest_conversation, list_messages
+from hovor.core.errors import Forbidden, Unauthorized
+from hovor.core.ids import new_id
+from hovor.core.visitor_tokens import VisitorClaims, VisitorTokens
+from hovor.db.transaction import Tx
+
+
+@dataclass(frozen=True)
+class VisitorSession:
+    visitor_id: str
+    token: str
+    settings: dict[str, Any]
+
+
+async def start_visitor_session(
+    session: AsyncSession,
+    tokens: VisitorTokens,
+    *,
+    site_key: str,
+    origin: str | None,
+    previous_token: str | None,
+) -> VisitorSession:
+    """A token for the visitor: the same visitor id when the previous token is still good."""
+    site = await check_site_access(session, site_key, origin)
+    claims = tokens.check(previous_token) if previous_token else None
+    if claims is None or claims.site_key_id != site.id:
+        claims = VisitorClaims(site.workspace_id, site.id, "v_" + new_id())
+    return VisitorSession(claims.visitor_id, tokens.issue(claims), dict(site.widget_settings))
+
+
+async def authenticate_visitor(
+    session: AsyncSession, tokens: VisitorTokens, *, site_key: str, token: str, origin: str | None
+) -> VisitorClaims:
+    site = await check_site_access(session, site_key, origin)
+    claims = tokens.check(token)
+    if claims is None or claims.site_key_id != site.id:
+        raise Unauthorized("invalid visitor token")
+    return claims
+
+
+async def authenticate_visitor_token(
+    session: AsyncSession, tokens: VisitorTokens, *, token: str, origin: str | None
+) -> VisitorClaims:
+    """For HTTP reads that carry the token: a missing Origin (same-origin GET) is accepted,
+    a foreign one is not."""
+    claims = tokens.check(token)
+    site = await get_site_key(session, claims.site_key_id) if claims else None
+    if claims is None or site is None:
+        raise Unauthorized("invalid visitor token")
+    if origin is not None:
+        check_origin_allowed(site, origin)
+    return claims
+
+
+async def visitor_history(
+    session: AsyncSession, claims: VisitorClaims, *, limit: int, before: str | None
+) -> tuple[Conversation | None, list[Message], bool]:
+    """The visitor's latest conversation and their messages across all their chats."""
+    latest = await find_latest_conversation(session, claims.workspace_id, KIND, claims.visitor_id)
+    ids = (
+        await session.scalars(
+            select(Conversation.id).where(
+                Conversation.workspace_id == claims.workspace_id,
+                Conversation.channel == KIND,
+                Conversation.source_id == claims.visitor_id,
+            )
+        )
+    ).all()
+    if not ids:
+        return latest, [], False
+    messages, has_more = await list_messages(session, ids, limit=limit, before=before)
+    return latest, messages, has_more
+
+
+async def receive_visitor_message(
+    tx: Tx, adapter: WebChatAdapter, claims: VisitorClaims, frame: MessageSend
+) -> Received:
+    raw = RawInbound(payload=frame, workspace_id=claims.workspace_id, source_id=claims.visitor_id)
+    adapter.verify(raw)
+    (inbound,) = adapter.parse(raw)
+    return await receive_inbound(tx, inbound)
+
+
+async def relay_visitor_typing(
+    session: AsyncSession, bus: Bus, claims: VisitorClaims, state: bool
+) -> None:
+    latest = await find_latest_conversation(session, claims.workspace_id, KIND, claims.visitor_id)
+    if latest is None or latest.status != "open":
+        return
+    await bus.publish(
+        agents_topic(claims.workspace_id),
+        {"type": "typing", "conversation_id": latest.id, "author_type": "visitor", "state": state},
+    )
+
+
+async def relay_agent_typing(
+    bus: Bus, conversation: Conversation, agent_name: str, state: bool
+) -> None:
+    if conversation.channel != KIND:
+        raise Forbidden("typing is only relayed on web chat")
+    await bus.publish(
+        visitor_topic(conversation.workspace_id, conversation.source_id),
+        {"type": "typing", "author_type": "agent", "author_name": agent_name, "state": state},
+    )

@@ -1,0 +1,192 @@
+"""The ``hovor`` command: run, demo, migrate, create-user, openapi."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from hovor import __version__
+from hovor.config import Settings, get_settings
+from hovor.core.dispatch import Dispatcher
+from hovor.db.engine import check_connection, redact
+from hovor.db.migrate import upgrade
+from hovor.db.transaction import Database
+
+
+class StartupError(Exception):
+    """A one-line reason why Hovor cannot start."""
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+async def _check_services(settings: Settings) -> None:
+    db = Database(settings.database_url, Dispatcher())
+    try:
+        await asyncio.wait_for(check_connection(db.engine), timeout=10)
+    except Exception as exc:
+        raise StartupError(
+            f"cannot reach the database at {redact(settings.database_url)} ({_reason(exc)})"
+        ) from exc
+    finally:
+        await db.dispose()
+    if settings.redis_url:
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(settings.redis_url)
+        try:
+            await asyncio.wait_for(client.ping(), timeout=5)
+        except Exception as exc:
+            raise StartupError(
+                f"cannot reach Redis at {redact(settings.redis_url)} ({_reason(exc)})"
+            ) from exc
+        finally:
+            await client.aclose()
+
+
+def cmd_migrate(settings: Settings) -> None:
+    asyncio.run(_check_services(settings))
+    upgrade(settings.database_url)
+    print(f"hovor: database {redact(settings.database_url)} is up to date")
+
+
+async def _seed(settings: Settings) -> None:
+    from hovor.demo.seed import DEMO_SITE_KEY, seed_demo
+
+    db = Database(settings.database_url, Dispatcher())
+    try:
+        creds = await seed_demo(db, origin=settings.origin, password=settings.demo_password)
+    finally:
+        await db.dispose()
+    print("hovor: demo workspace ready")
+    print(f"  demo shop:     {settings.origin}/demo/shop/   (site key {DEMO_SITE_KEY})")
+    print(f"  agent desktop: {settings.origin}/app/")
+    for c in creds:
+        print(f"  {c.role:<6} {c.email:<24} password: {c.password}")
+
+
+def cmd_demo(settings: Settings) -> None:
+    cmd_migrate(settings)
+    asyncio.run(_seed(settings))
+
+
+def cmd_run(settings: Settings, demo: bool) -> None:
+    import uvicorn
+
+    cmd_migrate(settings)
+    if demo:
+        asyncio.run(_seed(settings))
+    if settings.secret_key == Settings.model_fields["secret_key"].default:
+        print("hovor: warning: HOVOR_SECRET_KEY is the development default; set it in production")
+    print(f"hovor {__version__}: serving on {settings.origin}")
+    uvicorn.run(
+        "hovor.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        ws_max_size=64 * 1024,
+    )
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace, password: str) -> None:
+    from sqlalchemy import select
+
+    from hovor.auth import service
+    from hovor.auth.models import Workspace
+
+    db = Database(settings.database_url, Dispatcher())
+    try:
+        async with db.transaction() as tx:
+            workspace = await tx.session.scalar(
+                select(Workspace).where(Workspace.name == args.workspace)
+            )
+            if workspace is None:
+                workspace = await service.do_create_workspace(tx, args.workspace)
+            user = await service.do_create_user(
+                tx, workspace.id, email=args.email, name=args.name or args.email,
+                password=password, role=args.role,
+            )
+        print(f"hovor: created {user.role} {user.email} in workspace {workspace.name!r}")
+    finally:
+        await db.dispose()
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> None:
+    from hovor.core.errors import HovorError
+
+    password = os.environ.get("HOVOR_NEW_PASSWORD") or getpass.getpass("password: ")
+    cmd_migrate(settings)
+    try:
+        asyncio.run(_create_user(settings, args, password))
+    except HovorError as exc:
+        extra = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors or [])
+        raise StartupError(f"{exc.detail}{' (' + extra + ')' if extra else ''}") from exc
+
+
+def cmd_openapi(output: str | None) -> None:
+    from hovor.app import create_app
+
+    schema = json.dumps(create_app(Settings()).openapi(), indent=2, sort_keys=True) + "\n"
+    if output:
+        Path(output).write_text(schema)
+    else:
+        sys.stdout.write(schema)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="hovor", description="Hovor service")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="migrate and serve")
+    run.add_argument("--demo", action="store_true", help="also seed the demo workspace")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    sub.add_parser("demo", help="migrate and seed the demo workspace, print its log-ins")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    user = sub.add_parser("create-user", help="create a user (password from HOVOR_NEW_PASSWORD or prompt)")
+    user.add_argument("email")
+    user.add_argument("--name")
+    user.add_argument("--role", default="agent", choices=["admin", "supervisor", "agent"])
+    user.add_argument("--workspace", default="Default", help="workspace name (created if missing)")
+    openapi = sub.add_parser("openapi", help="print the OpenAPI schema")
+    openapi.add_argument("-o", "--output")
+    args = parser.parse_args(argv)
+
+    if getattr(args, "host", None):
+        os.environ["HOVOR_HOST"] = args.host
+    if getattr(args, "port", None):
+        os.environ["HOVOR_PORT"] = str(args.port)
+    try:
+        settings = get_settings()
+    except Exception as exc:
+        print(f"hovor: invalid configuration: {_reason(exc)}", file=sys.stderr)
+        raise SystemExit(2) from exc
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "run":
+            cmd_run(settings, args.demo)
+        elif args.command == "demo":
+            cmd_demo(settings)
+        elif args.command == "migrate":
+            cmd_migrate(settings)
+        elif args.command == "create-user":
+            cmd_create_user(settings, args)
+        elif args.command == "openapi":
+            cmd_openapi(args.output)
+    except StartupError as exc:
+        print(f"hovor: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

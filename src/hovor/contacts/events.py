@@ -1,0 +1,3 @@
+"""Domain events emitted by the contacts context."""
+
+CONTACT_CREATED = "contact.created"

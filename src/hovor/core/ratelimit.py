@@ -1,0 +1,45 @@
+"""Rate limits (moving window) over the ``limits`` library; shared through Redis on several nodes."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from hovor.core.errors import RateLimited
+
+
+class RateLimiter:
+    def __init__(self, redis_url: str | None = None) -> None:
+        storage: Storage
+        if redis_url:
+            storage = RedisStorage(
+                "async+" + redis_url, implementation="redispy", key_prefix="hovor:limits"
+            )
+        else:
+            storage = MemoryStorage()
+        self._limiter = MovingWindowRateLimiter(storage)
+
+    async def hit(self, rule: str, *key: str) -> bool:
+        """Count one hit of ``key`` against ``rule`` (e.g. ``"10/minute"``); False when over."""
+        return await self._limiter.hit(_item(rule), *key)
+
+    async def check(self, rule: str, *key: str, what: str) -> None:
+        """Count one hit; raise ``RateLimited`` with a Retry-After when over the limit."""
+        item = _item(rule)
+        if not await self._limiter.hit(item, *key):
+            stats = await self._limiter.get_window_stats(item, *key)
+            retry = max(1, math.ceil(stats.reset_time - time.time()))
+            raise RateLimited(f"too many {what}; try again in {retry} s", retry_after=retry)
+
+
+_items: dict[str, RateLimitItem] = {}
+
+
+def _item(rule: str) -> RateLimitItem:
+    if rule not in _items:
+        _items[rule] = parse(rule)
+    return _items[rule]

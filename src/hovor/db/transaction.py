@@ -1,0 +1,54 @@
+"""Transactions that publish their domain events only after the commit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from hovor.core.dispatch import Dispatcher
+from hovor.core.events import DomainEvent
+from hovor.db.engine import create_engine, create_session_factory
+
+
+@dataclass
+class Tx:
+    """One unit of work: a session plus the events to publish if, and only if, it commits."""
+
+    session: AsyncSession
+    events: list[DomainEvent] = field(default_factory=list)
+
+    def publish_on_commit(self, event: DomainEvent) -> None:
+        self.events.append(event)
+
+
+class Database:
+    def __init__(self, url: str, dispatcher: Dispatcher) -> None:
+        self.url = url
+        self.engine: AsyncEngine = create_engine(url)
+        self.sessions: async_sessionmaker[AsyncSession] = create_session_factory(self.engine)
+        self.dispatcher = dispatcher
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self.sessions() as session:
+            tx = Tx(session)
+            yield tx
+            await session.commit()
+        for event in tx.events:
+            await self.dispatcher.dispatch(event)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only; nothing it does is committed."""
+        async with self.sessions() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

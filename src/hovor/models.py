@@ -1,0 +1,10 @@
+"""Every context's tables, imported in one place for migrations and tests."""
+
+from hovor.auth import models as auth_models
+from hovor.contacts import models as contacts_models
+from hovor.conversations import models as conversations_models
+from hovor.db.base import Base
+
+metadata = Base.metadata
+
+__all__ = ["auth_models", "contacts_models", "conversations_models", "metadata"]

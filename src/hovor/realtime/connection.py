@@ -1,0 +1,106 @@
+"""One WebSocket's life: pump bus frames out, read client frames in, never crash on bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from hovor.bus import Subscription
+from hovor.core.errors import HovorError
+
+log = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 16 * 1024
+F = TypeVar("F", bound=BaseModel)
+
+
+def error_frame(code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "error", "code": code, "detail": detail, **extra}
+
+
+def describe_validation(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int)) or "frame"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+async def send_safely(websocket: WebSocket, frame: dict[str, Any]) -> bool:
+    if websocket.application_state != WebSocketState.CONNECTED:
+        return False
+    try:
+        await websocket.send_text(json.dumps(frame, default=str))
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        return False
+    return True
+
+
+async def pump(websocket: WebSocket, subscription: Subscription) -> None:
+    async for _topic, frame in subscription:
+        if not await send_safely(websocket, frame):
+            return
+
+
+async def serve(
+    websocket: WebSocket,
+    subscription: Subscription,
+    adapter: TypeAdapter[F],
+    handle: Callable[[F], Awaitable[dict[str, Any] | None]],
+) -> None:
+    """Run until the client leaves: bus → socket in one task, socket → ``handle`` here."""
+    pumping = asyncio.create_task(pump(websocket, subscription))
+    try:
+        while not pumping.done():
+            try:
+                received = await websocket.receive()
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            if received["type"] == "websocket.disconnect":
+                return
+            text = received.get("text")
+            if text is None:
+                await send_safely(websocket, error_frame("invalid_frame", "send JSON text frames"))
+                continue
+            if len(text.encode()) > MAX_FRAME_BYTES:
+                await send_safely(
+                    websocket,
+                    error_frame("frame_too_large", f"frames are limited to {MAX_FRAME_BYTES} bytes"),
+                )
+                continue
+            reply = await _handle_text(text, adapter, handle)
+            if reply is not None:
+                await send_safely(websocket, reply)
+    finally:
+        pumping.cancel()
+        with suppress(asyncio.CancelledError):
+            await pumping
+
+
+async def _handle_text(
+    text: str, adapter: TypeAdapter[F], handle: Callable[[F], Awaitable[dict[str, Any] | None]]
+) -> dict[str, Any] | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return error_frame("invalid_json", "the frame is not valid JSON")
+    client_id = data.get("client_id") if isinstance(data, dict) else None
+    ref = {"client_id": client_id} if isinstance(client_id, str) else {}
+    try:
+        frame = adapter.validate_python(data)
+    except ValidationError as exc:
+        return error_frame("invalid_frame", describe_validation(exc), **ref)
+    try:
+        return await handle(frame)
+    except HovorError as exc:
+        return error_frame(exc.code, exc.detail, **ref)
+    except Exception:
+        log.exception("frame handler failed")
+        return error_frame("internal_error", "the server could not handle this frame", **ref)

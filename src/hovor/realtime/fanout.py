@@ -1,0 +1,43 @@
+"""Turns committed domain events into frames for every agent desktop of the workspace."""
+
+from __future__ import annotations
+
+from hovor.auth import events as auth_events
+from hovor.bus import Bus
+from hovor.bus.topics import agents_topic
+from hovor.conversations import events as conversation_events
+from hovor.core.dispatch import Dispatcher
+from hovor.core.events import DomainEvent
+
+
+def register(dispatcher: Dispatcher, bus: Bus) -> None:
+    @dispatcher.on(*conversation_events.CONVERSATION_CHANGES)
+    async def conversation_changed(event: DomainEvent) -> None:
+        kind = (
+            "conversation.created"
+            if event.name == conversation_events.CONVERSATION_CREATED
+            else "conversation.updated"
+        )
+        await bus.publish(
+            agents_topic(event.workspace_id),
+            {"type": kind, "conversation": event.payload["conversation"]},
+        )
+
+    @dispatcher.on(conversation_events.MESSAGE_CREATED)
+    async def message_created(event: DomainEvent) -> None:
+        topic = agents_topic(event.workspace_id)
+        await bus.publish(topic, {"type": "message.created", "message": event.payload["message"]})
+        await bus.publish(
+            topic, {"type": "conversation.updated", "conversation": event.payload["conversation"]}
+        )
+
+    @dispatcher.on(auth_events.AGENT_PRESENCE_CHANGED)
+    async def presence_changed(event: DomainEvent) -> None:
+        await bus.publish(
+            agents_topic(event.workspace_id),
+            {
+                "type": "presence.changed",
+                "user_id": event.payload["user_id"],
+                "status": event.payload["status"],
+            },
+        )

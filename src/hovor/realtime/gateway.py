@@ -1,0 +1,126 @@
+"""The WebSocket gateway: the only code that holds sockets. Contexts publish, this delivers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket
+
+from hovor.auth.deps import SESSION_COOKIE
+from hovor.auth.service import get_session_user
+from hovor.bus.topics import agents_topic, visitor_topic
+from hovor.channels.webchat import service as webchat
+from hovor.channels.webchat.adapter import WebChatAdapter
+from hovor.channels.webchat.frames import PROTOCOL_VERSION, MessageSend, Ping, Typing, visitor_frame
+from hovor.conversations.schemas import MessageOut
+from hovor.conversations.service import access_conversation
+from hovor.core.errors import Forbidden, HovorError, Unauthorized
+from hovor.realtime.agent_frames import AgentPing, AgentTyping, agent_frame
+from hovor.realtime.connection import serve
+from hovor.runtime import Runtime
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+HISTORY_ON_CONNECT = 50
+VISITOR_MESSAGE_LIMIT = "20/10second"
+VISITOR_TYPING_LIMIT = "60/minute"
+
+
+async def _refuse(websocket: WebSocket, exc: HovorError) -> None:
+    code = CLOSE_UNAUTHORIZED if isinstance(exc, Unauthorized) else CLOSE_FORBIDDEN
+    await websocket.accept()
+    await websocket.send_json({"type": "error", "code": exc.code, "detail": exc.detail})
+    await websocket.close(code=code, reason=exc.detail[:120])
+
+
+@router.websocket("/v1/visitor")
+async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") -> None:
+    runtime: Runtime = websocket.app.state.runtime
+    try:
+        async with runtime.db.read() as session:
+            claims = await webchat.authenticate_visitor(
+                session,
+                runtime.visitor_tokens,
+                site_key=site,
+                token=token,
+                origin=websocket.headers.get("origin"),
+            )
+            latest, messages, _ = await webchat.visitor_history(
+                session, claims, limit=HISTORY_ON_CONNECT, before=None
+            )
+    except (Forbidden, Unauthorized) as exc:
+        await _refuse(websocket, exc)
+        return
+    adapter = WebChatAdapter(runtime.bus)
+    visitor = claims.visitor_id
+
+    async def handle(frame: MessageSend | Typing | Ping) -> dict[str, Any] | None:
+        if isinstance(frame, Ping):
+            return {"type": "pong"}
+        if isinstance(frame, Typing):
+            if await runtime.limiter.hit(VISITOR_TYPING_LIMIT, "visitor-typing", visitor):
+                async with runtime.db.read() as session:
+                    await webchat.relay_visitor_typing(session, runtime.bus, claims, frame.state)
+            return None
+        await runtime.limiter.check(VISITOR_MESSAGE_LIMIT, "visitor-msg", visitor, what="messages")
+        async with runtime.db.transaction() as tx:
+            received = await webchat.receive_visitor_message(tx, adapter, claims, frame)
+        return {
+            "type": "message.ack",
+            "client_id": frame.client_id,
+            "message": MessageOut.model_validate(received.message).model_dump(mode="json"),
+        }
+
+    async with runtime.bus.subscribe(visitor_topic(claims.workspace_id, visitor)) as sub:
+        await websocket.accept()
+        await websocket.send_json(
+            {
+                "type": "hello",
+                "v": PROTOCOL_VERSION,
+                "visitor_id": visitor,
+                "conversation": {"id": latest.id, "status": latest.status} if latest else None,
+                "messages": [MessageOut.model_validate(m).model_dump(mode="json") for m in messages],
+            }
+        )
+        await serve(websocket, sub, visitor_frame, handle)
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: the session cookie alone decides
+    return urlsplit(origin).netloc.lower() == websocket.headers.get("host", "").lower()
+
+
+@router.websocket("/v1/agent/ws")
+async def agent_socket(websocket: WebSocket) -> None:
+    runtime: Runtime = websocket.app.state.runtime
+    if not _same_origin(websocket):
+        await _refuse(websocket, Forbidden("the desktop socket only accepts its own origin"))
+        return
+    raw = websocket.cookies.get(SESSION_COOKIE)
+    async with runtime.db.read() as session:
+        found = await get_session_user(session, raw) if raw else None
+    if found is None:
+        await _refuse(websocket, Unauthorized("log in first"))
+        return
+    user, _ = found
+
+    async def handle(frame: AgentTyping | AgentPing) -> dict[str, Any] | None:
+        if isinstance(frame, AgentPing):
+            return {"type": "pong"}
+        async with runtime.db.read() as session:
+            conversation = await access_conversation(
+                session, user.workspace_id, frame.conversation_id
+            )
+        await webchat.relay_agent_typing(runtime.bus, conversation, user.name, frame.state)
+        return None
+
+    async with runtime.bus.subscribe(agents_topic(user.workspace_id)) as sub:
+        await websocket.accept()
+        await serve(websocket, sub, agent_frame, handle)
