@@ -39,8 +39,10 @@ export function useLogout() {
     mutationFn: () => unwrap(api.POST("/v1/auth/logout"), { quiet401: true }).catch(() => undefined),
     onSettled() {
       setCsrfToken(null);
-      queryClient.clear();
+      // Set "no session" on the live me query (clear() would orphan its
+      // observer), then drop everything the previous agent could see.
       queryClient.setQueryData(keys.me, null);
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== keys.me[0] });
       history.replaceState(null, "", window.location.pathname);
     },
   });

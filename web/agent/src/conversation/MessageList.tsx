@@ -54,6 +54,18 @@ export function MessageList(props: Props) {
     previous.current = { conversationId: props.conversationId, firstId, lastId, height: el.scrollHeight };
   }, [messages, pending, props.conversationId, props.visitorTyping, meId]);
 
+  // The pane also shrinks (banner, error line, reply box): stay at the bottom.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (stick.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
+
   function onScroll() {
     const el = scroller.current;
     if (!el) return;

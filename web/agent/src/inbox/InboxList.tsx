@@ -12,10 +12,11 @@ const VIEW_TITLES: Record<InboxFilter["view"], string> = {
   all: "All",
 };
 
-function preview(conversation: ConversationOut): string {
+function preview(conversation: ConversationOut, meId: string): string {
   const last = conversation.last_message;
   if (!last) return "No messages yet";
-  const prefix = last.author_type === "agent" ? `${last.author_name ?? "Agent"}: ` : "";
+  const prefix =
+    last.author_type === "agent" ? `${last.author_id === meId ? "You" : (last.author_name ?? "Agent")}: ` : "";
   return prefix + last.body.replace(/\s+/g, " ").trim();
 }
 
@@ -53,7 +54,7 @@ function InboxRow({
             </time>
           </span>
           <span className="inbox-row__bottom">
-            <span className="inbox-row__preview">{preview(conversation)}</span>
+            <span className="inbox-row__preview">{preview(conversation, meId)}</span>
             {unread && (
               <span className="badge" aria-label={`${conversation.unread_count} unread`}>
                 {conversation.unread_count > 99 ? "99+" : conversation.unread_count}
