@@ -91,6 +91,13 @@ describe("unwrap and problem+json", () => {
     expect(error.message).toBe("body: too long");
   });
 
+  it("understands FastAPI's default validation shape too", async () => {
+    const { fetch } = recorder(() => json({ detail: [{ loc: ["query", "limit"], msg: "must be <= 100" }] }, 422));
+    const api = createApi({ baseUrl: BASE, fetch });
+    const error = (await unwrap(api.GET("/v1/conversations", { params: { query: { limit: 500 } } })).catch((e: unknown) => e)) as ApiError;
+    expect(error.message).toBe("query.limit: must be <= 100");
+  });
+
   it("turns a network failure into ApiError status 0", async () => {
     const api = createApi({ baseUrl: BASE, fetch: () => Promise.reject(new TypeError("Failed to fetch")) });
     const error = (await unwrap(api.GET("/v1/auth/me")).catch((e: unknown) => e)) as ApiError;

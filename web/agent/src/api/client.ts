@@ -80,8 +80,10 @@ export function problemFromResponse(response: Response, body: unknown): ApiError
   const retry = response.headers.get("Retry-After");
   const retryAfter = retry !== null && /^\d+$/.test(retry.trim()) ? Number(retry) : null;
   if (isRecord(body)) {
-    const errors: ProblemFieldError[] = Array.isArray(body.errors)
-      ? body.errors.filter(isRecord).map((e) => ({
+    // problem+json puts field errors in `errors`; FastAPI's default 422 in `detail`.
+    const rawErrors = Array.isArray(body.errors) ? body.errors : Array.isArray(body.detail) ? body.detail : null;
+    const errors: ProblemFieldError[] = rawErrors
+      ? rawErrors.filter(isRecord).map((e) => ({
           loc: Array.isArray(e.loc) ? (e.loc as (string | number)[]) : [],
           msg: typeof e.msg === "string" ? e.msg : String(e.msg),
         }))

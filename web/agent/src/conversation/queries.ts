@@ -90,6 +90,9 @@ export function useMarkRead(conversationId: string, meId: string) {
     onMutate() {
       markReadInCache(queryClient, conversationId, mergeContext(meId));
     },
+    onSuccess(conversation) {
+      applyConversation(queryClient, conversation, mergeContext(meId));
+    },
   });
 }
 
