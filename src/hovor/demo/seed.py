@@ -13,9 +13,9 @@ from hovor.db.transaction import Database
 DEMO_SITE_KEY = "pk_demo_shop"
 DEMO_WORKSPACE = "Demo Shop"
 DEMO_USERS = (
-    ("admin@demo.hovor.test", "Ada Admin", "admin"),
-    ("alice@demo.hovor.test", "Alice Agent", "agent"),
-    ("bob@demo.hovor.test", "Bob Agent", "agent"),
+    ("admin@demo.hovor.dev", "Ada Admin", "admin"),
+    ("alice@demo.hovor.dev", "Alice Agent", "agent"),
+    ("bob@demo.hovor.dev", "Bob Agent", "agent"),
 )
 
 

@@ -67,7 +67,9 @@ const STICK_PX = 80;
 export class ChatView {
   readonly host: HTMLElement;
   private readonly root: ShadowRoot;
+  private readonly wrapper: HTMLElement;
   private readonly launcher: HTMLButtonElement;
+  private readonly launcherIcons: [SVGSVGElement, SVGSVGElement];
   private badge: HTMLElement | null = null;
   private readonly panel: HTMLElement;
   private readonly status: HTMLElement;
@@ -81,6 +83,7 @@ export class ChatView {
   private readonly rendered = new Map<string, HTMLLIElement>();
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private open = false;
+  private unread = 0;
 
   constructor(
     settings: WidgetSettings,
@@ -146,6 +149,8 @@ export class ChatView {
       composer,
     );
 
+    this.launcherIcons = [icon(ICON_CHAT), icon(ICON_CLOSE)];
+    this.launcherIcons[1].style.display = "none";
     this.launcher = h(
       "button",
       {
@@ -156,12 +161,12 @@ export class ChatView {
         "aria-expanded": "false",
         "aria-controls": "hovor-panel",
       },
-      icon(ICON_CHAT),
+      ...this.launcherIcons,
     );
 
-    const wrapper = h("div", { class: "hv" }, this.panel, this.launcher);
-    wrapper.style.setProperty("--hv-color", settings.color);
-    this.root.append(h("style", {}, css), wrapper);
+    this.wrapper = h("div", { class: "hv" }, this.panel, this.launcher);
+    this.wrapper.style.setProperty("--hv-color", settings.color);
+    this.root.append(h("style", {}, css), this.wrapper);
 
     this.launcher.addEventListener("click", () => (this.open ? handlers.onClose() : handlers.onOpen()));
     closeButton.addEventListener("click", () => handlers.onClose());
@@ -197,8 +202,11 @@ export class ChatView {
   setOpen(open: boolean, focus = true): void {
     this.open = open;
     this.panel.hidden = !open;
+    this.wrapper.classList.toggle("open", open);
+    this.launcherIcons[0].style.display = open ? "none" : "";
+    this.launcherIcons[1].style.display = open ? "" : "none";
     this.launcher.setAttribute("aria-expanded", String(open));
-    this.launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
+    this.labelLauncher();
     if (open) {
       this.scrollToBottom();
       if (focus) this.input.focus();
@@ -211,18 +219,25 @@ export class ChatView {
     this.status.textContent = STATUS_TEXT[state];
   }
 
+  /** The badge exists only while count > 0. */
   setUnread(count: number): void {
-    if (count <= 0) {
+    this.unread = Math.max(0, count);
+    if (this.unread === 0) {
       this.badge?.remove();
       this.badge = null;
-      return;
+    } else {
+      if (!this.badge) {
+        this.badge = h("span", { class: "badge", "data-testid": "hovor-unread", "aria-hidden": "true" });
+        this.launcher.append(this.badge);
+      }
+      this.badge.textContent = String(this.unread);
     }
-    if (!this.badge) {
-      this.badge = h("span", { class: "badge", "data-testid": "hovor-unread" });
-      this.launcher.append(this.badge);
-    }
-    this.badge.textContent = String(count);
-    this.launcher.setAttribute("aria-label", `Open chat, ${count} unread`);
+    this.labelLauncher();
+  }
+
+  private labelLauncher(): void {
+    const label = this.open ? "Close chat" : this.unread ? `Open chat, ${this.unread} unread` : "Open chat";
+    this.launcher.setAttribute("aria-label", label);
   }
 
   setTyping(name: string | null): void {
