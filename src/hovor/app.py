@@ -46,11 +46,12 @@ def build_runtime(settings: Settings) -> Runtime:
     bus = create_bus(settings.redis_url)
     channels = ChannelRegistry()
     channels.add(WebChatAdapter(bus))
-    # Listeners run in registration order: routing first, then delivery.
-    routing_listeners.register(dispatcher, db)
+    # Listeners run in registration order: deliver what happened, then react to it (routing),
+    # so clients see "conversation.created" before the "conversation.updated" of its assignment.
     outbound.register(dispatcher, channels)
     webchat_listeners.register(dispatcher, bus)
     fanout.register(dispatcher, bus)
+    routing_listeners.register(dispatcher, db)
     return Runtime(
         settings=settings,
         db=db,

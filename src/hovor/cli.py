@@ -113,8 +113,12 @@ async def _create_user(settings: Settings, args: argparse.Namespace, password: s
             if workspace is None:
                 workspace = await service.do_create_workspace(tx, args.workspace)
             user = await service.do_create_user(
-                tx, workspace.id, email=args.email, name=args.name or args.email,
-                password=password, role=args.role,
+                tx,
+                workspace.id,
+                email=args.email,
+                name=args.name or args.email,
+                password=password,
+                role=args.role,
             )
         print(f"hovor: created {user.role} {user.email} in workspace {workspace.name!r}")
     finally:
@@ -153,7 +157,9 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--port", type=int)
     sub.add_parser("demo", help="migrate and seed the demo workspace, print its log-ins")
     sub.add_parser("migrate", help="bring the database schema up to date")
-    user = sub.add_parser("create-user", help="create a user (password from HOVOR_NEW_PASSWORD or prompt)")
+    user = sub.add_parser(
+        "create-user", help="create a user (password from HOVOR_NEW_PASSWORD or prompt)"
+    )
     user.add_argument("email")
     user.add_argument("--name")
     user.add_argument("--role", default="agent", choices=["admin", "supervisor", "agent"])
@@ -171,7 +177,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         print(f"hovor: invalid configuration: {_reason(exc)}", file=sys.stderr)
         raise SystemExit(2) from exc
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         if args.command == "run":
             cmd_run(settings, args.demo)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-
 from typing import Annotated
 
 from fastapi import Depends, Request, WebSocket
 
-from hovor.core.visitor_tokens import VisitorTokens
 from hovor.bus import Bus
 from hovor.config import Settings
 from hovor.core.dispatch import Dispatcher
 from hovor.core.ratelimit import RateLimiter
+from hovor.core.visitor_tokens import VisitorTokens
 from hovor.db.transaction import Database, Tx
 
 

@@ -20,9 +20,10 @@ from hovor.auth.schemas import (
     WorkspaceOut,
 )
 from hovor.core.errors import Unauthorized
+from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep, TxDep
 
-router = APIRouter(prefix="/v1", tags=["auth"])
+router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 LOGIN_LIMIT_PER_ADDRESS = "20/minute"
 LOGIN_LIMIT_PER_EMAIL = "5/minute"

@@ -12,7 +12,7 @@ Presence = Literal["online", "away", "offline"]
 
 
 class LoginIn(BaseModel):
-    email: EmailStr
+    email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=256)
 
 

@@ -26,8 +26,11 @@ from hovor.core.ids import new_secret
 from hovor.db.transaction import Tx
 
 MIN_PASSWORD_LENGTH = 8
-DEFAULT_WIDGET_SETTINGS = {"title": "Chat with us", "greeting": "Hi! How can we help?",
-                           "color": "#4f46e5"}
+DEFAULT_WIDGET_SETTINGS = {
+    "title": "Chat with us",
+    "greeting": "Hi! How can we help?",
+    "color": "#4f46e5",
+}
 
 
 # Workspaces and users ---------------------------------------------------------------------
@@ -48,9 +51,7 @@ async def check_new_user(
     if role not in ROLES:
         errors.append({"loc": ["role"], "msg": f"role must be one of {', '.join(ROLES)}"})
     if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(
-            {"loc": ["password"], "msg": f"at least {MIN_PASSWORD_LENGTH} characters"}
-        )
+        errors.append({"loc": ["password"], "msg": f"at least {MIN_PASSWORD_LENGTH} characters"})
     if not 0 <= chat_capacity <= 50:
         errors.append({"loc": ["chat_capacity"], "msg": "must be between 0 and 50"})
     if errors:

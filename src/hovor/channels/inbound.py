@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hovor.channels.base import Inbound
 from hovor.contacts.service import do_get_or_create_by_identity, visitor_display_name
 from hovor.conversations.models import Conversation, Message
 from hovor.conversations.service import (
@@ -13,7 +14,6 @@ from hovor.conversations.service import (
     find_latest_conversation,
     find_message_by_client_id,
 )
-from hovor.channels.base import Inbound
 from hovor.db.transaction import Tx
 
 

@@ -17,9 +17,10 @@ from hovor.conversations.schemas import (
     MessageOut,
     MessagePage,
 )
+from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep, TxDep
 
-router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
+router = APIRouter(prefix="/v1/conversations", tags=["conversations"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("", response_model=ConversationPage)
@@ -46,9 +47,13 @@ async def list_conversations(
 
 
 @router.get("/{conversation_id}", response_model=ConversationOut)
-async def get_conversation(conversation_id: str, actor: ActorDep, runtime: RuntimeDep) -> ConversationOut:
+async def get_conversation(
+    conversation_id: str, actor: ActorDep, runtime: RuntimeDep
+) -> ConversationOut:
     async with runtime.db.read() as session:
-        conversation = await service.access_conversation(session, actor.workspace_id, conversation_id)
+        conversation = await service.access_conversation(
+            session, actor.workspace_id, conversation_id
+        )
         return await service.describe_conversation(session, conversation)
 
 
@@ -61,7 +66,9 @@ async def list_messages(
     before: str | None = None,
 ) -> MessagePage:
     async with runtime.db.read() as session:
-        conversation = await service.access_conversation(session, actor.workspace_id, conversation_id)
+        conversation = await service.access_conversation(
+            session, actor.workspace_id, conversation_id
+        )
         rows, has_more = await service.list_messages(
             session, [conversation.id], limit=limit, before=before
         )
@@ -74,7 +81,9 @@ async def list_messages(
 async def send_message(
     conversation_id: str, body: MessageIn, actor: ActorDep, tx: TxDep
 ) -> MessageOut:
-    conversation = await service.access_conversation(tx.session, actor.workspace_id, conversation_id)
+    conversation = await service.access_conversation(
+        tx.session, actor.workspace_id, conversation_id
+    )
     message, _ = await service.do_send_message(
         tx,
         conversation,
@@ -89,14 +98,18 @@ async def send_message(
 
 @router.post("/{conversation_id}/close", response_model=ConversationOut)
 async def close_conversation(conversation_id: str, actor: ActorDep, tx: TxDep) -> ConversationOut:
-    conversation = await service.access_conversation(tx.session, actor.workspace_id, conversation_id)
+    conversation = await service.access_conversation(
+        tx.session, actor.workspace_id, conversation_id
+    )
     await service.do_close_conversation(tx, conversation)
     return await service.describe_conversation(tx.session, conversation)
 
 
 @router.post("/{conversation_id}/reopen", response_model=ConversationOut)
 async def reopen_conversation(conversation_id: str, actor: ActorDep, tx: TxDep) -> ConversationOut:
-    conversation = await service.access_conversation(tx.session, actor.workspace_id, conversation_id)
+    conversation = await service.access_conversation(
+        tx.session, actor.workspace_id, conversation_id
+    )
     await service.do_reopen_conversation(tx, conversation)
     return await service.describe_conversation(tx.session, conversation)
 
@@ -105,7 +118,9 @@ async def reopen_conversation(conversation_id: str, actor: ActorDep, tx: TxDep) 
 async def assign_conversation(
     conversation_id: str, body: AssignIn, actor: ActorDep, tx: TxDep
 ) -> ConversationOut:
-    conversation = await service.access_conversation(tx.session, actor.workspace_id, conversation_id)
+    conversation = await service.access_conversation(
+        tx.session, actor.workspace_id, conversation_id
+    )
     if body.user_id is not None:
         await access_user(tx.session, actor.workspace_id, body.user_id)
     await service.do_assign_conversation(tx, conversation, body.user_id)
@@ -114,6 +129,8 @@ async def assign_conversation(
 
 @router.post("/{conversation_id}/read", response_model=ConversationOut)
 async def mark_read(conversation_id: str, actor: ActorDep, tx: TxDep) -> ConversationOut:
-    conversation = await service.access_conversation(tx.session, actor.workspace_id, conversation_id)
+    conversation = await service.access_conversation(
+        tx.session, actor.workspace_id, conversation_id
+    )
     await service.do_mark_read(tx, conversation)
     return await service.describe_conversation(tx.session, conversation)

@@ -44,9 +44,7 @@ class Message(IdMixin, TimestampMixin, Base):
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE")
-    )
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     author_type: Mapped[str] = mapped_column(String(16))
     author_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     author_name: Mapped[str | None] = mapped_column(String(120), nullable=True)

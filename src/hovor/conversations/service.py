@@ -75,7 +75,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         at, conversation_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
         return datetime.fromisoformat(at), conversation_id
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("invalid cursor", errors=[{"loc": ["cursor"], "msg": "invalid"}]) from exc
+        raise InvalidInput(
+            "invalid cursor", errors=[{"loc": ["cursor"], "msg": "invalid"}]
+        ) from exc
 
 
 async def list_conversations(
@@ -155,7 +157,7 @@ async def describe_conversations(
         out.append(
             ConversationOut(
                 id=c.id,
-                status=c.status,  # type: ignore[arg-type]
+                status=c.status,
                 channel=c.channel,
                 contact=ContactRef(id=contact.id, name=contact.name, email=contact.email),
                 assignee=UserRef(id=assignee.id, name=assignee.name) if assignee else None,
@@ -168,7 +170,9 @@ async def describe_conversations(
     return out
 
 
-async def describe_conversation(session: AsyncSession, conversation: Conversation) -> ConversationOut:
+async def describe_conversation(
+    session: AsyncSession, conversation: Conversation
+) -> ConversationOut:
     return (await describe_conversations(session, [conversation]))[0]
 
 
@@ -179,9 +183,7 @@ async def list_messages(
     query = select(Message).where(Message.conversation_id.in_(conversation_ids))
     if before:
         query = query.where(Message.id < before)
-    rows = list(
-        (await session.scalars(query.order_by(Message.id.desc()).limit(limit + 1))).all()
-    )
+    rows = list((await session.scalars(query.order_by(Message.id.desc()).limit(limit + 1))).all())
     has_more = len(rows) > limit
     rows = rows[:limit]
     rows.reverse()

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hovor.core.errors import HovorError, RateLimited
@@ -17,9 +18,43 @@ log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 
 
+class ProblemError(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemError] | None = None
+
+
+def _described(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description, "content": {PROBLEM: {}}}
+
+
+# Declared on every router so the OpenAPI schema (and the generated client) knows the errors.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _described("Not authenticated"),
+    403: _described("Forbidden (wrong CSRF token, role, site key or origin)"),
+    404: _described("Not found, or in another workspace"),
+    422: _described("Invalid input, with the offending fields in errors"),
+    429: _described("Rate limited; see Retry-After"),
+}
+
+
 def problem_response(
-    status: int, title: str, detail: str, *, errors: list[dict[str, Any]] | None = None,
-    code: str = "error", headers: dict[str, str] | None = None,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    code: str = "error",
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://hovor.dev/problems/{code}",
@@ -36,8 +71,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HovorError)
     async def hovor_error(_request: Request, exc: HovorError) -> JSONResponse:
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        return JSONResponse(exc.problem(), status_code=exc.status, media_type=PROBLEM,
-                            headers=headers)
+        return JSONResponse(
+            exc.problem(), status_code=exc.status, media_type=PROBLEM, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -50,12 +86,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem_response(
-            exc.status_code, str(exc.detail), str(exc.detail), code=f"http_{exc.status_code}",
+            exc.status_code,
+            str(exc.detail),
+            str(exc.detail),
+            code=f"http_{exc.status_code}",
             headers=dict(exc.headers) if exc.headers else None,
         )
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
-        return problem_response(500, "Internal error", "the server failed; it is logged",
-                                code="internal")
+        return problem_response(
+            500, "Internal error", "the server failed; it is logged", code="internal"
+        )

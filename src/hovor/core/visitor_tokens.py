@@ -30,6 +30,8 @@ class VisitorTokens:
             data = self._serializer.loads(token, max_age=VISITOR_TOKEN_MAX_AGE)
         except BadSignature:
             return None
-        if not (isinstance(data, list) and len(data) == 3 and all(isinstance(x, str) for x in data)):
+        if not (
+            isinstance(data, list) and len(data) == 3 and all(isinstance(x, str) for x in data)
+        ):
             return None
         return VisitorClaims(*data)

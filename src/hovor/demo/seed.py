@@ -47,7 +47,10 @@ async def seed_demo(db: Database, *, origin: str, password: str) -> list[DemoCre
                 workspace.id,
                 name="Demo shop",
                 allowed_origins=demo_origins(origin),
-                widget_settings={"title": "Demo Shop", "greeting": "Hi! How can we help you today?"},
+                widget_settings={
+                    "title": "Demo Shop",
+                    "greeting": "Hi! How can we help you today?",
+                },
                 key=DEMO_SITE_KEY,
             )
         else:

@@ -30,7 +30,9 @@ async def shop_file(path: str, request: Request) -> Response:
     if target.suffix != ".html":
         return Response(target.read_bytes(), media_type=media_type)
     origin = f"{request.url.scheme}://{request.url.netloc}"
-    html = target.read_text().replace("{{HOVOR_ORIGIN}}", origin).replace(
-        "{{SITE_KEY}}", DEMO_SITE_KEY
+    html = (
+        target.read_text()
+        .replace("{{HOVOR_ORIGIN}}", origin)
+        .replace("{{SITE_KEY}}", DEMO_SITE_KEY)
     )
     return Response(html, media_type="text/html; charset=utf-8")

@@ -72,7 +72,9 @@ async def serve(
             if len(text.encode()) > MAX_FRAME_BYTES:
                 await send_safely(
                     websocket,
-                    error_frame("frame_too_large", f"frames are limited to {MAX_FRAME_BYTES} bytes"),
+                    error_frame(
+                        "frame_too_large", f"frames are limited to {MAX_FRAME_BYTES} bytes"
+                    ),
                 )
                 continue
             reply = await _handle_text(text, adapter, handle)

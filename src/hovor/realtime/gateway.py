@@ -84,7 +84,9 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
                 "v": PROTOCOL_VERSION,
                 "visitor_id": visitor,
                 "conversation": {"id": latest.id, "status": latest.status} if latest else None,
-                "messages": [MessageOut.model_validate(m).model_dump(mode="json") for m in messages],
+                "messages": [
+                    MessageOut.model_validate(m).model_dump(mode="json") for m in messages
+                ],
             }
         )
         await serve(websocket, sub, visitor_frame, handle)

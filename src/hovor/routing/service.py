@@ -36,7 +36,7 @@ async def agent_loads(session: AsyncSession, workspace_id: str) -> dict[str, int
         )
         .group_by(Conversation.assignee_id)
     )
-    return {row[0]: row[1] for row in rows}
+    return {row[0]: row[1] for row in rows if row[0] is not None}
 
 
 def choose_agent(agents: Sequence[User], loads: dict[str, int]) -> User | None:

@@ -10,9 +10,10 @@ from hovor.channels.webchat import service
 from hovor.channels.webchat.schemas import VisitorSessionIn, VisitorSessionOut
 from hovor.conversations.schemas import MessageOut, MessagePage
 from hovor.core.errors import Unauthorized
+from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep
 
-router = APIRouter(prefix="/v1/widget", tags=["widget"])
+router = APIRouter(prefix="/v1/widget", tags=["widget"], responses=PROBLEM_RESPONSES)
 
 SESSION_LIMIT = "30/minute"
 

@@ -34,8 +34,13 @@ class WidgetCORS:
                 "access-control-max-age": "600",
                 "vary": "Origin",
             }
-            await send({"type": "http.response.start", "status": 204,
-                        "headers": [(k.encode(), v.encode()) for k, v in headers.items()]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
 

@@ -14,7 +14,10 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
     @dispatcher.on(events.MESSAGE_CREATED)
     async def echo_visitor_message_to_other_tabs(event: DomainEvent) -> None:
         # Agent and system messages leave through the outbound path (WebChatAdapter.send).
-        if event.payload["channel"] == KIND and event.payload["message"]["author_type"] == "visitor":
+        if (
+            event.payload["channel"] == KIND
+            and event.payload["message"]["author_type"] == "visitor"
+        ):
             await bus.publish(
                 visitor_topic(event.workspace_id, event.payload["source_id"]),
                 {"type": "message", "message": event.payload["message"]},

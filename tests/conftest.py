@@ -1,0 +1,105 @@
+"""Fixtures shared by the whole suite: databases on both backends, buses, server processes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from hovor.bus import Bus, MemoryBus
+from hovor.core.dispatch import Dispatcher
+from hovor.db.engine import create_engine
+from hovor.db.migrate import upgrade
+from hovor.db.transaction import Database
+from hovor.models import metadata
+from tests.support.server import ServerProcess, run_server
+from tests.support.services import POSTGRES_URL, REDIS_URL, require
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'hovor.db'}"
+    upgrade(url)
+    return url
+
+
+_pg_ready = False
+
+
+def postgres_url() -> str:
+    """The PostgreSQL test database, reset to an empty, migrated schema once per session."""
+    global _pg_ready
+    require(POSTGRES_URL, "PostgreSQL")
+    if not _pg_ready:
+        import asyncio
+
+        async def reset() -> None:
+            engine = create_engine(POSTGRES_URL)
+            async with engine.begin() as conn:
+                await conn.execute(text("DROP SCHEMA public CASCADE"))
+                await conn.execute(text("CREATE SCHEMA public"))
+            await engine.dispose()
+
+        asyncio.run(reset())
+        upgrade(POSTGRES_URL)
+        _pg_ready = True
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, sqlite_url: str) -> str:
+    return sqlite_url if request.param == "sqlite" else postgres_url()
+
+
+async def _empty_tables(db: Database) -> None:
+    async with db.engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            await conn.execute(table.delete())
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """An empty, migrated database on each backend, with a fresh dispatcher."""
+    database = Database(database_url, Dispatcher())
+    await _empty_tables(database)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def bus(request: pytest.FixtureRequest) -> AsyncIterator[Bus]:
+    instance: Bus
+    if request.param == "memory":
+        instance = MemoryBus()
+    else:
+        require(REDIS_URL, "Redis")
+        from hovor.bus.redis import RedisBus
+
+        instance = RedisBus(REDIS_URL)
+    await instance.start()
+    try:
+        yield instance
+    finally:
+        await instance.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """A real ``hovor run --demo`` process: SQLite + memory bus, or PostgreSQL + Redis."""
+    tmp: Path = tmp_path_factory.mktemp("server")
+    if request.param == "sqlite":
+        url, redis_url = f"sqlite+aiosqlite:///{tmp / 'hovor.db'}", None
+    else:
+        url = postgres_url()
+        require(REDIS_URL, "Redis")
+        redis_url = REDIS_URL
+    with run_server(tmp, database_url=url, redis_url=redis_url) as process:
+        yield process
