@@ -33,6 +33,8 @@ class ServerProcess:
     ws_url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    database_url: str
+    env: dict[str, str]
 
     @property
     def origin(self) -> str:
@@ -67,7 +69,9 @@ def run_server(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = ServerProcess(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", process, log_path)
+    server = ServerProcess(
+        f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", process, log_path, database_url, env
+    )
     try:
         _wait_ready(server)
         yield server
