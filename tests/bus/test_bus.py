@@ -11,9 +11,9 @@ from hovor.bus.fanout import LocalSubscription
 from tests.support.services import REDIS_URL, require
 
 
-async def next_message(sub: LocalSubscription, timeout: float = 2.0) -> tuple[str, dict]:
+async def next_message(sub: LocalSubscription, within: float = 2.0) -> tuple[str, dict]:
     iterator = sub.__aiter__()
-    return await asyncio.wait_for(iterator.__anext__(), timeout)
+    return await asyncio.wait_for(iterator.__anext__(), within)
 
 
 async def nothing_arrives(sub: LocalSubscription, wait: float = 0.2) -> bool:
