@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from tests.support.server import ALICE, DEMO_PASSWORD, ServerProcess
-from tests.support.services import IN_CI
+from tests.support.services import IN_CI, POSTGRES_URL, reachable
 
 CHROMIUM = os.environ.get("HOVOR_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,18 +40,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
+    """Playwright's sync API, for the browser tests only.
+
+    While it runs, its event loop counts as the thread's running loop, so neither
+    ``asyncio.run`` (the PostgreSQL reset in tests/conftest.py) nor pytest-asyncio tests can
+    run. Hence package scope (it stops before any other package's tests), and the database
+    reset is done first, while asyncio.run still works.
+    """
     if not Path(CHROMIUM).is_file():
         message = f"Chromium is not installed at {CHROMIUM}"
         if IN_CI:
             pytest.fail(f"{message}; under CI=true the browser tests must run")
         pytest.skip(message)
+    if reachable(POSTGRES_URL):
+        from tests.conftest import postgres_url
+
+        postgres_url()  # once per session; the server fixture's later call is then a no-op
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium(playwright_instance: Playwright) -> Iterator[Browser]:
     browser = playwright_instance.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

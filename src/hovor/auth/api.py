@@ -25,8 +25,9 @@ from hovor.runtime import RuntimeDep, TxDep
 
 router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
 
-LOGIN_LIMIT_PER_ADDRESS = "20/minute"
-LOGIN_LIMIT_PER_EMAIL = "5/minute"
+# Failed log-ins only: people who know their password are never held up by the limit.
+FAILED_LOGINS_PER_ADDRESS = "30/minute"
+FAILED_LOGINS_PER_EMAIL = "5/minute"
 
 
 @router.post("/auth/login", response_model=MeOut)
@@ -34,10 +35,17 @@ async def login(
     body: LoginIn, request: Request, response: Response, runtime: RuntimeDep, tx: TxDep
 ) -> MeOut:
     address = request.client.host if request.client else "unknown"
-    await runtime.limiter.check(LOGIN_LIMIT_PER_ADDRESS, "login-ip", address, what="log-ins")
-    await runtime.limiter.check(LOGIN_LIMIT_PER_EMAIL, "login-email", body.email, what="log-ins")
-    user = await service.authenticate(tx.session, body.email, body.password)
+    email = body.email.strip().lower()
+    limits = (
+        (FAILED_LOGINS_PER_ADDRESS, "login-ip", address),
+        (FAILED_LOGINS_PER_EMAIL, "login-email", email),
+    )
+    for rule, *key in limits:
+        await runtime.limiter.ensure_left(rule, *key, what="failed log-ins")
+    user = await service.authenticate(tx.session, email, body.password)
     if user is None:
+        for rule, *key in limits:
+            await runtime.limiter.hit(rule, *key)
         raise Unauthorized("wrong e-mail or password")
     raw, row = await service.do_login(tx, user, runtime.settings.session_hours)
     response.set_cookie(

@@ -31,9 +31,18 @@ class RateLimiter:
         """Count one hit; raise ``RateLimited`` with a Retry-After when over the limit."""
         item = _item(rule)
         if not await self._limiter.hit(item, *key):
-            stats = await self._limiter.get_window_stats(item, *key)
-            retry = max(1, math.ceil(stats.reset_time - time.time()))
-            raise RateLimited(f"too many {what}; try again in {retry} s", retry_after=retry)
+            await self._refuse(item, key, what)
+
+    async def ensure_left(self, rule: str, *key: str, what: str) -> None:
+        """Raise ``RateLimited`` if ``key`` has no hit left, without counting one."""
+        item = _item(rule)
+        if not await self._limiter.test(item, *key):
+            await self._refuse(item, key, what)
+
+    async def _refuse(self, item: RateLimitItem, key: tuple[str, ...], what: str) -> None:
+        stats = await self._limiter.get_window_stats(item, *key)
+        retry = max(1, math.ceil(stats.reset_time - time.time()))
+        raise RateLimited(f"too many {what}; try again in {retry} s", retry_after=retry)
 
 
 _items: dict[str, RateLimitItem] = {}
