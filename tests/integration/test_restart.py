@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import postgres_url
 from tests.support.clients import Visitor, client_id, receive, send
 from tests.support.server import run_server
 from tests.support.services import REDIS_URL, require
@@ -14,12 +13,9 @@ from tests.support.services import REDIS_URL, require
 pytestmark = pytest.mark.storage
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-async def test_history_survives_a_restart(backend: str, tmp_path: Path) -> None:
-    if backend == "sqlite":
-        url, redis_url = f"sqlite+aiosqlite:///{tmp_path / 'hovor.db'}", None
-    else:
-        url = postgres_url()
+async def test_history_survives_a_restart(database_url: str, tmp_path: Path) -> None:
+    url, redis_url = database_url, None
+    if url.startswith("postgresql"):
         require(REDIS_URL, "Redis")
         redis_url = REDIS_URL
     bodies = [f"before restart {i}" for i in range(3)]
