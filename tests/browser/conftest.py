@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    StorageState,
+    expect,
+    sync_playwright,
+)
 
 from tests.support.server import ALICE, DEMO_PASSWORD, ServerProcess
 from tests.support.services import IN_CI, POSTGRES_URL, reachable
@@ -121,11 +129,11 @@ def log_in(page: Page, base_url: str, email: str, password: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def alice_state(server: ServerProcess, chromium: Browser) -> dict[str, Any]:
+def alice_state(server: ServerProcess, chromium: Browser) -> StorageState:
     """Alice's signed-in cookies for this server, so most tests skip the login form.
 
-    Log-ins are rate limited per e-mail (5 a minute), so each test logging in afresh would
-    trip the limit; the acceptance test and the login-error test still use the form.
+    Signing in once per server keeps the suite fast and far from the log-in rate limit;
+    the acceptance test and the login-error test still go through the form.
     """
     context = _new_context(chromium)
     try:
