@@ -20,6 +20,19 @@ from tests.support.services import POSTGRES_URL, REDIS_URL, require
 BACKENDS = ["sqlite", "postgresql"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_test_redis() -> None:
+    """The test Redis database (15 by default) starts empty: no rate-limit counters left over."""
+    from tests.support.services import reachable
+
+    if reachable(REDIS_URL):
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        client.flushdb()
+        client.close()
+
+
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'hovor.db'}"

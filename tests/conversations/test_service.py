@@ -46,8 +46,8 @@ async def test_events_carry_the_api_shapes(db: Database) -> None:
     assert created.payload["conversation"]["id"] == received.conversation_id
     assert created.payload["conversation"]["contact"]["name"] == "Visitor V_9"
     assert message.payload["message"]["body"] == "Hi"
-    assert message.payload["conversation"]["unread_count"] == 1
-    assert message.payload["conversation"]["last_message"]["body"] == "Hi"
+    assert message.payload["message"]["conversation_id"] == received.conversation_id
+    assert message.payload["source_id"] == "v_9"
 
 
 async def test_views_unread_and_read(db: Database) -> None:

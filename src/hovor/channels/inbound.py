@@ -25,6 +25,10 @@ class Received:
 
 
 async def receive_inbound(tx: Tx, inbound: Inbound) -> Received:
+    """Store one inbound message; a resend (same provider message id) returns the stored one.
+
+    Kept to few round trips: this runs for every message a visitor types.
+    """
     body = check_message_body(inbound.body)
     if inbound.provider_message_id:
         existing = await find_message_by_client_id(
@@ -32,17 +36,17 @@ async def receive_inbound(tx: Tx, inbound: Inbound) -> Received:
         )
         if existing is not None:
             return Received(existing, existing.conversation_id, created=False)
-    contact = await do_get_or_create_by_identity(
-        tx,
-        inbound.workspace_id,
-        inbound.identity_kind,
-        inbound.source_id,
-        name=visitor_display_name(inbound.source_id),
-    )
     conversation: Conversation | None = await find_latest_conversation(
         tx.session, inbound.workspace_id, inbound.channel, inbound.source_id
     )
     if conversation is None or conversation.status == "closed":
+        contact = await do_get_or_create_by_identity(
+            tx,
+            inbound.workspace_id,
+            inbound.identity_kind,
+            inbound.source_id,
+            name=visitor_display_name(inbound.source_id),
+        )
         conversation = await do_open_conversation(
             tx,
             inbound.workspace_id,
@@ -55,8 +59,9 @@ async def receive_inbound(tx: Tx, inbound: Inbound) -> Received:
         conversation,
         author_type="visitor",
         author_id=inbound.source_id,
-        author_name=contact.name,
+        author_name=None,  # the contact's current name is on the conversation
         body=body,
         client_id=inbound.provider_message_id,
+        checked_client_id=True,
     )
     return Received(message, conversation.id, created)

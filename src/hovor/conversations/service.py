@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth.service import users_by_ids
@@ -252,12 +251,19 @@ async def do_send_message(
     author_name: str | None,
     body: str,
     client_id: str | None = None,
+    checked_client_id: bool = False,
 ) -> tuple[Message, bool]:
-    """Store a message; returns it and whether it is new (False: a resend of a stored one)."""
+    """Store a message; returns it and whether it is new (False: a resend of a stored one).
+
+    ``client_id`` makes sending idempotent per author. Two resends racing past the check
+    both insert, and the unique constraint fails the second transaction with an
+    IntegrityError; callers retry it once, and the retry finds the stored message.
+    ``checked_client_id`` says the caller has just looked the client id up itself.
+    """
     if author_type not in AUTHOR_TYPES:
         raise ValueError(f"unknown author type {author_type!r}")
     body = check_message_body(body)
-    if client_id is not None and author_id is not None:
+    if client_id is not None and author_id is not None and not checked_client_id:
         existing = await find_message_by_client_id(
             tx.session, conversation.workspace_id, author_id, client_id
         )
@@ -273,32 +279,17 @@ async def do_send_message(
         client_id=client_id,
         created_at=clock.now(),
     )
-    try:
-        async with tx.session.begin_nested():
-            tx.session.add(message)
-            await tx.session.flush()
-    except IntegrityError:
-        # The same client id raced in from another connection: that one won.
-        if client_id is None or author_id is None:
-            raise
-        existing = await find_message_by_client_id(
-            tx.session, conversation.workspace_id, author_id, client_id
-        )
-        if existing is None:
-            raise
-        return existing, False
+    tx.session.add(message)
     conversation.last_activity_at = message.created_at
     if author_type == "agent":
         conversation.agent_last_read_at = message.created_at
     await tx.session.flush()
-    described = await describe_conversation(tx.session, conversation)
     tx.publish_on_commit(
         DomainEvent(
             events.MESSAGE_CREATED,
             conversation.workspace_id,
             {
                 "message": MessageOut.model_validate(message).model_dump(mode="json"),
-                "conversation": described.model_dump(mode="json"),
                 "channel": conversation.channel,
                 "source_id": conversation.source_id,
             },

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hovor.core.errors import HovorError, RateLimited
@@ -43,6 +44,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _described("Forbidden (wrong CSRF token, role, site key or origin)"),
     404: _described("Not found, or in another workspace"),
     422: _described("Invalid input, with the offending fields in errors"),
+    409: _described("A concurrent request changed the same data; safe to retry"),
     429: _described("Rate limited; see Retry-After"),
 }
 
@@ -91,6 +93,14 @@ def install(app: FastAPI) -> None:
             str(exc.detail),
             code=f"http_{exc.status_code}",
             headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def conflict(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # A concurrent request stored the same thing first (e.g. a double-submitted message
+        # with one client id); nothing was written by this one, and a retry is safe.
+        return problem_response(
+            409, "Conflict", "a concurrent request changed the same data; retry", code="conflict"
         )
 
     @app.exception_handler(Exception)

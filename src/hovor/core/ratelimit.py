@@ -1,4 +1,4 @@
-"""Rate limits (moving window) over the ``limits`` library; shared through Redis on several nodes."""
+"""Rate limits (sliding-window counters: cheap, O(1) per key) over the ``limits`` library; shared through Redis on several nodes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from hovor.core.errors import RateLimited
 
@@ -21,7 +21,7 @@ class RateLimiter:
             )
         else:
             storage = MemoryStorage()
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._limiter = SlidingWindowCounterRateLimiter(storage)
 
     async def hit(self, rule: str, *key: str) -> bool:
         """Count one hit of ``key`` against ``rule`` (e.g. ``"10/minute"``); False when over."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -30,6 +31,9 @@ class Database:
         self.engine: AsyncEngine = create_engine(url)
         self.sessions: async_sessionmaker[AsyncSession] = create_session_factory(self.engine)
         self.dispatcher = dispatcher
+        # SQLite has one writer. Queueing write transactions here, instead of letting them
+        # collide in SQLite's busy handler (which sleeps and retries), keeps latency low.
+        self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -37,12 +41,15 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        async with self.sessions() as session:
+        async with self._writer(), self.sessions() as session:
             tx = Tx(session)
             yield tx
             await session.commit()
         for event in tx.events:
             await self.dispatcher.dispatch(event)
+
+    def _writer(self) -> AbstractAsyncContextManager[object]:
+        return self._write_lock if self._write_lock is not None else nullcontext()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

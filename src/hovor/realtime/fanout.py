@@ -25,10 +25,12 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
 
     @dispatcher.on(conversation_events.MESSAGE_CREATED)
     async def message_created(event: DomainEvent) -> None:
-        topic = agents_topic(event.workspace_id)
-        await bus.publish(topic, {"type": "message.created", "message": event.payload["message"]})
+        # Desktops derive the inbox row (last message, unread count, activity) from the
+        # message itself; a conversation snapshot here could be older than the routing
+        # decision that committed in between.
         await bus.publish(
-            topic, {"type": "conversation.updated", "conversation": event.payload["conversation"]}
+            agents_topic(event.workspace_id),
+            {"type": "message.created", "message": event.payload["message"]},
         )
 
     @dispatcher.on(auth_events.AGENT_PRESENCE_CHANGED)

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket
+from sqlalchemy.exc import IntegrityError
 
 from hovor.auth.deps import SESSION_COOKIE
 from hovor.auth.service import get_session_user
@@ -68,8 +69,13 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
                     await webchat.relay_visitor_typing(session, runtime.bus, claims, frame.state)
             return None
         await runtime.limiter.check(VISITOR_MESSAGE_LIMIT, "visitor-msg", visitor, what="messages")
-        async with runtime.db.transaction() as tx:
-            received = await webchat.receive_visitor_message(tx, adapter, claims, frame)
+        try:
+            async with runtime.db.transaction() as tx:
+                received = await webchat.receive_visitor_message(tx, adapter, claims, frame)
+        except IntegrityError:
+            # The same message raced in from another tab; this retry finds it stored.
+            async with runtime.db.transaction() as tx:
+                received = await webchat.receive_visitor_message(tx, adapter, claims, frame)
         return {
             "type": "message.ack",
             "client_id": frame.client_id,

@@ -15,7 +15,8 @@ from hovor.runtime import RuntimeDep
 
 router = APIRouter(prefix="/v1/widget", tags=["widget"], responses=PROBLEM_RESPONSES)
 
-SESSION_LIMIT = "30/minute"
+# Generous: many visitors can share one address (offices, mobile carriers).
+SESSION_LIMIT = "300/minute"
 
 
 @router.post("/session", response_model=VisitorSessionOut)
