@@ -34,8 +34,12 @@ def report(name: str, metrics: list[Metric], notes: str = "") -> bool:
     print(f"\n{name}{' — ' + notes if notes else ''}")
     print(f"{'metric':<{width}}  {'value':>10}  {'unit':<8}  {'target':<10}  ok")
     for m in metrics:
-        print(f"{m.name:<{width}}  {m.value:>10.2f}  {m.unit:<8}  {m.target:<10}  {'yes' if m.met() else 'NO'}")
+        print(
+            f"{m.name:<{width}}  {m.value:>10.2f}  {m.unit:<8}  {m.target:<10}  {'yes' if m.met() else 'NO'}"
+        )
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    data = {m.name: {"value": round(m.value, 3), "unit": m.unit, "target": m.target} for m in metrics}
+    data = {
+        m.name: {"value": round(m.value, 3), "unit": m.unit, "target": m.target} for m in metrics
+    }
     (OUT_DIR / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n")
     return all(m.met() for m in metrics)

@@ -81,8 +81,6 @@ def cmd_demo(settings: Settings) -> None:
 def cmd_run(settings: Settings, demo: bool) -> None:
     import uvicorn
 
-    sys.setswitchinterval(0.0005)  # see docs/adr/0003
-
     cmd_migrate(settings)
     if demo:
         asyncio.run(_seed(settings))
