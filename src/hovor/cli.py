@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from hovor import __version__
 from hovor.config import Settings, get_settings
 from hovor.core.dispatch import Dispatcher
@@ -174,11 +176,15 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["HOVOR_PORT"] = str(args.port)
     try:
         settings = get_settings()
-    except Exception as exc:
-        print(f"hovor: invalid configuration: {_reason(exc)}", file=sys.stderr)
-        raise SystemExit(2) from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"HOVOR_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        print(f"hovor: invalid configuration: {problems}", file=sys.stderr)
+        raise SystemExit(2) from None
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report in one line
     )
     try:
         if args.command == "run":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,8 +33,15 @@ class Settings(BaseSettings):
     )
     cookie_secure: bool = Field(default=False, description="mark the session cookie Secure")
     session_hours: int = Field(default=12, ge=1, description="desktop session lifetime")
-    log_level: str = Field(default="info", description="debug, info, warning, error")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="debug, info, warning, error"
+    )
     demo_password: str = Field(default="hovor-demo", description="password of the demo users")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("database_url")
     @classmethod

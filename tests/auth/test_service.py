@@ -107,6 +107,12 @@ async def test_site_key_origins(db: Database) -> None:
             tx, team.workspace.id, name="shop", allowed_origins=["https://Shop.Example.org/"]
         )
     assert site.allowed_origins == ["https://shop.example.org"]
+    assert service.check_origins(
+        ["https://a.example.org:443", "http://a.example.org:8080/", "HTTP://A.example.org:80"]
+    ) == ["https://a.example.org", "http://a.example.org:8080", "http://a.example.org"]
+    for bad in ("https://a.example.org/path", "https://a.example.org:99999", "javascript:x", ""):
+        with pytest.raises(InvalidInput):
+            service.check_origins([bad])
     async with db.read() as session:
         ok = await service.check_site_access(session, site.key, "https://shop.example.org")
         assert ok.id == site.id

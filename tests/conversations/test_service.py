@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hovor.conversations import service
-from hovor.core.errors import InvalidInput, NotFound
+from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
 from tests.support.factories import make_team, visitor_writes
@@ -22,6 +22,38 @@ async def test_resending_a_client_id_stores_one_message(db: Database) -> None:
             session, [first.conversation_id], limit=10, before=None
         )
     assert [m.body for m in messages] == ["Hello"]
+
+
+async def test_a_client_id_names_one_message_of_one_conversation(db: Database) -> None:
+    team = await make_team(db)
+    agent = team.agents[0]
+    one = await visitor_writes(db, team.workspace.id, "v_1", "a")
+    two = await visitor_writes(db, team.workspace.id, "v_2", "b")
+    async with db.transaction() as tx:
+        conv = await service.access_conversation(tx.session, team.workspace.id, one.conversation_id)
+        await service.do_send_message(
+            tx,
+            conv,
+            author_type="agent",
+            author_id=agent.id,
+            author_name=agent.name,
+            body="hello",
+            client_id="same",
+        )
+    with pytest.raises(Conflict, match="another conversation"):
+        async with db.transaction() as tx:
+            conv = await service.access_conversation(
+                tx.session, team.workspace.id, two.conversation_id
+            )
+            await service.do_send_message(
+                tx,
+                conv,
+                author_type="agent",
+                author_id=agent.id,
+                author_name=agent.name,
+                body="hello",
+                client_id="same",
+            )
 
 
 async def test_message_body_is_checked(db: Database) -> None:

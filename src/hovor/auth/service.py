@@ -219,18 +219,37 @@ async def do_delete_api_token(tx: Tx, workspace_id: str, token_id: str) -> None:
 # Site keys -------------------------------------------------------------------------------
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def check_origins(origins: list[str]) -> list[str]:
-    """Normalise allowed origins to ``scheme://host[:port]``; raise on anything else."""
+    """Normalise allowed origins to what browsers send: ``scheme://host[:port]``, lower case,
+    no default port, no path. Raise, naming the entry, on anything else."""
     cleaned: list[str] = []
     for i, origin in enumerate(origins):
         parts = urlsplit(origin.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if (
+            parts.scheme not in DEFAULT_PORTS
+            or not parts.hostname
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.username
+            or port == -1
+        ):
             raise InvalidInput(
-                "invalid allowed origin",
+                f"invalid allowed origin {origin!r}",
                 errors=[{"loc": ["allowed_origins", i], "msg": "expected scheme://host[:port]"}],
             )
-        cleaned.append(f"{parts.scheme}://{parts.netloc}".lower())
-    return cleaned
+        host = parts.hostname.lower()
+        if ":" in host:
+            host = f"[{host}]"
+        keep_port = port is not None and port != DEFAULT_PORTS[parts.scheme]
+        cleaned.append(f"{parts.scheme}://{host}{f':{port}' if keep_port else ''}")
+    return list(dict.fromkeys(cleaned))
 
 
 async def do_create_site_key(

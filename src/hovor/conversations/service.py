@@ -26,7 +26,7 @@ from hovor.conversations.schemas import (
     UserRef,
 )
 from hovor.core import clock
-from hovor.core.errors import InvalidInput, NotFound
+from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Tx
 
@@ -268,6 +268,8 @@ async def do_send_message(
             tx.session, conversation.workspace_id, author_id, client_id
         )
         if existing is not None:
+            if existing.conversation_id != conversation.id:
+                raise Conflict(f"client_id {client_id!r} was already used in another conversation")
             return existing, False
     message = Message(
         workspace_id=conversation.workspace_id,

@@ -1,0 +1,51 @@
+"""The ``hovor`` command: configuration errors are one clear line, users can be created."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def hovor(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hovor.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_invalid_settings_name_each_variable(tmp_path: Path) -> None:
+    done = hovor(
+        "migrate",
+        env={
+            "HOVOR_PORT": "0",
+            "HOVOR_LOG_LEVEL": "verbose",
+            "HOVOR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",
+        },
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("hovor: invalid configuration: ")
+    assert "HOVOR_PORT: Input should be greater than or equal to 1" in line
+    assert "HOVOR_LOG_LEVEL" in line
+    done = hovor("migrate", env={"HOVOR_DATABASE_URL": "mysql://db/hovor"})
+    assert done.returncode == 2 and "HOVOR_DATABASE_URL" in done.stderr
+
+
+def test_create_user_then_refuse_a_duplicate(tmp_path: Path) -> None:
+    env = {
+        "HOVOR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",
+        "HOVOR_NEW_PASSWORD": "a-long-password",
+    }
+    done = hovor("create-user", "ops@example.org", "--role", "admin", "--workspace", "Ops", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "created admin ops@example.org in workspace 'Ops'" in done.stdout
+    again = hovor("create-user", "ops@example.org", env=env)
+    assert again.returncode == 2
+    assert again.stderr.strip() == "hovor: a user with e-mail ops@example.org exists already"
+    short = hovor("create-user", "x@example.org", env={**env, "HOVOR_NEW_PASSWORD": "short"})
+    assert short.returncode == 2 and "password: at least 8 characters" in short.stderr
