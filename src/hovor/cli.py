@@ -184,8 +184,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report in one line
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report in one line
     try:
         if args.command == "run":
             cmd_run(settings, args.demo)
