@@ -1,0 +1,1 @@
+"""Rules as versioned data: model, CEL expressions, compiler, templates, guards."""

@@ -1,0 +1,86 @@
+"""Offer texts: ``{{event.props.name}}``, ``{{facts.x}}``, ``{{session.cart_value}}``.
+
+A tiny dotted-path substitution rather than a template library: the texts only ever need
+to insert a value, the names can be checked when the rule is compiled, and nothing in the
+text can run code. Missing values render as empty; the output is plain text (the widget
+escapes it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+TEXT_ROOTS = frozenset({"event", "session", "visitor", "contact", "facts"})
+
+
+class TemplateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    source: str
+    parts: tuple[str | tuple[str, ...], ...]  # literal text, or a path to look up
+
+    @property
+    def paths(self) -> list[tuple[str, ...]]:
+        return [p for p in self.parts if isinstance(p, tuple)]
+
+    def render(self, variables: Mapping[str, Any]) -> str:
+        if len(self.parts) == 1 and isinstance(self.parts[0], str):
+            return self.parts[0]
+        out: list[str] = []
+        for part in self.parts:
+            out.append(part if isinstance(part, str) else _format(_lookup(variables, part)))
+        return "".join(out)
+
+
+def parse_template(source: str) -> Template:
+    """Split ``source`` into text and paths; unknown roots or malformed paths are errors."""
+    parts: list[str | tuple[str, ...]] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(source):
+        if match.start() > position:
+            parts.append(source[position : match.start()])
+        expression = match.group(1)
+        if not _PATH.match(expression):
+            raise TemplateError(
+                f"{{{{{expression}}}}} at {match.start() + 1}: only dotted names like "
+                "{{facts.x}} or {{event.props.name}} are allowed"
+            )
+        path = tuple(expression.split("."))
+        if path[0] not in TEXT_ROOTS:
+            raise TemplateError(
+                f"unknown name {path[0]!r} at {match.start() + 1}; "
+                f"use one of {', '.join(sorted(TEXT_ROOTS))}"
+            )
+        if path[0] == "facts" and len(path) != 2:
+            raise TemplateError(f"{{{{{expression}}}}}: refer to a fact as facts.NAME")
+        parts.append(path)
+        position = match.end()
+    if position < len(source) or not parts:
+        parts.append(source[position:])
+    return Template(source=source, parts=tuple(parts))
+
+
+def _lookup(value: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _format(value: Any) -> str:
+    if value is None or isinstance(value, Mapping | list | tuple | set):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0")
+    return str(value)
