@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from hovor.bus import Bus, MemoryBus
 from hovor.core.dispatch import Dispatcher
@@ -40,27 +44,48 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-_pg_ready = False
+_pg_database: str | None = None
 
 
 def postgres_url() -> str:
-    """The PostgreSQL test database, reset to an empty, migrated schema once per session."""
-    global _pg_ready
-    require(POSTGRES_URL, "PostgreSQL")
-    if not _pg_ready:
-        import asyncio
+    """A PostgreSQL database of this test run alone, migrated, dropped when the run ends.
 
-        async def reset() -> None:
-            engine = create_engine(POSTGRES_URL)
-            async with engine.begin() as conn:
-                await conn.execute(text("DROP SCHEMA public CASCADE"))
-                await conn.execute(text("CREATE SCHEMA public"))
+    Its own database (not a schema reset of the shared one), so two suites running at once
+    on one machine (a developer's and CI's) never see each other's tables.
+    """
+    global _pg_database
+    require(POSTGRES_URL, "PostgreSQL")
+    url = make_url(POSTGRES_URL)
+    if _pg_database is None:
+        name = f"hovor_test_{os.getpid()}_{secrets.token_hex(3)}"
+
+        async def create() -> None:
+            engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+            async with engine.connect() as conn:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
             await engine.dispose()
 
-        asyncio.run(reset())
-        upgrade(POSTGRES_URL)
-        _pg_ready = True
-    return POSTGRES_URL
+        asyncio.run(create())
+        upgrade(url.set(database=name).render_as_string(hide_password=False))
+        _pg_database = name
+    return url.set(database=_pg_database).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database() -> None:
+    if _pg_database is None:
+        return
+
+    async def drop() -> None:
+        engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{_pg_database}" WITH (FORCE)'))
+        await engine.dispose()
+
+    asyncio.run(drop())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _drop_postgres_database()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -4,7 +4,14 @@ from hovor.auth import models as auth_models
 from hovor.contacts import models as contacts_models
 from hovor.conversations import models as conversations_models
 from hovor.db.base import Base
+from hovor.tracking import models as tracking_models
 
 metadata = Base.metadata
 
-__all__ = ["auth_models", "contacts_models", "conversations_models", "metadata"]
+__all__ = [
+    "auth_models",
+    "contacts_models",
+    "conversations_models",
+    "metadata",
+    "tracking_models",
+]

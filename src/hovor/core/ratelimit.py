@@ -23,9 +23,9 @@ class RateLimiter:
             storage = MemoryStorage()
         self._limiter = SlidingWindowCounterRateLimiter(storage)
 
-    async def hit(self, rule: str, *key: str) -> bool:
-        """Count one hit of ``key`` against ``rule`` (e.g. ``"10/minute"``); False when over."""
-        return await self._limiter.hit(_item(rule), *key)
+    async def hit(self, rule: str, *key: str, cost: int = 1) -> bool:
+        """Count ``cost`` hits of ``key`` against ``rule`` (e.g. ``"10/minute"``); False when over."""
+        return await self._limiter.hit(_item(rule), *key, cost=cost)
 
     async def check(self, rule: str, *key: str, what: str) -> None:
         """Count one hit; raise ``RateLimited`` with a Retry-After when over the limit."""

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket
 from sqlalchemy.exc import IntegrityError
 
+from hovor.auth import visitors
 from hovor.auth.deps import SESSION_COOKIE
 from hovor.auth.service import get_session_user
 from hovor.bus.topics import agents_topic, visitor_topic
@@ -44,7 +45,7 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
     runtime: Runtime = websocket.app.state.runtime
     try:
         async with runtime.db.read() as session:
-            claims = await webchat.authenticate_visitor(
+            claims = await visitors.authenticate_visitor(
                 session,
                 runtime.visitor_tokens,
                 site_key=site,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 
+from hovor.auth import visitors
 from hovor.channels.webchat import service
 from hovor.channels.webchat.schemas import VisitorSessionIn, VisitorSessionOut
 from hovor.conversations.schemas import MessageOut, MessagePage
@@ -26,7 +27,7 @@ async def start_session(
     address = request.client.host if request.client else "unknown"
     await runtime.limiter.check(SESSION_LIMIT, "widget-session", address, what="widget sessions")
     async with runtime.db.read() as session:
-        started = await service.start_visitor_session(
+        started = await visitors.start_visitor_session(
             session,
             runtime.visitor_tokens,
             site_key=body.site_key,
@@ -49,7 +50,7 @@ async def visitor_messages(
     if not authorization.lower().startswith("bearer "):
         raise Unauthorized("send the visitor token as Authorization: Bearer …")
     async with runtime.db.read() as session:
-        claims = await service.authenticate_visitor_token(
+        claims = await visitors.authenticate_visitor_token(
             session,
             runtime.visitor_tokens,
             token=authorization[7:].strip(),

@@ -1,14 +1,10 @@
-"""Web chat operations: visitor sessions, a visitor's history, inbound messages, typing."""
+"""Web chat operations: a visitor's history, inbound messages, typing."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hovor.auth.service import check_origin_allowed, check_site_access, get_site_key
 from hovor.bus import Bus
 from hovor.bus.topics import agents_topic, visitor_topic
 from hovor.channels.base import RawInbound
@@ -17,57 +13,9 @@ from hovor.channels.webchat.adapter import KIND, WebChatAdapter
 from hovor.channels.webchat.frames import MessageSend
 from hovor.conversations.models import Conversation, Message
 from hovor.conversations.service import find_latest_conversation, list_messages
-from hovor.core.errors import Forbidden, Unauthorized
-from hovor.core.ids import new_id
-from hovor.core.visitor_tokens import VisitorClaims, VisitorTokens
+from hovor.core.errors import Forbidden
+from hovor.core.visitor_tokens import VisitorClaims
 from hovor.db.transaction import Tx
-
-
-@dataclass(frozen=True)
-class VisitorSession:
-    visitor_id: str
-    token: str
-    settings: dict[str, Any]
-
-
-async def start_visitor_session(
-    session: AsyncSession,
-    tokens: VisitorTokens,
-    *,
-    site_key: str,
-    origin: str | None,
-    previous_token: str | None,
-) -> VisitorSession:
-    """A token for the visitor: the same visitor id when the previous token is still good."""
-    site = await check_site_access(session, site_key, origin)
-    claims = tokens.check(previous_token) if previous_token else None
-    if claims is None or claims.site_key_id != site.id:
-        claims = VisitorClaims(site.workspace_id, site.id, "v_" + new_id())
-    return VisitorSession(claims.visitor_id, tokens.issue(claims), dict(site.widget_settings))
-
-
-async def authenticate_visitor(
-    session: AsyncSession, tokens: VisitorTokens, *, site_key: str, token: str, origin: str | None
-) -> VisitorClaims:
-    site = await check_site_access(session, site_key, origin)
-    claims = tokens.check(token)
-    if claims is None or claims.site_key_id != site.id:
-        raise Unauthorized("invalid visitor token")
-    return claims
-
-
-async def authenticate_visitor_token(
-    session: AsyncSession, tokens: VisitorTokens, *, token: str, origin: str | None
-) -> VisitorClaims:
-    """For HTTP reads that carry the token: a missing Origin (same-origin GET) is accepted,
-    a foreign one is not."""
-    claims = tokens.check(token)
-    site = await get_site_key(session, claims.site_key_id) if claims else None
-    if claims is None or site is None:
-        raise Unauthorized("invalid visitor token")
-    if origin is not None:
-        check_origin_allowed(site, origin)
-    return claims
 
 
 async def visitor_history(

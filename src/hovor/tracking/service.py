@@ -1,0 +1,167 @@
+"""Ingestion: validate, deduplicate, enrich, hand to the engagement hooks, store in batches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from hovor.core import clock
+from hovor.core.ratelimit import RateLimiter
+from hovor.tracking.live import LiveVisitor, LiveVisitors, needs_new_visit, start_visit
+from hovor.tracking.schemas import MAX_BATCH, EventIn, Rejected, TrackAck, parse_event
+from hovor.tracking.writer import EventLogWriter, SessionTouch, WriteRequest
+
+log = logging.getLogger(__name__)
+
+MAX_FUTURE_SKEW = timedelta(minutes=5)
+MAX_PAST_SKEW = timedelta(hours=24)
+EVENTS_PER_VISITOR = "600/minute"
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """An accepted event, as the engagement context sees it."""
+
+    event_id: str
+    type: str
+    ts: datetime
+    props: dict[str, Any]
+    page: dict[str, Any]
+    session_id: str
+
+
+Hook = Callable[[LiveVisitor, list[Tracked]], Awaitable[None]]
+
+
+class Tracking:
+    """The tracking context's running parts on one node."""
+
+    def __init__(self, writer: EventLogWriter, limiter: RateLimiter) -> None:
+        self.writer = writer
+        self.limiter = limiter
+        self.visitors = LiveVisitors()
+        self._hooks: list[Hook] = []
+        self.rejected = 0
+
+    def on_events(self, hook: Hook) -> Hook:
+        """Register ``hook`` to see every accepted batch, before it is stored."""
+        self._hooks.append(hook)
+        return hook
+
+    async def track(self, visitor: LiveVisitor, raw_events: Any) -> TrackAck:
+        if not isinstance(raw_events, list):
+            return self._reject_all([], "invalid_batch", "events must be a list")
+        if len(raw_events) > MAX_BATCH:
+            return self._reject_all(raw_events, "batch_too_large", f"at most {MAX_BATCH} events")
+        if not await self.limiter.hit(
+            EVENTS_PER_VISITOR, "visitor-events", visitor.visitor_id, cost=max(1, len(raw_events))
+        ):
+            return self._reject_all(raw_events, "rate_limited", "too many events; slow down")
+
+        rejected: list[Rejected] = []
+        accepted: list[str] = []
+        fresh: list[EventIn] = []
+        for raw in raw_events:
+            parsed = parse_event(raw)
+            if isinstance(parsed, Rejected):
+                rejected.append(parsed)
+            elif visitor.seen(parsed.id) or parsed.id in {e.id for e in fresh}:
+                accepted.append(parsed.id)  # a resend: already stored or on its way
+            else:
+                fresh.append(parsed)
+        self.rejected += len(rejected)
+        if not fresh:
+            return TrackAck(accepted=accepted, rejected=rejected)
+
+        request, tracked = self._apply(visitor, fresh)
+        for event in fresh:
+            visitor.remember(event.id)
+        for hook in self._hooks:
+            try:
+                await hook(visitor, tracked)
+            except Exception:
+                log.exception("tracking hook failed")
+        try:
+            await self.writer.write(request)
+        except Exception:
+            for event in fresh:
+                visitor.forget(event.id)  # not stored: let the resend through
+            raise
+        return TrackAck(accepted=accepted + [e.id for e in fresh], rejected=rejected)
+
+    def _apply(
+        self, visitor: LiveVisitor, events: list[EventIn]
+    ) -> tuple[WriteRequest, list[Tracked]]:
+        """Assign visits, update the live state, and build the rows to store."""
+        now = clock.now()
+        request = WriteRequest(events=[])
+        tracked: list[Tracked] = []
+        touched: dict[str, SessionTouch] = {}
+        for event in sorted(events, key=lambda e: e.ts):
+            ts, skewed = event.ts, False
+            if ts > now + MAX_FUTURE_SKEW or ts < now - MAX_PAST_SKEW:
+                ts, skewed = now, True
+            page = event.page.model_dump(exclude_none=True) if event.page else {}
+            if needs_new_visit(visitor, ts):
+                _, row = start_visit(visitor, ts, page.get("url"), page.get("referrer"))
+                request.new_sessions.append(row)
+            visit = visitor.visit
+            assert visit is not None
+            visit.last_seen_at = max(visit.last_seen_at, ts)
+            visit.events += 1
+            if event.type == "page.view":
+                visit.page_views += 1
+                visit.page_url, visit.page_title = page.get("url"), page.get("title")
+            _update_cart(visitor, event)
+            touch = touched.setdefault(visit.id, SessionTouch(visit.id, ts, 0))
+            touch.last_seen_at, touch.events = max(touch.last_seen_at, ts), touch.events + 1
+            request.events.append(
+                {
+                    "workspace_id": visitor.workspace_id,
+                    "visitor_id": visitor.visitor_id,
+                    "session_id": visit.id,
+                    "event_id": event.id,
+                    "type": event.type,
+                    "ts": ts,
+                    "received_at": now,
+                    "clock_skew": skewed,
+                    "props": event.props,
+                    "page": page,
+                }
+            )
+            tracked.append(Tracked(event.id, event.type, ts, event.props, page, visit.id))
+        request.touches = list(touched.values())
+        return request, tracked
+
+    def _reject_all(self, raw: list[Any], code: str, detail: str) -> TrackAck:
+        ids = [e.get("id") if isinstance(e, dict) else None for e in raw]
+        self.rejected += max(1, len(ids))
+        return TrackAck(
+            accepted=[],
+            rejected=[
+                Rejected(id=i if isinstance(i, str) else None, code=code, detail=detail)
+                for i in ids
+            ]
+            or [Rejected(id=None, code=code, detail=detail)],
+        )
+
+
+def _update_cart(visitor: LiveVisitor, event: EventIn) -> None:
+    props = event.props
+    if event.type == "cart.add":
+        item = visitor.cart.setdefault(
+            props["id"],
+            {"name": props.get("name"), "price": float(props.get("price", 0)), "quantity": 0},
+        )
+        item["quantity"] += int(props.get("quantity", 1))
+    elif event.type == "cart.remove":
+        held = visitor.cart.get(props["id"])
+        if held is not None:
+            held["quantity"] -= int(props.get("quantity", held["quantity"]))
+            if held["quantity"] <= 0:
+                del visitor.cart[props["id"]]
+    elif event.type == "order.completed":
+        visitor.cart.clear()
