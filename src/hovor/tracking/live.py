@@ -114,7 +114,7 @@ def start_visit(
         "device": visitor.device.kind,
         "browser": visitor.device.browser,
         "os": visitor.device.os,
-        "returning": visitor.returning,
+        "returning_visitor": visitor.returning,
         "events": 0,
     }
     return visit, row

@@ -28,7 +28,7 @@ class WebSession(IdMixin, Base):
     device: Mapped[str] = mapped_column(String(16), default="unknown")
     browser: Mapped[str | None] = mapped_column(String(64), nullable=True)
     os: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    returning: Mapped[bool] = mapped_column(Boolean, default=False)
+    returning_visitor: Mapped[bool] = mapped_column(Boolean, default=False)
     events: Mapped[int] = mapped_column(Integer, default=0)
 
 

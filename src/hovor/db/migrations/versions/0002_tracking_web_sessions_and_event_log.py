@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 12:47:35.884696
+Create Date: 2026-11-25 12:47:53.111288
 """
 
 from collections.abc import Sequence
@@ -64,7 +64,7 @@ def upgrade() -> None:
         sa.Column("device", sa.String(length=16), nullable=False),
         sa.Column("browser", sa.String(length=64), nullable=True),
         sa.Column("os", sa.String(length=64), nullable=True),
-        sa.Column("returning", sa.Boolean(), nullable=False),
+        sa.Column("returning_visitor", sa.Boolean(), nullable=False),
         sa.Column("events", sa.Integer(), nullable=False),
         sa.Column("id", sa.String(length=26), nullable=False),
         sa.ForeignKeyConstraint(
