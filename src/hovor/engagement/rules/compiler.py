@@ -113,9 +113,7 @@ def _shape_errors(exc: ValidationError) -> list[dict[str, Any]]:
     literal_locs = [loc for loc, _, literal in shaped if literal]
     out: list[dict[str, Any]] = []
     for loc, msg, literal in shaped:
-        deeper = any(
-            len(other) > len(loc) and other[: len(loc)] == loc for other, _, _ in shaped
-        )
+        deeper = any(len(other) > len(loc) and other[: len(loc)] == loc for other, _, _ in shaped)
         if literal:
             if deeper:
                 continue  # the dict branch has the precise error
@@ -139,9 +137,7 @@ class _Compiler:
     def error(self, loc: Loc, msg: str) -> None:
         self.errors.append({"loc": loc, "msg": msg})
 
-    def expression(
-        self, source: str | None, loc: Loc, roots: frozenset[str]
-    ) -> Expression | None:
+    def expression(self, source: str | None, loc: Loc, roots: frozenset[str]) -> Expression | None:
         if source is None:
             return None
         try:
@@ -153,8 +149,7 @@ class _Compiler:
         if unknown:
             self.error(
                 loc,
-                f"unknown name {', '.join(map(repr, unknown))}; "
-                f"use {', '.join(sorted(roots))}",
+                f"unknown name {', '.join(map(repr, unknown))}; use {', '.join(sorted(roots))}",
             )
         return expression
 
@@ -191,9 +186,7 @@ class _Compiler:
                 node = child
             else:
                 node[path[-1]] = None
-        reads = merge_projections(
-            [text_projection, condition.projection if condition else {}]
-        )
+        reads = merge_projections([text_projection, condition.projection if condition else {}])
         return CompiledRule(
             rule=rule,
             key=rule.key,

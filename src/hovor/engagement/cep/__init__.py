@@ -1,0 +1,1 @@
+"""Complex-event processing: per-visitor windows, sequences and absence timers."""
