@@ -32,6 +32,9 @@ from hovor.realtime import fanout
 from hovor.realtime.gateway import router as gateway_router
 from hovor.routing import listeners as routing_listeners
 from hovor.runtime import Runtime
+from hovor.tracking.api import router as tracking_router
+from hovor.tracking.service import Tracking
+from hovor.tracking.writer import EventLogWriter
 
 log = logging.getLogger(__name__)
 
@@ -65,21 +68,32 @@ def build_runtime(settings: Settings) -> Runtime:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     runtime = build_runtime(settings)
+    tracking = Tracking(EventLogWriter(runtime.db), runtime.limiter)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.bus.start()
+        await tracking.writer.start()
         try:
             yield
         finally:
+            await tracking.writer.close()  # stores what is queued before the database closes
             await runtime.bus.close()
             await runtime.db.dispose()
 
     app = FastAPI(title="Hovor", version=__version__, lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.tracking = tracking
     problems.install(app)
     app.add_middleware(WidgetCORS)
-    for router in (auth_router, conversations_router, widget_router, gateway_router, demo_router):
+    for router in (
+        auth_router,
+        conversations_router,
+        widget_router,
+        tracking_router,
+        gateway_router,
+        demo_router,
+    ):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -61,3 +61,8 @@ async def authenticate_visitor_token(
     if origin is not None:
         check_origin_allowed(site, origin)
     return claims
+
+
+async def site_key_of(session: AsyncSession, claims: VisitorClaims) -> str | None:
+    site = await get_site_key(session, claims.site_key_id)
+    return site.key if site else None

@@ -15,13 +15,17 @@ from hovor.auth.service import get_session_user
 from hovor.bus.topics import agents_topic, visitor_topic
 from hovor.channels.webchat import service as webchat
 from hovor.channels.webchat.adapter import WebChatAdapter
-from hovor.channels.webchat.frames import PROTOCOL_VERSION, MessageSend, Ping, Typing, visitor_frame
+from hovor.channels.webchat.frames import PROTOCOL_VERSION, Ping, Typing
+from hovor.conversations.models import Conversation, Message
 from hovor.conversations.schemas import MessageOut
 from hovor.conversations.service import access_conversation
 from hovor.core.errors import Forbidden, HovorError, Unauthorized
 from hovor.realtime.agent_frames import AgentPing, AgentTyping, agent_frame
 from hovor.realtime.connection import serve
+from hovor.realtime.visitor_frames import VisitorFrame, visitor_frame
 from hovor.runtime import Runtime
+from hovor.tracking.schemas import EventsFrame
+from hovor.tracking.service import Tracking
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -60,10 +64,18 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
         return
     adapter = WebChatAdapter(runtime.bus)
     visitor = claims.visitor_id
+    tracking: Tracking = websocket.app.state.tracking
+    async with runtime.db.read() as session:
+        live = await tracking.visitors.attach(
+            session, claims.workspace_id, visitor, websocket.headers.get("user-agent")
+        )
 
-    async def handle(frame: MessageSend | Typing | Ping) -> dict[str, Any] | None:
+    async def handle(frame: VisitorFrame) -> dict[str, Any] | None:
         if isinstance(frame, Ping):
             return {"type": "pong"}
+        if isinstance(frame, EventsFrame):
+            ack = await tracking.track(live, frame.events)
+            return {"type": "events.ack", **ack.model_dump()}
         if isinstance(frame, Typing):
             if await runtime.limiter.hit(VISITOR_TYPING_LIMIT, "visitor-typing", visitor):
                 async with runtime.db.read() as session:
@@ -83,20 +95,23 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
             "message": MessageOut.model_validate(received.message).model_dump(mode="json"),
         }
 
-    async with runtime.bus.subscribe(visitor_topic(claims.workspace_id, visitor)) as sub:
-        await websocket.accept()
-        await websocket.send_json(
-            {
-                "type": "hello",
-                "v": PROTOCOL_VERSION,
-                "visitor_id": visitor,
-                "conversation": {"id": latest.id, "status": latest.status} if latest else None,
-                "messages": [
-                    MessageOut.model_validate(m).model_dump(mode="json") for m in messages
-                ],
-            }
-        )
-        await serve(websocket, sub, visitor_frame, handle)
+    try:
+        async with runtime.bus.subscribe(visitor_topic(claims.workspace_id, visitor)) as sub:
+            await websocket.accept()
+            await websocket.send_json(_hello(visitor, latest, messages))
+            await serve(websocket, sub, visitor_frame, handle)
+    finally:
+        tracking.visitors.detach(live)
+
+
+def _hello(visitor_id: str, latest: Conversation | None, messages: list[Message]) -> dict[str, Any]:
+    return {
+        "type": "hello",
+        "v": PROTOCOL_VERSION,
+        "visitor_id": visitor_id,
+        "conversation": {"id": latest.id, "status": latest.status} if latest else None,
+        "messages": [MessageOut.model_validate(m).model_dump(mode="json") for m in messages],
+    }
 
 
 def _same_origin(websocket: WebSocket) -> bool:

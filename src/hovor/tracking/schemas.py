@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -140,3 +140,12 @@ def _is_number(value: Any) -> bool:
 class TrackAck(BaseModel):
     accepted: list[str]
     rejected: list[Rejected]
+
+
+class EventsFrame(BaseModel):
+    """``{"type": "events", "events": [...]}`` on the visitor socket; events checked one by one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["events"]
+    events: list[Any] = Field(max_length=MAX_BATCH)

@@ -1,4 +1,4 @@
-"""CORS for the widget endpoints.
+"""CORS for the widget and tracker endpoints.
 
 The widget calls ``/v1/widget/*`` from customers' sites. Whether a site may use a site key
 is decided by the endpoint (403 for foreign origins); CORS only lets the browser read the
@@ -11,7 +11,7 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PREFIX = "/v1/widget/"
+PREFIXES = ("/v1/widget/", "/v1/track")
 
 
 class WidgetCORS:
@@ -19,7 +19,7 @@ class WidgetCORS:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
+        if scope["type"] != "http" or not scope["path"].startswith(PREFIXES):
             await self.app(scope, receive, send)
             return
         origin = next((v.decode() for k, v in scope["headers"] if k == b"origin"), None)

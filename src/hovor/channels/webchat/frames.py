@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 16 * 1024
@@ -27,7 +27,3 @@ class Typing(_Frame):
 
 class Ping(_Frame):
     type: Literal["ping"]
-
-
-VisitorFrame = Annotated[MessageSend | Typing | Ping, Field(discriminator="type")]
-visitor_frame = TypeAdapter[MessageSend | Typing | Ping](VisitorFrame)

@@ -262,6 +262,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Track Beacon
+         * @description Body: ``{"events": [...]}`` as JSON, sent as text/plain by ``navigator.sendBeacon``.
+         */
+        post: operations["track_beacon_v1_track_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -495,6 +515,15 @@ export interface components {
             /** Msg */
             msg: string;
         };
+        /** Rejected */
+        Rejected: {
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+            /** Id */
+            id: string | null;
+        };
         /** SiteKeyIn */
         SiteKeyIn: {
             /** Allowed Origins */
@@ -522,6 +551,13 @@ export interface components {
             widget_settings: {
                 [key: string]: unknown;
             };
+        };
+        /** TrackAck */
+        TrackAck: {
+            /** Accepted */
+            accepted: string[];
+            /** Rejected */
+            rejected: components["schemas"]["Rejected"][];
         };
         /** UserIn */
         UserIn: {
@@ -674,6 +710,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -748,6 +794,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -810,6 +866,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -892,6 +958,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -952,6 +1028,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1022,6 +1108,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1105,6 +1201,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -1169,6 +1275,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1253,6 +1369,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -1317,6 +1443,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1392,6 +1528,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1476,6 +1622,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -1548,6 +1704,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -1612,6 +1778,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1694,6 +1870,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -1756,6 +1942,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1838,6 +2034,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -1900,6 +2106,99 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid input, with the offending fields in errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    track_beacon_v1_track_post: {
+        parameters: {
+            query: {
+                site: string;
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackAck"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden (wrong CSRF token, role, site key or origin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found, or in another workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1978,6 +2277,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -2044,6 +2353,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2127,6 +2446,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid input, with the offending fields in errors */
             422: {
                 headers: {
@@ -2193,6 +2522,16 @@ export interface operations {
             };
             /** @description Not found, or in another workspace */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

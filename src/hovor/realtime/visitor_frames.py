@@ -1,0 +1,13 @@
+"""Every frame a visitor's browser may send on /v1/visitor: chat (widget) and tracking."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, TypeAdapter
+
+from hovor.channels.webchat.frames import MessageSend, Ping, Typing
+from hovor.tracking.schemas import EventsFrame
+
+VisitorFrame = MessageSend | Typing | Ping | EventsFrame
+visitor_frame = TypeAdapter[VisitorFrame](Annotated[VisitorFrame, Field(discriminator="type")])

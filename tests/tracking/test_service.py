@@ -1,0 +1,126 @@
+"""Ingestion on both databases: dedup, visits, cart, skewed clocks, batched storage."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from hovor.core import clock
+from hovor.core.ratelimit import RateLimiter
+from hovor.db.transaction import Database
+from hovor.tracking.live import LiveVisitor
+from hovor.tracking.models import TrackedEvent, WebSession
+from hovor.tracking.service import Tracked, Tracking
+from hovor.tracking.writer import EventLogWriter
+from tests.support.factories import make_team
+
+
+@pytest.fixture
+async def tracking(db: Database) -> AsyncIterator[Tracking]:
+    service = Tracking(EventLogWriter(db), RateLimiter())
+    await service.writer.start()
+    try:
+        yield service
+    finally:
+        await service.writer.close()
+
+
+async def visitor_of(db: Database, tracking: Tracking, visitor_id: str = "v_1") -> LiveVisitor:
+    team = await make_team(db)
+    async with db.read() as session:
+        return await tracking.visitors.attach(session, team.workspace.id, visitor_id, None)
+
+
+def ev(event_id: str, type_: str = "page.view", at: object = None, **props: object) -> dict:
+    return {
+        "id": event_id,
+        "ts": (at or clock.now()).isoformat(),
+        "type": type_,
+        "props": props,
+        "page": {"url": "https://shop.example.org/?utm_source=ads"},
+    }
+
+
+async def count(db: Database, model: type) -> int:
+    async with db.read() as session:
+        return await session.scalar(select(func.count()).select_from(model)) or 0
+
+
+async def test_accepts_valid_rejects_invalid_and_stores_once(
+    db: Database, tracking: Tracking
+) -> None:
+    visitor = await visitor_of(db, tracking)
+    seen: list[list[Tracked]] = []
+
+    @tracking.on_events
+    async def hook(_v: LiveVisitor, events: list[Tracked]) -> None:
+        seen.append(events)
+
+    ack = await tracking.track(
+        visitor, [ev("a"), ev("b", "product.view"), ev("c", "search", query="tv")]
+    )
+    assert ack.accepted == ["a", "c"]
+    assert [(r.id, r.code) for r in ack.rejected] == [("b", "invalid_event")]
+    again = await tracking.track(visitor, [ev("a"), ev("c", "search", query="tv")])
+    assert again.accepted == ["a", "c"] and again.rejected == []
+    assert await count(db, TrackedEvent) == 2
+    assert [[t.event_id for t in batch] for batch in seen] == [["a", "c"]]
+
+
+async def test_a_resend_after_restart_is_stored_once(db: Database, tracking: Tracking) -> None:
+    visitor = await visitor_of(db, tracking)
+    await tracking.track(visitor, [ev("x")])
+    visitor.forget("x")  # a new node has no memory of it; the unique key still holds
+    await tracking.track(visitor, [ev("x")])
+    assert await count(db, TrackedEvent) == 1
+
+
+async def test_visits_split_after_thirty_minutes(db: Database, tracking: Tracking) -> None:
+    visitor = await visitor_of(db, tracking)
+    start = clock.now() - timedelta(hours=2)
+    await tracking.track(visitor, [ev("1", at=start), ev("2", at=start + timedelta(minutes=29))])
+    assert not visitor.returning
+    await tracking.track(visitor, [ev("3", at=start + timedelta(minutes=60))])
+    assert visitor.returning
+    async with db.read() as session:
+        visits = (await session.scalars(select(WebSession).order_by(WebSession.started_at))).all()
+    assert [v.events for v in visits] == [2, 1]
+    assert visits[0].utm == {"source": "ads"} and not visits[0].returning_visitor
+    assert visits[1].returning_visitor
+
+
+async def test_clock_skew_is_replaced_and_flagged(db: Database, tracking: Tracking) -> None:
+    visitor = await visitor_of(db, tracking)
+    future = clock.now() + timedelta(days=3)
+    await tracking.track(visitor, [ev("f", at=future)])
+    async with db.read() as session:
+        row = await session.scalar(select(TrackedEvent))
+    assert row is not None and row.clock_skew and row.ts < future - timedelta(days=2)
+
+
+async def test_cart_follows_adds_and_removes(db: Database, tracking: Tracking) -> None:
+    visitor = await visitor_of(db, tracking)
+    await tracking.track(
+        visitor,
+        [
+            ev("1", "cart.add", id="tv", price=2499, quantity=1),
+            ev("2", "cart.add", id="kettle", price=39, quantity=2),
+            ev("3", "cart.remove", id="tv", price=2499, quantity=1),
+        ],
+    )
+    assert visitor.cart_value == 78
+    assert visitor.session_facts()["cart_items"] == 2
+
+
+async def test_floods_and_oversized_batches_are_refused(db: Database, tracking: Tracking) -> None:
+    visitor = await visitor_of(db, tracking)
+    big = await tracking.track(visitor, [ev(str(i)) for i in range(51)])
+    assert {r.code for r in big.rejected} == {"batch_too_large"} and big.accepted == []
+    for n in range(12):
+        await tracking.track(visitor, [ev(f"{n}-{i}") for i in range(50)])
+    limited = await tracking.track(visitor, [ev("late")])
+    assert limited.rejected[0].code == "rate_limited"
+    assert await count(db, TrackedEvent) == 600
