@@ -66,12 +66,12 @@ def check_guards(
             1 for o in offers if o.rule_key == rule_key and o.session_id == history.session_id
         )
         if in_session >= guards.max_per_session:
-            return GuardDecision("blocked", f"already offered {in_session}× in this session")
+            return GuardDecision("blocked", f"already offered {in_session} time(s) in this session")
     if guards.max_per_visitor_per_day is not None:
         since = now - timedelta(days=1)
         today = sum(1 for o in offers if o.rule_key == rule_key and since < o.at <= now)
         if today >= guards.max_per_visitor_per_day:
-            return GuardDecision("blocked", f"already offered {today}× in the last 24 hours")
+            return GuardDecision("blocked", f"already offered {today} time(s) in the last 24 hours")
     if guards.quiet_after_decline_seconds is not None:
         quiet = timedelta(seconds=guards.quiet_after_decline_seconds)
         for o in offers:
