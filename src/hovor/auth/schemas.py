@@ -76,6 +76,9 @@ class WidgetSettings(BaseModel):
     title: str = Field(default="Chat with us", max_length=80)
     greeting: str = Field(default="Hi! How can we help?", max_length=500)
     color: str = Field(default="#4f46e5", pattern=r"^#[0-9a-fA-F]{6}$")
+    require_consent: bool = Field(
+        default=False, description="track nothing until the site calls hovor('consent', true)"
+    )
 
 
 class SiteKeyIn(BaseModel):
