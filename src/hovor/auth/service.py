@@ -30,6 +30,7 @@ DEFAULT_WIDGET_SETTINGS = {
     "title": "Chat with us",
     "greeting": "Hi! How can we help?",
     "color": "#4f46e5",
+    "require_consent": False,
 }
 
 
