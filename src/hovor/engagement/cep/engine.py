@@ -113,7 +113,12 @@ class Engine:
                     reads.setdefault(after.event, []).append(after.where.projection)
                 for event_type in rule.absence.none_of:
                     self._cancelling.setdefault(event_type, []).append(rule)
-        # What any expression reads of an event of each type.
+        # What any expression reads of an event of each type (every indexed type has one).
+        for index in (self._windowed, self._sequences, self._triggered, self._arming):
+            for event_type in index:
+                reads.setdefault(event_type, [])
+        for event_type in self._cancelling:
+            reads.setdefault(event_type, [])
         self._event_reads: dict[str, Projection | None] = {}
         for event_type, projections in reads.items():
             merged = merge_projections(projections)

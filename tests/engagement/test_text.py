@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from hovor.engagement.rules.text import TemplateError, parse_template
+
+
+def test_renders_values_and_blanks_missing_ones() -> None:
+    template = parse_template("Hi {{ event.props.name }}: {{facts.n}} in {{session.cart_value}}.")
+    variables = {"event": {"props": {"name": "Ann"}}, "facts": {"n": 2.0}, "session": {}}
+    assert template.render(variables) == "Hi Ann: 2 in ."
+    assert template.render({}) == "Hi :  in ."
+    assert template.render({"event": "not a dict", "facts": {"n": {"deep": 1}}}) == "Hi :  in ."
+
+
+def test_plain_text_is_returned_as_is() -> None:
+    assert parse_template("<b>no {markup}</b>").render({}) == "<b>no {markup}</b>"
+
+
+def test_formats_floats_and_booleans() -> None:
+    template = parse_template("{{facts.a}}|{{facts.b}}|{{facts.c}}")
+    assert template.render({"facts": {"a": 1234.5, "b": True, "c": 7}}) == "1234.5|yes|7"
+
+
+@pytest.mark.parametrize(
+    "source", ["{{ event.props.name | upper }}", "{{ __import__ }}", "{{facts}}", "{{x.y}}"]
+)
+def test_rejects_anything_but_known_dotted_names(source: str) -> None:
+    with pytest.raises(TemplateError):
+        parse_template(source)
