@@ -16,6 +16,7 @@ from hovor.auth.api import router as auth_router
 from hovor.bus import create_bus
 from hovor.channels import outbound
 from hovor.channels.base import ChannelRegistry
+from hovor.channels.voice.adapter import CallbackAdapter
 from hovor.channels.webchat import listeners as webchat_listeners
 from hovor.channels.webchat.adapter import WebChatAdapter
 from hovor.channels.webchat.api import router as widget_router
@@ -49,6 +50,7 @@ def build_runtime(settings: Settings) -> Runtime:
     bus = create_bus(settings.redis_url)
     channels = ChannelRegistry()
     channels.add(WebChatAdapter(bus))
+    channels.add(CallbackAdapter())
     # Listeners run in registration order: deliver what happened, then react to it (routing),
     # so clients see "conversation.created" before the "conversation.updated" of its assignment.
     outbound.register(dispatcher, channels)

@@ -1,9 +1,11 @@
 """Every context's tables, imported in one place for migrations and tests."""
 
 from hovor.auth import models as auth_models
+from hovor.channels.voice import models as voice_models
 from hovor.contacts import models as contacts_models
 from hovor.conversations import models as conversations_models
 from hovor.db.base import Base
+from hovor.engagement import models as engagement_models
 from hovor.tracking import models as tracking_models
 
 metadata = Base.metadata
@@ -12,6 +14,8 @@ __all__ = [
     "auth_models",
     "contacts_models",
     "conversations_models",
+    "engagement_models",
     "metadata",
     "tracking_models",
+    "voice_models",
 ]

@@ -119,3 +119,20 @@ async def assign_waiting(db: Database, workspace_id: str) -> int:
             continue
         assigned += 1
     return assigned
+
+
+async def free_chat_slots(session: AsyncSession, workspace_id: str) -> tuple[int, int]:
+    """(free chat slots of online agents, conversations waiting for an agent)."""
+    agents = await online_agents(session, workspace_id)
+    loads = await agent_loads(session, workspace_id)
+    free = sum(max(0, a.chat_capacity - loads.get(a.id, 0)) for a in agents)
+    waiting = await session.scalar(
+        select(func.count())
+        .select_from(Conversation)
+        .where(
+            Conversation.workspace_id == workspace_id,
+            Conversation.status == "open",
+            Conversation.assignee_id.is_(None),
+        )
+    )
+    return free, waiting or 0
