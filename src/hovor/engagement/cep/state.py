@@ -107,18 +107,18 @@ class VisitorState:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"v": STATE_VERSION, "s": self.session_id}
-        if self.windows:
-            out["w"] = {k: [w.ts, w.values] for k, w in self.windows.items() if w.ts}
+        windows = {k: [w.ts, w.values] for k, w in self.windows.items() if w.ts}
+        if windows:
+            out["w"] = windows
         if self.tallies:
             out["t"] = {
                 k: [t.n, t.total, sorted(t.distinct, key=repr)] for k, t in self.tallies.items()
             }
-        if self.sequences:
-            out["q"] = {
-                k: [p.runs, p.done]
-                for k, p in self.sequences.items()
-                if p.runs or p.done is not None
-            }
+        sequences = {
+            k: [p.runs, p.done] for k, p in self.sequences.items() if p.runs or p.done is not None
+        }
+        if sequences:
+            out["q"] = sequences
         if self.timers:
             out["a"] = {k: [t.due, t.event_id, t.event] for k, t in self.timers.items()}
         return out
