@@ -29,6 +29,8 @@ from hovor.core.ratelimit import RateLimiter
 from hovor.core.visitor_tokens import VisitorTokens
 from hovor.db.transaction import Database
 from hovor.demo.shop import router as demo_router
+from hovor.engagement.api import router as engagement_router
+from hovor.engagement.runtime import Engagement
 from hovor.realtime import fanout
 from hovor.realtime.gateway import router as gateway_router
 from hovor.routing import listeners as routing_listeners
@@ -71,14 +73,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     runtime = build_runtime(settings)
     tracking = Tracking(EventLogWriter(runtime.db), runtime.limiter)
+    engagement = Engagement(runtime.db, runtime.bus, tracking)
+    engagement.register(runtime.dispatcher)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.bus.start()
         await tracking.writer.start()
+        await engagement.start()
         try:
             yield
         finally:
+            await engagement.close()
             await tracking.writer.close()  # stores what is queued before the database closes
             await runtime.bus.close()
             await runtime.db.dispose()
@@ -86,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Hovor", version=__version__, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.tracking = tracking
+    app.state.engagement = engagement
     problems.install(app)
     app.add_middleware(WidgetCORS)
     for router in (
@@ -93,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         conversations_router,
         widget_router,
         tracking_router,
+        engagement_router,
         gateway_router,
         demo_router,
     ):

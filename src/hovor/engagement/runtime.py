@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.0
 EXPIRE_EVERY_TICKS = 5
+SWEEP_EVERY_TICKS = 60
 RULES_TOPIC = "engagement:rules"
 RECENT_PAGES = 10
 
@@ -112,7 +113,7 @@ class Engagement:
         return visitor
 
     def forget(self, live: LiveVisitor) -> None:
-        """The visitor left this node (their last socket closed)."""
+        """The visitor is gone from this node (swept after their visit timed out)."""
         self._visitors.pop((live.workspace_id, live.visitor_id), None)
 
     async def on_events(self, live: LiveVisitor, tracked: list[Tracked]) -> None:
@@ -137,6 +138,9 @@ class Engagement:
             ticks += 1
             try:
                 await self.fire_due_timers()
+                if ticks % SWEEP_EVERY_TICKS == 0:
+                    for gone in self._tracking.visitors.sweep(clock.now()):
+                        self.forget(gone)
                 if ticks % EXPIRE_EVERY_TICKS == 0:
                     async with self._db.transaction() as tx:
                         self.metrics["expired"] += await offers.do_expire_offers(tx, clock.now())
@@ -225,7 +229,7 @@ class Engagement:
         if held_out:
             self.metrics["held_out"] += 1
             return
-        history.append(PastOffer(now, match.rule_key, session_id))
+        history.append(PastOffer(offer.created_at, match.rule_key, session_id))
         visitor.open_offer_until = offer.expires_at
         self.metrics["offered"] += 1
         await self._bus.publish(

@@ -20,6 +20,8 @@ from hovor.conversations.models import Conversation, Message
 from hovor.conversations.schemas import MessageOut
 from hovor.conversations.service import access_conversation
 from hovor.core.errors import Forbidden, HovorError, Unauthorized
+from hovor.engagement.frames import OfferAccepted, OfferDeclined, OfferShown
+from hovor.engagement.runtime import Engagement
 from hovor.realtime.agent_frames import AgentPing, AgentTyping, agent_frame
 from hovor.realtime.connection import serve
 from hovor.realtime.visitor_frames import VisitorFrame, visitor_frame
@@ -65,6 +67,7 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
     adapter = WebChatAdapter(runtime.bus)
     visitor = claims.visitor_id
     tracking: Tracking = websocket.app.state.tracking
+    engagement: Engagement = websocket.app.state.engagement
     async with runtime.db.read() as session:
         live = await tracking.visitors.attach(
             session, claims.workspace_id, visitor, websocket.headers.get("user-agent")
@@ -76,6 +79,8 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
         if isinstance(frame, EventsFrame):
             ack = await tracking.track(live, frame.events)
             return {"type": "events.ack", **ack.model_dump()}
+        if isinstance(frame, OfferShown | OfferDeclined | OfferAccepted):
+            return await engagement.handle_frame(live, frame)
         if isinstance(frame, Typing):
             if await runtime.limiter.hit(VISITOR_TYPING_LIMIT, "visitor-typing", visitor):
                 async with runtime.db.read() as session:

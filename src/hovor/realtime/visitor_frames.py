@@ -1,4 +1,4 @@
-"""Every frame a visitor's browser may send on /v1/visitor: chat (widget) and tracking."""
+"""Every frame a visitor's browser may send on /v1/visitor: chat, tracking, offers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from typing import Annotated
 from pydantic import Field, TypeAdapter
 
 from hovor.channels.webchat.frames import MessageSend, Ping, Typing
+from hovor.engagement.frames import OfferAccepted, OfferDeclined, OfferShown
 from hovor.tracking.schemas import EventsFrame
 
-VisitorFrame = MessageSend | Typing | Ping | EventsFrame
+VisitorFrame = (
+    MessageSend | Typing | Ping | EventsFrame | OfferShown | OfferDeclined | OfferAccepted
+)
 visitor_frame = TypeAdapter[VisitorFrame](Annotated[VisitorFrame, Field(discriminator="type")])

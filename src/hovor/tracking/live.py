@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hovor.core import clock
 from hovor.core.ids import new_id
 from hovor.tracking.enrich import Device, device_from_user_agent, utm_from_url
 from hovor.tracking.models import WebSession
@@ -48,6 +49,7 @@ class LiveVisitor:
     cart: dict[str, dict[str, Any]] = field(default_factory=dict)
     recent_ids: OrderedDict[str, None] = field(default_factory=OrderedDict)
     sockets: int = 0
+    left_at: datetime | None = None  # when the last socket closed
 
     @property
     def cart_value(self) -> float:
@@ -148,12 +150,30 @@ class LiveVisitors:
             visitor = await _load(session, workspace_id, visitor_id, user_agent)
             self._visitors[key] = visitor
         visitor.sockets += 1
+        visitor.left_at = None
         return visitor
 
     def detach(self, visitor: LiveVisitor) -> None:
-        visitor.sockets -= 1
-        if visitor.sockets <= 0:
-            self._visitors.pop((visitor.workspace_id, visitor.visitor_id), None)
+        """The visitor's socket closed. Their state stays for a while: the next page of the
+        same visit reconnects within seconds and must find its windows and cart intact."""
+        visitor.sockets = max(0, visitor.sockets - 1)
+        if visitor.sockets == 0:
+            visitor.left_at = clock.now()
+
+    def sweep(self, now: datetime, idle: timedelta = SESSION_TIMEOUT) -> list[LiveVisitor]:
+        """Forget visitors gone for longer than ``idle``; returns them."""
+        gone = [
+            v
+            for v in self._visitors.values()
+            if v.sockets == 0 and v.left_at is not None and now - v.left_at > idle
+        ]
+        for v in gone:
+            del self._visitors[(v.workspace_id, v.visitor_id)]
+        return gone
+
+    def online(self, workspace_id: str) -> list[LiveVisitor]:
+        """Visitors of the workspace with a page open now."""
+        return [v for v in self.all(workspace_id) if v.sockets > 0]
 
 
 async def _load(

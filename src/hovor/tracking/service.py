@@ -115,7 +115,7 @@ class Tracking:
             if event.type == "page.view":
                 visit.page_views += 1
                 visit.page_url, visit.page_title = page.get("url"), page.get("title")
-            _update_cart(visitor, event)
+            update_cart(visitor, event.type, event.props)
             touch = touched.setdefault(visit.id, SessionTouch(visit.id, ts, 0))
             touch.last_seen_at, touch.events = max(touch.last_seen_at, ts), touch.events + 1
             request.events.append(
@@ -149,19 +149,19 @@ class Tracking:
         )
 
 
-def _update_cart(visitor: LiveVisitor, event: EventIn) -> None:
-    props = event.props
-    if event.type == "cart.add":
+def update_cart(visitor: LiveVisitor, event_type: str, props: dict[str, Any]) -> None:
+    """Keep the visitor's cart in step with their cart events (also used by back-testing)."""
+    if event_type == "cart.add":
         item = visitor.cart.setdefault(
             props["id"],
             {"name": props.get("name"), "price": float(props.get("price", 0)), "quantity": 0},
         )
         item["quantity"] += int(props.get("quantity", 1))
-    elif event.type == "cart.remove":
+    elif event_type == "cart.remove":
         held = visitor.cart.get(props["id"])
         if held is not None:
             held["quantity"] -= int(props.get("quantity", held["quantity"]))
             if held["quantity"] <= 0:
                 del visitor.cart[props["id"]]
-    elif event.type == "order.completed":
+    elif event_type == "order.completed":
         visitor.cart.clear()

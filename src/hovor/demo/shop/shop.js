@@ -9,6 +9,9 @@
  *   data-hovor-payment-method="card|paypal|invoice|bank"     payment options
  *   data-hovor-error="login.failed|coupon.failed"            shown on failure
  *   data-hovor-order='{"id","total","currency"}'             order confirmation
+ *   data-hovor-track="cart.add" data-hovor-props='{"id",…,"quantity"}'  add-to-cart buttons
+ *       (the tracker sends a click on it as that event; the quantity is kept in step below)
+ *   data-hovor-props='{"code"}' on the coupon error              props of coupon.failed
  */
 (function () {
   "use strict";
@@ -112,6 +115,20 @@
   /* ---------- product list and product pages ---------- */
 
   function initAddButtons() {
+    // The add-to-cart button's tracker props follow the quantity field.
+    var qtyField = $("[data-testid=quantity]");
+    var addButton = $("[data-testid=add-to-cart]");
+    if (qtyField && addButton) {
+      qtyField.addEventListener("input", function () {
+        var id = addButton.getAttribute("data-product-id");
+        var p = CATALOG[id];
+        var quantity = Math.max(1, parseInt(qtyField.value, 10) || 1);
+        addButton.setAttribute(
+          "data-hovor-props",
+          JSON.stringify({ id: p.id, name: p.name, category: p.category, price: p.price, quantity: quantity }),
+        );
+      });
+    }
     $all("[data-testid=add-to-cart], [data-testid=quick-add]").forEach(function (button) {
       button.addEventListener("click", function () {
         var id = button.getAttribute("data-product-id");
@@ -342,6 +359,7 @@
         error.hidden = false;
         error.textContent = code ? 'The code "' + code + '" is not valid.' : "Please enter a code.";
         error.setAttribute("data-hovor-coupon", code);
+        error.setAttribute("data-hovor-props", JSON.stringify({ code: code }));
         error.setAttribute("data-hovor-error-count", String(Number(error.getAttribute("data-hovor-error-count") || 0) + 1));
       }
       save();
