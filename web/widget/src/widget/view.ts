@@ -5,6 +5,7 @@
 import { MAX_BODY_LENGTH, type WidgetSettings } from "../protocol";
 import type { ConnectionState } from "./connection";
 import type { DisplayMessage } from "./messages";
+import { adoptStyles } from "./stylesheet";
 import css from "./styles.css?inline";
 
 export interface ViewHandlers {
@@ -165,8 +166,11 @@ export class ChatView {
     );
 
     this.wrapper = h("div", { class: "hv" }, this.panel, this.launcher);
+    // Styles and the site color go through the CSSOM (adoptStyles, style.setProperty),
+    // which a strict Content-Security-Policy allows; never set a `style` attribute.
     this.wrapper.style.setProperty("--hv-color", settings.color);
-    this.root.append(h("style", {}, css), this.wrapper);
+    adoptStyles(this.root, css);
+    this.root.append(this.wrapper);
 
     this.launcher.addEventListener("click", () => (this.open ? handlers.onClose() : handlers.onOpen()));
     closeButton.addEventListener("click", () => handlers.onClose());
