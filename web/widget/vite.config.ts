@@ -22,7 +22,7 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: OUT_DIR,
       emptyOutDir: !isLoader,
-      target: "es2019",
+      target: "es2020",
       minify: true,
       sourcemap: false,
       reportCompressedSize: false,

@@ -1,17 +1,23 @@
 // loader.js: the first Hovor script on a customer's page (see the snippet in
-// docs/widget-protocol.md). It must stay tiny: the build fails above 6 KB gzip.
+// docs/widget-protocol.md). It must stay small: the build fails above 6 KB gzip.
 //
 // 1. find its own <script data-site> tag: site key, server origin;
 // 2. replace the snippet's `window.hovor` stub with the real command function
 //    and run the queued calls;
 // 3. get a visitor token (`POST /v1/widget/session`), keep it in localStorage;
-// 4. when the browser is idle (or at once on `hovor("open")`), inject
-//    widget.js from the same folder and hand it the session via `window.__hovor`.
+// 4. open the visitor WebSocket (src/transport/connection.ts) and start the
+//    tracker (src/tracker/): both live here, on every page;
+// 5. inject widget.js (launcher and chat) from the same folder when the browser
+//    is idle, or at once when it is needed now: `hovor("open")`, an `offer`
+//    frame, an existing conversation or unread agent messages. widget.js finds
+//    the session and the connection on `window.__hovor`.
 
 import type { HovorRuntime, VisitorSession, WidgetApi } from "./boot";
 import { createDispatcher } from "./loader/commands";
 import { requestSessionWithRetry, SessionRefused } from "./loader/session";
-import { local, storageKey } from "./storage";
+import { local, session as sessionStore, storageKey } from "./storage";
+import { startTracking } from "./tracker";
+import { Connection } from "./transport/connection";
 
 function findOwnScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -33,6 +39,7 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
   const origin = srcUrl.origin;
   const widgetSrc = new URL("widget.js", srcUrl).toString();
   const store = local();
+  const tab = sessionStore();
   const tokenKey = storageKey(siteKey, "token");
 
   const dispatcher = createDispatcher();
@@ -40,12 +47,13 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
   const queued = stub && stub.q ? Array.from(stub.q) : [];
 
   let widget: WidgetApi | null = null;
-  let session: VisitorSession | null = null;
+  let current: VisitorSession | null = null;
   let injected = false;
-  let wanted = false; // an early hovor("open") asks for the widget now, not when idle
+  let wanted = false; // asked for before the session was there: inject as soon as it is
 
   const inject = (): void => {
-    if (injected || !session) return;
+    wanted = true;
+    if (injected || !window.__hovor) return;
     injected = true;
     const s = document.createElement("script");
     s.async = true;
@@ -56,18 +64,15 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
   const fetchSession = async (): Promise<VisitorSession> => {
     const r = await requestSessionWithRetry(origin, siteKey, () => store.getItem(tokenKey));
     store.setItem(tokenKey, r.token);
-    session = { origin, siteKey, token: r.token, visitorId: r.visitor_id, settings: r.settings };
-    return session;
+    current = { origin, siteKey, token: r.token, visitorId: r.visitor_id, settings: r.settings };
+    return current;
   };
 
   // open/close reach the widget once it is ready (their handlers register in
-  // widgetReady); until then they wait in the dispatcher's buffer, and an
-  // early call asks for widget.js now rather than when the browser is idle.
+  // widgetReady); until then they wait in the dispatcher's buffer and ask for
+  // widget.js now rather than when the browser is idle.
   const command = (name: string, ...args: unknown[]): void => {
-    if (!widget && (name === "open" || name === "close")) {
-      wanted = true;
-      inject();
-    }
+    if (!widget && (name === "open" || name === "close")) inject();
     dispatcher.call(name, ...args);
   };
   window.hovor = Object.assign(command, { loaded: true });
@@ -77,10 +82,18 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
   }
 
   fetchSession().then(
-    (s) => {
+    (first) => {
+      const link = new Connection({
+        origin,
+        siteKey,
+        getToken: () => (current ?? first).token,
+        renewToken: fetchSession,
+      });
       const runtime: HovorRuntime = {
-        session: s,
-        renewSession: fetchSession,
+        get session() {
+          return current ?? first;
+        },
+        link,
         widgetReady(api) {
           widget = api;
           dispatcher.register("open", () => api.open());
@@ -89,7 +102,20 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
         register: dispatcher.register,
       };
       window.__hovor = runtime;
-      if (wanted) inject();
+
+      // Chat going on, or an offer to show: the widget is needed now.
+      link.subscribe((frame) => {
+        const agentMessage = frame.type === "message" && (frame.message as { author_type?: unknown })?.author_type === "agent";
+        const ongoing = frame.type === "hello" && (frame.conversation || Number(tab.getItem(storageKey(siteKey, "unread"))) > 0);
+        if (frame.type === "offer" || agentMessage || ongoing) inject();
+      });
+      link.start();
+      try {
+        startTracking({ session: () => runtime.session, link, register: dispatcher.register });
+      } catch (err) {
+        console.error("[hovor] tracker failed to start", err);
+      }
+      if (wanted || tab.getItem(storageKey(siteKey, "open")) === "1") inject();
       else whenIdle(inject);
     },
     (err: unknown) => {

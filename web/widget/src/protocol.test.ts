@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseServerFrame, parseSessionResponse } from "./protocol";
+import { parseServerFrame, parseSessionResponse, toServerFrame } from "./protocol";
 
 const message = {
   id: "01JA",
@@ -75,7 +75,7 @@ describe("parseSessionResponse", () => {
     const body = {
       visitor_id: "v_1",
       token: "t",
-      settings: { title: "Demo Shop", greeting: "Hi!", color: "#4f46e5" },
+      settings: { title: "Demo Shop", greeting: "Hi!", color: "#4f46e5", require_consent: true },
     };
     expect(parseSessionResponse(body)).toEqual(body);
   });
@@ -84,8 +84,21 @@ describe("parseSessionResponse", () => {
     expect(parseSessionResponse({ visitor_id: "v", token: "t", settings: { color: "red; display:none" } })).toEqual({
       visitor_id: "v",
       token: "t",
-      settings: { title: "Chat", greeting: "", color: "#4f46e5" },
+      settings: { title: "Chat", greeting: "", color: "#4f46e5", require_consent: false },
     });
     expect(parseSessionResponse({ token: "t" })).toBeNull();
+  });
+});
+
+describe("offer frames", () => {
+  it("parses an offer and refuses unknown kinds", () => {
+    const offer = { id: "of_1", kind: "callback", text: "Call you?", expires_at: "2026-11-25T12:02:00Z" };
+    expect(parseServerFrame(JSON.stringify({ type: "offer", offer }))).toEqual({ type: "offer", offer });
+    expect(toServerFrame({ type: "offer", offer: { ...offer, expires_at: undefined } })).toEqual({
+      type: "offer",
+      offer: { ...offer, expires_at: null },
+    });
+    expect(toServerFrame({ type: "offer", offer: { ...offer, kind: "popup" } })).toBeNull();
+    expect(toServerFrame({ type: "offer" })).toBeNull();
   });
 });

@@ -26,6 +26,8 @@ export interface WidgetSettings {
   title: string;
   greeting: string;
   color: string;
+  /** The site key requires the visitor's consent before any tracking (docs/tracker-protocol.md). */
+  require_consent?: boolean;
 }
 
 /** Response of `POST /v1/widget/session`. */
@@ -77,6 +79,17 @@ export interface ErrorFrame {
 export interface PongFrame {
   type: "pong";
 }
+export type OfferKind = "chat" | "callback" | "cobrowse" | "message";
+export interface Offer {
+  id: string;
+  kind: OfferKind;
+  text: string;
+  expires_at: string | null;
+}
+export interface OfferFrame {
+  type: "offer";
+  offer: Offer;
+}
 
 export type ServerFrame =
   | HelloFrame
@@ -85,13 +98,16 @@ export type ServerFrame =
   | TypingFrame
   | ConversationFrame
   | ErrorFrame
-  | PongFrame;
+  | PongFrame
+  | OfferFrame;
 
 // Visitor -> server
 export type ClientFrame =
   | { type: "message.send"; client_id: string; body: string }
   | { type: "typing"; state: boolean }
-  | { type: "ping" };
+  | { type: "ping" }
+  | { type: "offer.shown" | "offer.declined"; offer_id: string }
+  | { type: "offer.accepted"; offer_id: string; phone?: string; preferred_time?: string };
 
 /** WebSocket close codes the server uses to refuse a connection. */
 export const CLOSE_FORBIDDEN = 4403; // unknown site key or origin not allowed
@@ -144,6 +160,19 @@ function parseConversation(value: unknown): Conversation | null {
   return { id: value.id, status: value.status };
 }
 
+const OFFER_KINDS: readonly string[] = ["chat", "callback", "cobrowse", "message"];
+
+function parseOffer(value: unknown): Offer | null {
+  if (!isObject(value) || !isString(value.id) || !isString(value.text)) return null;
+  if (!isString(value.kind) || !OFFER_KINDS.includes(value.kind)) return null;
+  return {
+    id: value.id,
+    kind: value.kind as OfferKind,
+    text: value.text,
+    expires_at: isString(value.expires_at) ? value.expires_at : null,
+  };
+}
+
 /**
  * Parse one text frame from the server. Returns null for anything that is
  * not JSON, not an object, of an unknown type, or missing required fields:
@@ -151,12 +180,15 @@ function parseConversation(value: unknown): Conversation | null {
  */
 export function parseServerFrame(raw: unknown): ServerFrame | null {
   if (typeof raw !== "string") return null;
-  let data: unknown;
   try {
-    data = JSON.parse(raw);
+    return toServerFrame(JSON.parse(raw));
   } catch {
     return null;
   }
+}
+
+/** Validate an already parsed frame (the loader's link hands frames over as JSON objects). */
+export function toServerFrame(data: unknown): ServerFrame | null {
   if (!isObject(data)) return null;
   switch (data.type) {
     case "hello":
@@ -200,6 +232,10 @@ export function parseServerFrame(raw: unknown): ServerFrame | null {
     }
     case "pong":
       return { type: "pong" };
+    case "offer": {
+      const offer = parseOffer(data.offer);
+      return offer ? { type: "offer", offer } : null;
+    }
     default:
       return null;
   }
@@ -215,6 +251,7 @@ export function parseSessionResponse(value: unknown): SessionResponse | null {
       title: isString(s.title) ? s.title : "Chat",
       greeting: isString(s.greeting) ? s.greeting : "",
       color: isString(s.color) && /^#[0-9a-fA-F]{3,8}$/.test(s.color) ? s.color : "#4f46e5",
+      require_consent: s.require_consent === true,
     },
   };
 }

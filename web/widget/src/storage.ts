@@ -57,5 +57,8 @@ export const local = (): KeyValueStore => safe(pick("localStorage"));
 export const session = (): KeyValueStore => safe(pick("sessionStorage"));
 
 /** All keys the widget uses, in one place: `hovor:<site key>:<name>`. */
-export const storageKey = (siteKey: string, name: "token" | "outbox" | "open" | "unread"): string =>
+export const storageKey = (
+  siteKey: string,
+  name: "token" | "outbox" | "open" | "unread" | "events" | "consent" | "landed",
+): string =>
   `hovor:${siteKey}:${name}`;

@@ -1,83 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ServerFrame } from "../protocol";
-import type { KeyValueStore } from "../storage";
-import { Connection, visitorSocketUrl, type ConnectionState, type SocketLike } from "./connection";
-import { Outbox } from "./outbox";
+import type { ConnectionState, RawFrame } from "../boot";
+import { parseRawFrame, REPLAY_LIMIT, visitorSocketUrl } from "./connection";
+import { fakeConnection, hello } from "./testing";
 
-class FakeSocket implements SocketLike {
-  readyState = 1;
-  sent: Record<string, unknown>[] = [];
-  onopen: ((ev: Event) => unknown) | null = null;
-  onmessage: ((ev: MessageEvent) => unknown) | null = null;
-  onclose: ((ev: CloseEvent) => unknown) | null = null;
-  onerror: ((ev: Event) => unknown) | null = null;
-  constructor(readonly url: string) {}
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close(): void {
-    this.readyState = 3;
-  }
-  receive(frame: object): void {
-    this.onmessage?.({ data: JSON.stringify(frame) } as MessageEvent);
-  }
-  serverClose(code: number): void {
-    this.readyState = 3;
-    this.onclose?.({ code } as CloseEvent);
-  }
-  sentOfType(type: string): Record<string, unknown>[] {
-    return this.sent.filter((f) => f.type === type);
-  }
-}
-
-function memoryStore(): KeyValueStore {
-  const data = new Map<string, string>();
-  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
-}
-
-const hello = (messages: object[] = []) => ({ type: "hello", v: 1, visitor_id: "v_1", conversation: null, messages });
-const stored = (id: string, clientId: string | null) => ({
-  id,
-  conversation_id: "c",
-  author_type: "visitor",
-  author_id: null,
-  author_name: null,
-  body: "hi",
-  client_id: clientId,
-  created_at: "2026-11-25T12:00:00Z",
-});
-
-function setup(token = "tok") {
-  const sockets: FakeSocket[] = [];
-  const frames: ServerFrame[] = [];
+function setup() {
+  const fake = fakeConnection();
+  const frames: RawFrame[] = [];
   const states: ConnectionState[] = [];
-  const outbox = new Outbox(memoryStore(), "hovor:pk:outbox");
-  let currentToken = token;
-  const renewToken = vi.fn(async () => {
-    currentToken = "renewed";
-  });
-  const connection = new Connection({
-    origin: "https://chat.example.com",
-    siteKey: "pk_1",
-    outbox,
-    getToken: () => currentToken,
-    renewToken,
-    onFrame: (f) => frames.push(f),
-    onState: (s) => states.push(s),
-    onOutboxChange: () => undefined,
-    createSocket: (url) => {
-      const socket = new FakeSocket(url);
-      sockets.push(socket);
-      return socket;
-    },
-    random: () => 0.5,
-  });
-  const last = (): FakeSocket => {
-    const socket = sockets[sockets.length - 1];
-    if (!socket) throw new Error("no socket");
-    return socket;
-  };
-  return { connection, sockets, frames, states, outbox, renewToken, last };
+  fake.connection.subscribe((f) => frames.push(f));
+  fake.connection.watch((s) => states.push(s));
+  return { ...fake, frames, states };
 }
 
 describe("visitorSocketUrl", () => {
@@ -87,53 +19,54 @@ describe("visitorSocketUrl", () => {
   });
 });
 
+describe("parseRawFrame", () => {
+  it("accepts JSON objects with a string type only", () => {
+    expect(parseRawFrame('{"type":"x","a":1}')).toEqual({ type: "x", a: 1 });
+    expect(parseRawFrame('{"a":1}')).toBeNull();
+    expect(parseRawFrame("[1]")).toBeNull();
+    expect(parseRawFrame("{oops")).toBeNull();
+    expect(parseRawFrame(new ArrayBuffer(2))).toBeNull();
+  });
+});
+
 describe("Connection", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it("queues messages until hello, then sends them", () => {
-    const { connection, outbox, last } = setup();
+  it("is ready after hello, hands frames to subscribers and reports its state", () => {
+    const { connection, frames, states, last } = setup();
     connection.start();
-    const entry = connection.sendMessage("  hello  ");
-    expect(entry?.body).toBe("hello");
-    expect(last().sentOfType("message.send")).toEqual([]);
-    expect(outbox.entries()).toHaveLength(1);
+    expect(states).toEqual(["connecting", "connecting"]);
+    expect(connection.ready).toBe(false);
+    expect(connection.send({ type: "typing", state: true })).toBe(true); // open socket, even before hello
     last().receive(hello());
-    expect(last().sentOfType("message.send")).toEqual([{ type: "message.send", client_id: entry?.client_id, body: "hello" }]);
+    expect(connection.ready).toBe(true);
+    expect(states[states.length - 1]).toBe("online");
+    last().receive({ type: "message", message: {} });
+    expect(frames.map((f) => f.type)).toEqual(["hello", "message"]);
   });
 
-  it("ignores blank messages", () => {
-    const { connection, outbox } = setup();
-    expect(connection.sendMessage(" \n ")).toBeNull();
-    expect(outbox.entries()).toEqual([]);
-  });
-
-  it("removes an entry on ack and resends the rest after every reconnect", () => {
-    const { connection, outbox, sockets, last } = setup();
+  it("replays the latest hello and what followed it to a late subscriber", () => {
+    const { connection, last } = setup();
     connection.start();
+    last().receive({ type: "offer", offer: { id: "of_0" } }); // before hello: not kept
     last().receive(hello());
-    const a = connection.sendMessage("a");
-    const b = connection.sendMessage("b");
-    last().receive({ type: "message.ack", client_id: a?.client_id, message: stored("m1", a?.client_id ?? null) });
-    expect(outbox.entries().map((e) => e.client_id)).toEqual([b?.client_id]);
+    last().receive({ type: "offer", offer: { id: "of_1" } });
+    last().receive({ type: "pong" });
+    const late: string[] = [];
+    connection.subscribe((f) => late.push(f.type), true);
+    expect(late).toEqual(["hello", "offer"]);
+    last().receive({ type: "typing", state: true });
+    expect(late).toEqual(["hello", "offer", "typing"]);
 
-    last().serverClose(1006);
-    expect(sockets).toHaveLength(1);
-    vi.advanceTimersByTime(499);
-    expect(sockets).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    expect(sockets).toHaveLength(2);
+    // A new hello starts the backlog over; it stays bounded.
     last().receive(hello());
-    expect(last().sentOfType("message.send").map((f) => f.client_id)).toEqual([b?.client_id]);
-  });
-
-  it("drops outbox entries that hello shows as already stored", () => {
-    const { connection, outbox, last } = setup();
-    connection.start();
-    const a = connection.sendMessage("a");
-    last().receive(hello([stored("m1", a?.client_id ?? null)]));
-    expect(outbox.entries()).toEqual([]);
-    expect(last().sentOfType("message.send")).toEqual([]);
+    for (let i = 0; i < REPLAY_LIMIT + 10; i++) last().receive({ type: "message", n: i });
+    const replayed: RawFrame[] = [];
+    connection.subscribe((f) => replayed.push(f), true);
+    expect(replayed).toHaveLength(REPLAY_LIMIT + 1);
+    expect(replayed[0]?.type).toBe("hello");
+    expect(replayed[replayed.length - 1]).toEqual({ type: "message", n: REPLAY_LIMIT + 9 });
   });
 
   it("backs off exponentially while the server is unreachable, then resets after hello", () => {
@@ -188,16 +121,6 @@ describe("Connection", () => {
     expect(sockets).toHaveLength(2);
   });
 
-  it("removes a refused message from the outbox and passes the error on", () => {
-    const { connection, outbox, frames, last } = setup();
-    connection.start();
-    last().receive(hello());
-    const a = connection.sendMessage("x");
-    last().receive({ type: "error", code: "invalid", detail: "nope", client_id: a?.client_id });
-    expect(outbox.entries()).toEqual([]);
-    expect(frames[frames.length - 1]).toMatchObject({ type: "error", client_id: a?.client_id });
-  });
-
   it("ignores garbage frames and events from replaced sockets", () => {
     const { connection, frames, sockets, last } = setup();
     connection.start();
@@ -209,5 +132,17 @@ describe("Connection", () => {
     first.receive(hello());
     expect(frames).toEqual([]);
     expect(sockets).toHaveLength(2);
+  });
+
+  it("reconnects at once when asked, and not at all once stopped", () => {
+    const { connection, sockets, last } = setup();
+    connection.start();
+    last().serverClose(1006);
+    connection.reconnectNow();
+    expect(sockets).toHaveLength(2);
+    connection.stop();
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(2);
+    expect(connection.send({ type: "ping" })).toBe(false);
   });
 });

@@ -1,12 +1,14 @@
-// widget.js entry: takes the session the loader obtained, draws the chat and
-// keeps it live. Loaded lazily by loader.js; never import it from the loader.
+// widget.js entry: draws the launcher, the chat panel and offers, over the
+// session and the connection the loader already has (`window.__hovor`).
+// Loaded lazily by loader.js; never import it from the loader.
 
-import type { HovorRuntime, VisitorSession } from "../boot";
-import type { Message, ServerFrame } from "../protocol";
+import type { HovorRuntime } from "../boot";
+import type { Message, Offer, ServerFrame } from "../protocol";
 import { local, session as sessionStore, storageKey } from "../storage";
-import { Connection } from "./connection";
+import { ChatConnection } from "./connection";
 import { fetchOlderMessages, PAGE_SIZE } from "./history";
 import { MessageLog, type FailedEntry } from "./messages";
+import { OfferCard } from "./offer";
 import { Outbox, type OutboxEntry } from "./outbox";
 import { TypingNotifier } from "./typing";
 import { ChatView } from "./view";
@@ -20,8 +22,7 @@ const ERROR_TEXT: Record<string, string> = {
 };
 
 export function startWidget(runtime: HovorRuntime): void {
-  let current: VisitorSession = runtime.session;
-  const { origin, siteKey, settings } = current;
+  const { origin, siteKey, settings } = runtime.session;
   const tabStore = sessionStore();
   const outbox = new Outbox(local(), storageKey(siteKey, "outbox"));
   const log = new MessageLog();
@@ -54,6 +55,7 @@ export function startWidget(runtime: HovorRuntime): void {
     tabStore.setItem(storageKey(siteKey, "open"), open ? "1" : "0");
     view.setOpen(open, focus);
     if (open) {
+      offers.hide(); // the panel covers the card's place; an open chat answers it anyway
       setUnread(0);
       connection.reconnectNow();
     } else {
@@ -110,9 +112,17 @@ export function startWidget(runtime: HovorRuntime): void {
         view.showNotice(text);
         break;
       }
+      case "offer":
+        showOffer(frame.offer);
+        break;
       case "pong":
         break;
     }
+  };
+
+  // Offers: the loader injected widget.js as soon as one arrived; the replayed frame lands here.
+  const showOffer = (offer: Offer): void => {
+    if (offers.show(offer)) connection.send({ type: "offer.shown", offer_id: offer.id });
   };
 
   const loadOlder = (): void => {
@@ -120,7 +130,7 @@ export function startWidget(runtime: HovorRuntime): void {
     if (!hasMore || loadingOlder || !before) return;
     loadingOlder = true;
     view.setLoadingOlder(true);
-    fetchOlderMessages(origin, current.token, before)
+    fetchOlderMessages(origin, runtime.session.token, before)
       .then((page) => {
         hasMore = page.has_more;
         log.addAll(page.items);
@@ -135,14 +145,9 @@ export function startWidget(runtime: HovorRuntime): void {
       });
   };
 
-  const connection = new Connection({
-    origin,
-    siteKey,
+  const connection = new ChatConnection({
+    link: runtime.link,
     outbox,
-    getToken: () => current.token,
-    renewToken: async () => {
-      current = await runtime.renewSession();
-    },
     onFrame,
     onState: (state) => {
       view.setStatus(state);
@@ -170,6 +175,14 @@ export function startWidget(runtime: HovorRuntime): void {
   });
 
   view.mount();
+  const shadow = view.host.shadowRoot as ShadowRoot; // open, made by the view
+  const offers = new OfferCard(shadow.querySelector<HTMLElement>(".hv") ?? view.host, shadow, {
+    onAccept: (offer, answer) => {
+      connection.send({ type: "offer.accepted", offer_id: offer.id, ...answer });
+      if (offer.kind === "chat" || offer.kind === "message") setOpen(true);
+    },
+    onDecline: (offer) => connection.send({ type: "offer.declined", offer_id: offer.id }),
+  });
   view.setUnread(unread);
   render();
   setOpen(isOpen, false);

@@ -2,6 +2,7 @@
 // Kept in localStorage (`hovor:<site key>:outbox`) so they survive a reload or
 // a lost connection, and re-read on every access so that tabs share one outbox.
 
+import { uuid } from "../ids";
 import type { KeyValueStore } from "../storage";
 
 export interface OutboxEntry {
@@ -69,10 +70,4 @@ export class Outbox {
 }
 
 /** A client id unique per message (the server dedupes resends by it). */
-export function newClientId(): string {
-  const c = typeof crypto !== "undefined" ? crypto : undefined;
-  if (c && typeof c.randomUUID === "function") return c.randomUUID();
-  let id = "";
-  for (let i = 0; i < 32; i++) id += Math.floor(Math.random() * 16).toString(16);
-  return id;
-}
+export const newClientId = uuid;

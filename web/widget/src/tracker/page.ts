@@ -1,0 +1,44 @@
+// What the tracker says about the page: url/title/referrer, and the UTM
+// parameters of the landing URL.
+
+import type { PageInfo, Props } from "./event";
+
+const MAX_CHARS = 2048;
+const UTM_FIELDS = ["source", "medium", "campaign", "term", "content"];
+
+/** The current page, each field cut to 2,048 characters; `full` adds title and referrer. */
+export function pageInfo(full = false): PageInfo {
+  const page: PageInfo = { url: location.href.slice(0, MAX_CHARS) };
+  page.title = document.title.slice(0, MAX_CHARS);
+  if (full) page.referrer = document.referrer.slice(0, MAX_CHARS);
+  return page;
+}
+
+/** `utm_source` … `utm_content` of a URL as `{source, …}`; null when it has none. */
+export function parseUtm(url: string): Props | null {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return null;
+  }
+  const utm: Props = {};
+  let found = false;
+  for (const field of UTM_FIELDS) {
+    const value = params.get(`utm_${field}`);
+    if (value) {
+      utm[field] = value.slice(0, 256);
+      found = true;
+    }
+  }
+  return found ? utm : null;
+}
+
+/** Props of a page.view: on the first page of a session, `landing_page` and `utm`. */
+export function pageViewProps(url: string, firstOfSession: boolean): Props {
+  if (!firstOfSession) return {};
+  const props: Props = { landing_page: url.slice(0, MAX_CHARS) };
+  const utm = parseUtm(url);
+  if (utm) props.utm = utm;
+  return props;
+}
