@@ -7,6 +7,7 @@
 
 import type { Offer } from "../protocol";
 import css from "./offer.css?inline";
+import { adoptStyles } from "./stylesheet";
 
 export interface OfferAnswer {
   phone?: string;
@@ -32,19 +33,6 @@ export function preferredTime(minutes: string, now: number = Date.now()): string
   return minutes && n > 0 ? new Date(now + n * 60_000).toISOString() : undefined;
 }
 
-/** The card's own stylesheet: constructable (CSP-safe) where possible, else a <style> element. */
-function attachStyles(root: ShadowRoot): void {
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  } catch {
-    const style = document.createElement("style");
-    style.textContent = css;
-    root.append(style);
-  }
-}
-
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, text = ""): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
@@ -62,7 +50,7 @@ export class OfferCard {
     root: ShadowRoot,
     private readonly handlers: OfferHandlers,
   ) {
-    attachStyles(root);
+    adoptStyles(root, css);
   }
 
   get offer(): Offer | null {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { parseUtm, pageViewProps } from "./page";
+
+describe("UTM parsing", () => {
+  it("reads the five utm_ parameters", () => {
+    expect(
+      parseUtm("https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=fridges%20sale&utm_term=quiet+fridge&utm_content=ad1&x=1"),
+    ).toEqual({ source: "google", medium: "cpc", campaign: "fridges sale", term: "quiet fridge", content: "ad1" });
+    expect(parseUtm("https://shop.example/p?utm_source=newsletter")).toEqual({ source: "newsletter" });
+  });
+
+  it("returns null without any, for empty values and for bad URLs", () => {
+    expect(parseUtm("https://shop.example/?q=1")).toBeNull();
+    expect(parseUtm("https://shop.example/?utm_source=")).toBeNull();
+    expect(parseUtm("not a url")).toBeNull();
+  });
+
+  it("cuts very long values", () => {
+    expect((parseUtm(`https://s.example/?utm_campaign=${"x".repeat(1000)}`)?.campaign as string).length).toBe(256);
+  });
+});
+
+describe("page.view props", () => {
+  it("carry the landing page and UTM only on the first page of a session", () => {
+    const url = "https://shop.example/?utm_source=google&utm_medium=cpc";
+    expect(pageViewProps(url, true)).toEqual({ landing_page: url, utm: { source: "google", medium: "cpc" } });
+    expect(pageViewProps("https://shop.example/", true)).toEqual({ landing_page: "https://shop.example/" });
+    expect(pageViewProps(url, false)).toEqual({});
+  });
+});
