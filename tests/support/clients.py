@@ -85,6 +85,24 @@ async def receive(
     return await asyncio.wait_for(wait(), within)
 
 
+async def receive_each(
+    ws: websockets.ClientConnection, *types: str, within: float = 5.0
+) -> dict[str, dict[str, Any]]:
+    """The first frame of each of ``types``, in whatever order they come; others skipped."""
+    import asyncio
+
+    found: dict[str, dict[str, Any]] = {}
+
+    async def wait() -> None:
+        while len(found) < len(types):
+            frame = json.loads(await ws.recv())
+            if frame["type"] in types and frame["type"] not in found:
+                found[frame["type"]] = frame
+
+    await asyncio.wait_for(wait(), within)
+    return found
+
+
 async def send(ws: websockets.ClientConnection, frame: dict[str, Any]) -> None:
     await ws.send(json.dumps(frame))
 

@@ -237,3 +237,10 @@ async def invite_visitor(
     return await get_engagement(request).invite(
         live, kind=body.kind, text=body.text, agent_id=actor.user.id
     )
+
+
+@router.get("/engagement/stats")
+async def engagement_stats(actor: ManagerDep, request: Request) -> dict[str, int]:
+    """This node's counters since start: events seen, rules matched, offers made, and why
+    matches did not become offers (guards by reason, pacing)."""
+    return dict(get_engagement(request).metrics)

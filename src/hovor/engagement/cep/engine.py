@@ -101,6 +101,7 @@ class Engine:
         self._arming: dict[str, list[CompiledRule]] = {}
         self._cancelling: dict[str, list[CompiledRule]] = {}
         self._by_key = {r.key: r for r in self.rules}
+        self._plans = {r.key: _Plan.of(r) for r in self.rules}
         for rule in self.rules:
             for event_type in rule.trigger_events:
                 self._triggered.setdefault(event_type, []).append(rule)
@@ -323,28 +324,26 @@ class Engine:
         context: Context,
         at: datetime,
     ) -> Match | None:
+        """``event`` is already projected to at least what the rule reads."""
         condition = rule.condition
-        reads = rule.reads
-        facts: dict[str, Any] | None = None
         if condition is not None:
+            plan = self._plans[rule.key]
             variables: dict[str, Any] = {}
-            for name, sub in reads.items():
-                if name == "event":
-                    variables["event"] = project(sub, event)
-                elif name == "facts":
-                    facts = self._facts(rule, state, now, rule.facts_read)
-                    variables["facts"] = facts
-                elif name == "session":
-                    variables["session"] = project(sub, context.session)
-                elif name == "visitor":
-                    variables["visitor"] = project(sub, context.visitor)
-                elif name == "contact":
-                    variables["contact"] = project(sub, context.contact)
+            if plan.event:
+                variables["event"] = event
+            if plan.facts:
+                variables["facts"] = {f.name: self.fact_value(state, f, now) for f in plan.facts}
+            for name, sub in plan.context:
+                variables[name] = project(sub, getattr(context, name))
             if not self._test(condition, Bindings(variables)):
                 return None
-        snapshot = self._facts(rule, state, now, None)
-        text = (
-            rule.text.render(
+        snapshot = {f.name: self.fact_value(state, f, now) for f in rule.facts}
+        text = rule.text
+        return Match(
+            rule_key=rule.key,
+            version=rule.version,
+            action=rule.rule.action,
+            text=text.render(
                 {
                     "event": event,
                     "facts": snapshot,
@@ -353,28 +352,13 @@ class Engine:
                     "contact": context.contact,
                 }
             )
-            if rule.text.paths
-            else rule.text.source
-        )
-        return Match(
-            rule_key=rule.key,
-            version=rule.version,
-            action=rule.rule.action,
-            text=text,
+            if text.paths
+            else text.source,
             facts=snapshot,
             event_id=event_id,
             session_id=state.session_id,
             at=at,
         )
-
-    def _facts(
-        self, rule: CompiledRule, state: VisitorState, now: float, names: frozenset[str] | None
-    ) -> dict[str, Any]:
-        return {
-            f.name: self.fact_value(state, f, now)
-            for f in rule.facts
-            if names is None or f.name in names
-        }
 
     def _test(self, expression: Expression, bindings: Bindings) -> bool:
         try:
@@ -387,6 +371,26 @@ class Engine:
         state.session_id = session_id
         state.tallies.clear()  # "session" windows start again
         state.timers.clear()  # an absence belongs to the session it was armed in
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What evaluating a rule's condition needs, worked out once."""
+
+    event: bool
+    facts: tuple[CompiledFact, ...]
+    context: tuple[tuple[str, Projection | None], ...]  # session / visitor / contact
+
+    @classmethod
+    def of(cls, rule: CompiledRule) -> _Plan:
+        reads = rule.condition.projection if rule.condition is not None else {}
+        return cls(
+            event="event" in reads,
+            facts=tuple(f for f in rule.facts if f.name in rule.facts_read),
+            context=tuple(
+                (name, reads[name]) for name in ("session", "visitor", "contact") if name in reads
+            ),
+        )
 
 
 def _as_dict(event: Event) -> dict[str, Any]:

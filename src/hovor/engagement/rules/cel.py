@@ -8,11 +8,12 @@ converting Python values into CEL costs microseconds per dict entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import cel
+
+from hovor.engagement.rules import fastpath
 
 # A projection: key → sub-projection, or None for "the whole value".
 Projection = dict[str, "Projection | None"]
@@ -53,6 +54,7 @@ class Expression:
     projection: Projection  # which parts of each root it reads
     fact_names: frozenset[str]  # names read as ``facts.NAME``
     literal: bool | None  # True/False when the whole expression is that literal
+    fast: fastpath.Fast | None = None  # plain Python for the simplest expressions
 
 
 def compile_expression(source: str) -> Expression:
@@ -96,6 +98,7 @@ def compile_expression(source: str) -> Expression:
         projection=projection,
         fact_names=frozenset(fact_names),
         literal=literal,
+        fast=fastpath.build(source),
     )
 
 
@@ -158,7 +161,7 @@ def _copy(projection: Projection | None) -> Projection | None:
 
 def project(projection: Projection | None, value: Any) -> Any:
     """The parts of ``value`` that ``projection`` names; missing keys are left out."""
-    if projection is None or not isinstance(value, Mapping):
+    if projection is None or type(value) is not dict:
         return value
     out: dict[str, Any] = {}
     for key, sub in projection.items():
@@ -168,19 +171,43 @@ def project(projection: Projection | None, value: Any) -> Any:
 
 
 class Bindings:
-    """Variables for one or more evaluations; reuse it while the variables stay the same."""
+    """Variables for one or more evaluations; reuse it while the variables stay the same.
+    The CEL context is built only when an expression without a fast path needs it, and the
+    variables must not change after that."""
 
-    __slots__ = ("_context",)
+    __slots__ = ("_context", "variables")
 
     def __init__(self, variables: dict[str, Any]) -> None:
-        self._context = cel.Context(variables)
+        self.variables = variables
+        self._context: cel.Context | None = None
+
+    def context(self) -> cel.Context:
+        if self._context is None:
+            self._context = cel.Context(self.variables)
+        return self._context
+
+
+_CEL_ERRORS = (RuntimeError, KeyError, TypeError, ValueError, IndexError, OverflowError)
 
 
 def run(expression: Expression, bindings: Bindings) -> Any:
     """Evaluate; any failure (missing key, no such overload, ...) is an EvaluationError."""
+    fast = expression.fast
+    if fast is not None:
+        try:
+            return fast(bindings.variables)
+        except fastpath.FastError as exc:
+            raise EvaluationError(str(exc)) from None
+        except fastpath.Defer:
+            pass
+    return run_with_cel(expression, bindings)
+
+
+def run_with_cel(expression: Expression, bindings: Bindings) -> Any:
+    """Evaluate with CEL itself, ignoring any fast path (also used to compare the two)."""
     try:
-        return expression.program.execute(bindings._context)
-    except (RuntimeError, KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
+        return expression.program.execute(bindings.context())
+    except _CEL_ERRORS as exc:
         raise EvaluationError(str(exc)) from None
 
 

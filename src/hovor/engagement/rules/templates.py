@@ -32,6 +32,9 @@ class TemplateParams(BaseModel):
     queue: str | None = "sales"
     text: str | None = Field(default=None, max_length=2000)
     max_per_session: int = Field(default=1, ge=1)
+    max_per_visitor_per_day: int | None = Field(default=3, ge=1)
+    # Never nag: after a "no thanks", no offer of any rule for this long.
+    quiet_after_decline_seconds: float = Field(default=1800, ge=0)
     control_share: float = Field(default=0.0, ge=0.0, le=0.9)
 
 
@@ -62,6 +65,8 @@ def _rule(
         },
         "guards": {
             "max_per_session": params.max_per_session,
+            "max_per_visitor_per_day": params.max_per_visitor_per_day,
+            "quiet_after_decline_seconds": params.quiet_after_decline_seconds,
             "control_share": params.control_share,
         },
     }
