@@ -14,6 +14,8 @@ export const keys = {
   conversationList: (filter: InboxFilter) => ["conversations", filter.view, filter.status] as const,
   conversation: (id: string) => ["conversation", id] as const,
   messages: (conversationId: string) => ["messages", conversationId] as const,
+  siteKeys: ["site-keys"] as const,
+  apiTokens: ["api-tokens"] as const,
 };
 
 /** Reads the filter back out of a list key (for cache-wide updates). */

@@ -1,4 +1,6 @@
 import { useState } from "react";
+import { AdminArea, AdminNavEntry } from "../admin/AdminArea";
+import { closeAdmin, useAdminTab } from "../admin/route";
 import type { MeOut } from "../api/client";
 import type { InboxFilter } from "../api/keys";
 import { useLogout } from "../auth/session";
@@ -15,6 +17,9 @@ export function Desktop({ me }: { me: MeOut }) {
   const [filter, setFilter] = useState<InboxFilter>({ view: "unassigned", status: "open" });
   const selectedId = useSelectedConversationId();
   const logout = useLogout();
+  const isAdmin = me.user.role === "admin";
+  const adminTab = useAdminTab();
+  const showAdmin = isAdmin && adminTab !== null;
 
   return (
     <RealtimeProvider me={me}>
@@ -40,25 +45,40 @@ export function Desktop({ me }: { me: MeOut }) {
           </div>
         </header>
         <ConnectionBanner />
-        <div className="columns">
-          <InboxNav view={filter.view} onChange={(view) => setFilter((f) => ({ ...f, view }))} />
-          <InboxList
-            filter={filter}
-            meId={me.user.id}
-            selectedId={selectedId}
-            onStatusChange={(status) => setFilter((f) => ({ ...f, status }))}
-            onOpen={selectConversation}
-          />
-          {selectedId ? (
-            <ConversationView key={selectedId} conversationId={selectedId} meId={me.user.id} />
+        <div className={`columns${showAdmin ? " columns--admin" : ""}`}>
+          <div className={`sidebar${showAdmin ? " sidebar--elsewhere" : ""}`}>
+            <InboxNav
+              view={filter.view}
+              onChange={(view) => {
+                setFilter((f) => ({ ...f, view }));
+                closeAdmin();
+              }}
+            />
+            {isAdmin && <AdminNavEntry active={showAdmin} />}
+          </div>
+          {showAdmin && adminTab ? (
+            <AdminArea me={me} tab={adminTab} />
           ) : (
-            <section className="conversation conversation--empty">
-              <div className="placeholder">
-                <svg className="placeholder__icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6A.5.5 0 0 1 5 19.2V16h-.5A.5.5 0 0 1 4 15.5z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" /></svg>
-                <h2>No conversation selected</h2>
-                <p>Pick a conversation from the list to read and reply.</p>
-              </div>
-            </section>
+            <>
+              <InboxList
+                filter={filter}
+                meId={me.user.id}
+                selectedId={selectedId}
+                onStatusChange={(status) => setFilter((f) => ({ ...f, status }))}
+                onOpen={selectConversation}
+              />
+              {selectedId ? (
+                <ConversationView key={selectedId} conversationId={selectedId} meId={me.user.id} />
+              ) : (
+                <section className="conversation conversation--empty">
+                  <div className="placeholder">
+                    <svg className="placeholder__icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.2 3.6A.5.5 0 0 1 5 19.2V16h-.5A.5.5 0 0 1 4 15.5z" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" /></svg>
+                    <h2>No conversation selected</h2>
+                    <p>Pick a conversation from the list to read and reply.</p>
+                  </div>
+                </section>
+              )}
+            </>
           )}
         </div>
       </div>

@@ -1,0 +1,67 @@
+import type { MeOut } from "../api/client";
+import { openAdmin, type AdminTab } from "./route";
+import { TeamTab } from "./TeamTab";
+import { TokensTab } from "./TokensTab";
+import { WebsitesTab } from "./WebsitesTab";
+
+const TABS: { tab: AdminTab; label: string; testId: string }[] = [
+  { tab: "team", label: "Team", testId: "admin-tab-team" },
+  { tab: "websites", label: "Websites", testId: "admin-tab-websites" },
+  { tab: "tokens", label: "API tokens", testId: "admin-tab-tokens" },
+];
+
+/** Workspace administration; the desktop only shows it to admins (the server refuses others). */
+export function AdminArea({ me, tab }: { me: MeOut; tab: AdminTab }) {
+  return (
+    <section className="admin" aria-labelledby="admin-title">
+      <header className="admin__header">
+        <div className="admin__heading">
+          <h1 className="admin__title" id="admin-title">Admin</h1>
+          <p className="admin__sub">Team, websites and integrations of {me.workspace.name}</p>
+        </div>
+        <div className="tabs" role="tablist" aria-label="Admin sections">
+          {TABS.map((t) => (
+            <button
+              key={t.tab}
+              type="button"
+              role="tab"
+              id={`admin-tab-${t.tab}`}
+              aria-selected={tab === t.tab}
+              aria-controls="admin-panel"
+              className={`tabs__item${tab === t.tab ? " tabs__item--active" : ""}`}
+              data-testid={t.testId}
+              onClick={() => openAdmin(t.tab)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      </header>
+      <div className="admin__body" role="tabpanel" id="admin-panel" aria-labelledby={`admin-tab-${tab}`}>
+        {tab === "team" && <TeamTab meId={me.user.id} />}
+        {tab === "websites" && <WebsitesTab />}
+        {tab === "tokens" && <TokensTab />}
+      </div>
+    </section>
+  );
+}
+
+/** The sidebar entry, for admins only. */
+export function AdminNavEntry({ active }: { active: boolean }) {
+  return (
+    <nav className="nav nav--secondary" aria-label="Workspace">
+      <div className="nav__heading">Workspace</div>
+      <div className="nav__list">
+        <button
+          type="button"
+          className={`nav__item${active ? " nav__item--active" : ""}`}
+          aria-current={active ? "page" : undefined}
+          data-testid="nav-admin"
+          onClick={() => openAdmin()}
+        >
+          <span>Admin</span>
+        </button>
+      </div>
+    </nav>
+  );
+}
