@@ -21,7 +21,7 @@ from bench.report import Metric, report
 from hovor.engagement.cep import engine as engine_module
 from hovor.engagement.cep.engine import Engine, Event
 from hovor.engagement.cep.state import VisitorState
-from hovor.engagement.rules.cel import EvaluationError, Expression
+from hovor.engagement.rules.cel import EvaluationError, Expression, run_with_cel
 from hovor.engagement.rules.compiler import compile_rule
 from hovor.engagement.rules.templates import TEMPLATES
 
@@ -226,6 +226,13 @@ def stream(rng: random.Random) -> list[tuple[int, Event]]:
     return [(visitor, event) for _, visitor, event in events]
 
 
+class _PlainBindings:
+    __slots__ = ("variables",)
+
+    def __init__(self, variables: dict[str, Any]) -> None:
+        self.variables = variables
+
+
 def measure(
     engine: Engine, events: list[tuple[int, Event]]
 ) -> tuple[float, int, list[VisitorState]]:
@@ -244,36 +251,40 @@ async def run() -> bool:
     compiled = [compile_rule(data) for data, _ in pairs]
     events = stream(rng)
 
-    cel_rate, cel_matches, states = measure(Engine(compiled), events)
+    rate, matches, states = measure(Engine(compiled), events)
     sizes = [len(s.to_json().encode()) for s in states]
+    with mock.patch.object(engine_module, "run", run_with_cel):
+        cel_rate, cel_matches, _ = measure(Engine(compiled), events)
 
     python: dict[str, Py] = {}
     for _, functions in pairs:
         python.update(functions)
 
-    def run_python(expression: Expression, variables: dict[str, Any]) -> Any:
+    def run_python(expression: Expression, bindings: _PlainBindings) -> Any:
         try:
-            return python[expression.source](variables)
+            return python[expression.source](bindings.variables)
         except (KeyError, TypeError) as exc:
             raise EvaluationError(str(exc)) from None
 
     with (
-        mock.patch.object(engine_module, "Bindings", dict),
+        mock.patch.object(engine_module, "Bindings", _PlainBindings),
         mock.patch.object(engine_module, "run", run_python),
     ):
         py_rate, py_matches, _ = measure(Engine(compiled), events)
-    if py_matches != cel_matches:
-        print(f"warning: CEL found {cel_matches} matches, hand-written Python {py_matches}")
+    if not matches == cel_matches == py_matches:
+        print(f"warning: matches differ: {matches} / CEL only {cel_matches} / Python {py_matches}")
 
     return report(
         "rules_engine",
         [
-            Metric("events/s through Engine.process (CEL)", cel_rate, "ev/s", ">= 20000"),
+            Metric("events/s through Engine.process", rate, "ev/s", ">= 20000"),
+            Metric("events/s, every expression through CEL", cel_rate, "ev/s", ">= 0"),
             Metric("events/s, hand-written Python conditions", py_rate, "ev/s", ">= 0"),
-            Metric("CEL time / hand-written time", py_rate / cel_rate, "ratio", "<= 10"),
+            Metric("time vs hand-written (engine as shipped)", py_rate / rate, "ratio", "<= 2"),
+            Metric("time vs hand-written (CEL only)", py_rate / cel_rate, "ratio", ">= 0"),
             Metric("visitor state, mean", statistics.fmean(sizes), "bytes", "<= 2048"),
             Metric("visitor state, max", max(sizes), "bytes", "<= 16384"),
         ],
         notes=f"{len(compiled)} rules, {VISITORS} visitors, {len(events)} events, "
-        f"{cel_matches} matches",
+        f"{matches} matches",
     )

@@ -100,15 +100,33 @@ def _atom(tokens: list[tuple[str, str]]) -> Fast | None:
     elif len(tokens) == 1:
         operand = _operand(tokens[0])
         atom = None if operand is None else _boolean(operand)
-    elif len(tokens) == 3 and tokens[1][0] == "op" and tokens[1][1] in _COMPARE:
+    elif len(tokens) == 3 and tokens[1][0] == "op" and tokens[1][1] in _COMPARE and not negate:
+        # (``!a == b`` is ``(!a) == b`` in CEL: not taken here)
         left, right = _operand(tokens[0]), _operand(tokens[2])
-        atom = None if left is None or right is None else _compare(left, tokens[1][1], right)
+        if left is None or right is None:
+            atom = None
+        else:
+            atom = _compare(left, tokens[1][1], right, _literal(tokens[2]))
     else:
         atom = None
     if atom is None or not negate:
         return atom
     inner = atom
     return lambda v: not inner(v)
+
+
+def _literal(token: tuple[str, str]) -> tuple[bool, Any]:
+    """(True, value) when ``token`` is a string or number literal."""
+    if token[0] not in ("num", "str") or token[1].startswith("'"):
+        return (token[0] == "num", _number(token[1])) if token[0] == "num" else (False, None)
+    try:
+        return True, json.loads(token[1])
+    except ValueError:
+        return False, None
+
+
+def _number(text: str) -> int | float:
+    return float(text) if "." in text else int(text)
 
 
 def _operand(token: tuple[str, str]) -> Fast | None:
@@ -136,20 +154,49 @@ def _operand(token: tuple[str, str]) -> Fast | None:
 
 
 def _path(segments: list[str]) -> Fast:
+    # Indexing a non-map (a string, a list, a number) raises TypeError: CEL's "no such
+    # overload"; a missing key raises KeyError: CEL's "no such key".
+    if len(segments) == 1:
+        (a,) = segments
+
+        def lookup1(v: Variables) -> Any:
+            try:
+                return v[a]
+            except (KeyError, TypeError):
+                raise FastError(f"no such key: {a}") from None
+
+        return lookup1
+    if len(segments) == 2:
+        a, b = segments
+
+        def lookup2(v: Variables) -> Any:
+            try:
+                value = v[a][b]
+            except (KeyError, TypeError):
+                raise FastError(f"no such key: {a}.{b}") from None
+            return value
+
+        return lookup2
+    if len(segments) == 3:
+        a, b, c = segments
+
+        def lookup3(v: Variables) -> Any:
+            try:
+                value = v[a][b][c]
+            except (KeyError, TypeError):
+                raise FastError(f"no such key: {a}.{b}.{c}") from None
+            return value
+
+        return lookup3
     root, rest = segments[0], tuple(segments[1:])
 
     def lookup(v: Variables) -> Any:
         try:
             value = v[root]
-        except KeyError:
-            raise FastError(f"undeclared reference to {root!r}") from None
-        for key in rest:
-            if type(value) is not dict:
-                raise FastError("no such overload")
-            try:
+            for key in rest:
                 value = value[key]
-            except KeyError:
-                raise FastError(f"no such key: {key}") from None
+        except (KeyError, TypeError, IndexError):
+            raise FastError(f"no such key: {'.'.join(segments)}") from None
         return value
 
     return lookup
@@ -195,7 +242,10 @@ def _ordered(a: Any, b: Any) -> None:
         raise FastError("no such overload")
 
 
-def _compare(left: Fast, op: str, right: Fast) -> Fast:
+def _compare(left: Fast, op: str, right: Fast, literal: tuple[bool, Any] = (False, None)) -> Fast:
+    is_literal, value = literal
+    if is_literal and type(value) in (str, int, float):
+        return _compare_literal(left, op, value)
     if op == "==":
         return lambda v: _equal(left(v), right(v))
     if op == "!=":
@@ -213,6 +263,39 @@ def _compare(left: Fast, op: str, right: Fast) -> Fast:
         return bool(a < b)
 
     return compare
+
+
+def _compare_literal(left: Fast, op: str, literal: Any) -> Fast:
+    """``path OP literal`` for a string or number literal, without the general checks."""
+    kinds: tuple[type, ...] = (str,) if type(literal) is str else (int, float)
+    if op == "==":
+
+        def equal(v: Variables) -> bool:
+            a = left(v)
+            return type(a) in kinds and a == literal
+
+        return equal
+    if op == "!=":
+
+        def unequal(v: Variables) -> bool:
+            a = left(v)
+            return type(a) not in kinds or a != literal
+
+        return unequal
+
+    def ordered(v: Variables) -> bool:
+        a = left(v)
+        if type(a) not in kinds:
+            raise FastError("no such overload")
+        if op == ">=":
+            return bool(a >= literal)
+        if op == ">":
+            return bool(a > literal)
+        if op == "<=":
+            return bool(a <= literal)
+        return bool(a < literal)
+
+    return ordered
 
 
 def _all(atoms: list[Fast]) -> Fast:

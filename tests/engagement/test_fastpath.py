@@ -1,0 +1,90 @@
+"""The plain-Python fast path decides exactly as CEL does, errors included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hovor.engagement.rules.cel import (
+    Bindings,
+    EvaluationError,
+    compile_expression,
+    run,
+    run_with_cel,
+)
+
+PATHS = ["event.props.a", "event.props.b", "event.props.c", "facts.n", "first.props.a", "event.x"]
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-5, max_value=5),
+    st.sampled_from([0.0, 1.0, 2.5, -1.5]),
+    st.sampled_from(["", "a", "b", "é", "1"]),
+    st.lists(st.integers(min_value=0, max_value=2), max_size=2),
+    st.dictionaries(st.sampled_from(["a", "b"]), st.integers(min_value=0, max_value=2), max_size=2),
+)
+literals = st.sampled_from(
+    ["1", "0", "2.5", "1.0", '"a"', '"é"', "'b'", "true", "false", "null", '""']
+)
+operands = st.one_of(st.sampled_from(PATHS), literals)
+atoms = st.one_of(
+    st.builds(
+        lambda a, op, b: f"{a} {op} {b}",
+        operands,
+        st.sampled_from(["==", "!=", ">=", ">", "<=", "<"]),
+        operands,
+    ),
+    st.builds(lambda p: f"has({p})", st.sampled_from(PATHS)),
+    st.sampled_from(PATHS),
+)
+negated = st.builds(lambda neg, atom: f"!{atom}" if neg else atom, st.booleans(), atoms)
+expressions = st.builds(
+    lambda parts, joiner: f" {joiner} ".join(parts),
+    st.lists(negated, min_size=1, max_size=3),
+    st.sampled_from(["&&", "||"]),
+)
+props = st.dictionaries(st.sampled_from(["a", "b", "c"]), values, max_size=3)
+
+
+def outcome(runner: Any, expression: Any, variables: dict[str, Any]) -> Any:
+    try:
+        return ("value", runner(expression, Bindings(variables)))
+    except EvaluationError:
+        return ("error", None)
+
+
+@settings(max_examples=600, deadline=None)
+@given(expressions, props, values, props, values)
+def test_fast_path_agrees_with_cel(
+    source: str, event_props: dict[str, Any], n: Any, first_props: dict[str, Any], x: Any
+) -> None:
+    expression = compile_expression(source)
+    variables = {
+        "event": {"props": event_props, "x": x},
+        "facts": {"n": n},
+        "first": {"props": first_props},
+    }
+    fast = outcome(run, expression, variables)
+    cel = outcome(run_with_cel, expression, variables)
+    assert fast == cel, source
+
+
+def test_common_shapes_take_the_fast_path() -> None:
+    for source in [
+        'has(event.props.path) && event.props.path == "/terms"',
+        "facts.n >= 3",
+        "facts.compared",
+        "event.props.id",
+        "event.props.category == first.props.category && event.props.id != first.props.id",
+    ]:
+        assert compile_expression(source).fast is not None, source
+    for source in [
+        "size(event.props.items) > 0",
+        "event.props.price * 2 > 10",
+        "a in b",
+        "!facts.n == 1",
+        "facts.n > 1 && facts.n < 3 || facts.n == 7",
+    ]:
+        assert compile_expression(source).fast is None, source
