@@ -96,3 +96,21 @@ def test_only_what_later_steps_read_of_first_is_kept() -> None:
     v.send("product.view", id="a", category="f", name="Long name", price=100, extra={"x": 1})
     (progress,) = v.state.sequences.values()
     assert progress.runs[0][2] == {"props": {"id": "a", "category": "f"}}
+
+
+def test_later_steps_may_read_parts_of_first_that_nothing_else_reads() -> None:
+    fact = {
+        "name": "same_brand",
+        "kind": "sequence",
+        "steps": [
+            {"event": "product.view"},
+            {"event": "cart.add", "where": "event.props.id == first.props.id"},
+        ],
+        "within_seconds": 60,
+    }
+    v = Visitor(
+        [rule(trigger={"events": ["cart.add"]}, facts=[fact], condition="facts.same_brand")]
+    )
+    v.send("product.view", id="a")
+    assert v.send("cart.add", 5, id="b") == []
+    assert v.keys(v.send("cart.add", 5, id="a")) == ["r"]

@@ -92,6 +92,8 @@ class Engine:
                 for step in fact.steps:
                     if step.where is not None:
                         reads.setdefault(step.event, []).append(step.where.projection)
+                # The event matching step 1 is kept as ``first``: read what later steps read.
+                reads.setdefault(fact.steps[0].event, []).append({"event": fact.first_projection})
                 continue
             self._windowed.setdefault(fact.event, []).append(fact)
             for expression in (fact.where, fact.value):
