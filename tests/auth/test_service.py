@@ -87,8 +87,14 @@ async def test_api_tokens_are_stored_hashed_and_revocable(db: Database) -> None:
         raw, row = await service.do_create_api_token(tx, team.admin, "shop backend")
     assert raw.startswith("hvr_") and row.token_hash != raw
     async with db.read() as session:
-        user = await service.get_token_user(session, raw)
-        assert user is not None and user.id == team.admin.id
+        found = await service.get_token_user(session, raw)
+        assert found is not None and found[0].id == team.admin.id
+        assert service.token_use_is_stale(found[1])
+    async with db.transaction() as tx:
+        await service.do_record_token_use(tx, row.id)
+    async with db.read() as session:
+        found = await service.get_token_user(session, raw)
+        assert found is not None and not service.token_use_is_stale(found[1])
     async with db.transaction() as tx:
         await service.do_delete_api_token(tx, team.workspace.id, row.id)
     async with db.read() as session:

@@ -13,6 +13,7 @@ from hovor.auth.schemas import (
     LoginIn,
     MeOut,
     PresenceIn,
+    SiteKeyChange,
     SiteKeyIn,
     SiteKeyOut,
     UserIn,
@@ -145,6 +146,21 @@ async def create_site_key(body: SiteKeyIn, actor: AdminDep, tx: TxDep) -> SiteKe
         widget_settings=body.widget_settings.model_dump(),
     )
     return SiteKeyOut.model_validate(row)
+
+
+@router.patch("/site-keys/{site_key_id}", response_model=SiteKeyOut)
+async def change_site_key(
+    site_key_id: str, body: SiteKeyChange, actor: AdminDep, tx: TxDep
+) -> SiteKeyOut:
+    site = await service.access_site_key(tx.session, actor.workspace_id, site_key_id)
+    await service.do_change_site_key(
+        tx,
+        site,
+        name=body.name,
+        allowed_origins=body.allowed_origins,
+        widget_settings=body.widget_settings.model_dump() if body.widget_settings else None,
+    )
+    return SiteKeyOut.model_validate(site)
 
 
 @router.delete("/site-keys/{site_key_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -30,12 +30,17 @@ class Actor:
 
 async def current_actor(request: Request, runtime: RuntimeDep) -> Actor:
     authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        async with runtime.db.read() as session:
+            found_token = await service.get_token_user(session, authorization[7:].strip())
+        if found_token is None:
+            raise Unauthorized("invalid API token")
+        user, token = found_token
+        if service.token_use_is_stale(token):
+            async with runtime.db.transaction() as tx:
+                await service.do_record_token_use(tx, token.id)
+        return Actor(user, None)
     async with runtime.db.read() as session:
-        if authorization.lower().startswith("bearer "):
-            user = await service.get_token_user(session, authorization[7:].strip())
-            if user is None:
-                raise Unauthorized("invalid API token")
-            return Actor(user, None)
         raw = request.cookies.get(SESSION_COOKIE)
         found = await service.get_session_user(session, raw) if raw else None
     if found is None:

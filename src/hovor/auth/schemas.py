@@ -62,6 +62,7 @@ class ApiTokenOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: str
+    user_id: str = Field(description="the user the token acts as (who created it)")
     name: str
     prefix: str
     created_at: datetime
@@ -85,6 +86,12 @@ class SiteKeyIn(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     allowed_origins: list[str] = Field(min_length=1, max_length=50)
     widget_settings: WidgetSettings = Field(default_factory=WidgetSettings)
+
+
+class SiteKeyChange(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    allowed_origins: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    widget_settings: WidgetSettings | None = None
 
 
 class SiteKeyOut(BaseModel):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth import events
@@ -193,12 +193,27 @@ async def do_create_api_token(tx: Tx, user: User, name: str) -> tuple[str, ApiTo
     return raw, row
 
 
-async def get_token_user(session: AsyncSession, raw_token: str) -> User | None:
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+async def get_token_user(session: AsyncSession, raw_token: str) -> tuple[User, ApiToken] | None:
+    """The user an API token acts as, and the token."""
     row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(raw_token)))
     if row is None:
         return None
     user = await session.get(User, row.user_id)
-    return user if user is not None and user.is_active else None
+    return (user, row) if user is not None and user.is_active else None
+
+
+def token_use_is_stale(token: ApiToken) -> bool:
+    """Whether ``last_used_at`` should be written again (it is kept to the minute)."""
+    return token.last_used_at is None or clock.now() - token.last_used_at > TOKEN_USE_RESOLUTION
+
+
+async def do_record_token_use(tx: Tx, token_id: str) -> None:
+    await tx.session.execute(
+        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=clock.now())
+    )
 
 
 async def list_api_tokens(session: AsyncSession, workspace_id: str) -> Sequence[ApiToken]:
@@ -279,6 +294,37 @@ async def list_site_keys(session: AsyncSession, workspace_id: str) -> Sequence[S
         select(SiteKey).where(SiteKey.workspace_id == workspace_id).order_by(SiteKey.created_at)
     )
     return result.all()
+
+
+async def access_site_key(session: AsyncSession, workspace_id: str, site_key_id: str) -> SiteKey:
+    row = await session.scalar(
+        select(SiteKey).where(SiteKey.id == site_key_id, SiteKey.workspace_id == workspace_id)
+    )
+    if row is None:
+        raise NotFound("no such site key")
+    return row
+
+
+async def do_change_site_key(
+    tx: Tx,
+    site: SiteKey,
+    *,
+    name: str | None = None,
+    allowed_origins: list[str] | None = None,
+    widget_settings: dict[str, Any] | None = None,
+) -> SiteKey:
+    """Change a site key's name, origins or widget settings; the key itself never changes."""
+    if name is not None:
+        site.name = name
+    if allowed_origins is not None:
+        site.allowed_origins = check_origins(allowed_origins)
+    if widget_settings is not None:
+        site.widget_settings = {
+            **DEFAULT_WIDGET_SETTINGS,
+            **site.widget_settings,
+            **widget_settings,
+        }
+    return site
 
 
 async def do_delete_site_key(tx: Tx, workspace_id: str, site_key_id: str) -> None:

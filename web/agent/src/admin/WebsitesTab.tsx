@@ -88,14 +88,14 @@ function SiteRow({ siteKey, serverOrigin }: { siteKey: SiteKeyOut; serverOrigin:
   );
 }
 
-const EMPTY_FORM = { name: "", origins: "", ...DEFAULT_WIDGET };
+const EMPTY_FORM = { name: "", origins: "", requireConsent: false, ...DEFAULT_WIDGET };
 
 function AddSiteForm() {
   const create = useCreateSiteKey();
   const [form, setForm] = useState(EMPTY_FORM);
   const [errors, setErrors] = useState<FormErrors<SiteField>>(NO_ERRORS);
 
-  function edit(key: keyof typeof EMPTY_FORM, field: SiteField, value: string) {
+  function edit(key: "name" | "origins" | "title" | "greeting" | "color", field: SiteField, value: string) {
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ fields: { ...e.fields, [field]: undefined }, form: e.form }));
   }
@@ -113,6 +113,7 @@ function AddSiteForm() {
           title: form.title.trim() || DEFAULT_WIDGET.title,
           greeting: form.greeting.trim() || DEFAULT_WIDGET.greeting,
           color: form.color,
+          require_consent: form.requireConsent,
         },
       },
       {
@@ -208,6 +209,15 @@ function AddSiteForm() {
             </span>
           )}
         </FormField>
+        <label className="checkbox-field">
+          <input
+            type="checkbox"
+            data-testid="site-form-consent"
+            checked={form.requireConsent}
+            onChange={(e) => setForm((f) => ({ ...f, requireConsent: e.target.checked }))}
+          />
+          <span>Track nothing until the site calls <code>hovor('consent', true)</code></span>
+        </label>
         <FormError message={[errors.fields.widget_settings, errors.form].filter(Boolean).join("; ") || null} />
         <button type="submit" className="button button--primary" data-testid="site-form-submit" disabled={create.isPending}>
           {create.isPending ? "Creating…" : "Create site key"}
