@@ -72,7 +72,11 @@ def build_runtime(settings: Settings) -> Runtime:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     runtime = build_runtime(settings)
-    tracking = Tracking(EventLogWriter(runtime.db), runtime.limiter)
+    tracking = Tracking(
+        EventLogWriter(runtime.db),
+        runtime.limiter,
+        events_per_minute=settings.tracker_events_per_minute,
+    )
     engagement = Engagement(runtime.db, runtime.bus, tracking)
     engagement.register(runtime.dispatcher)
 

@@ -18,7 +18,6 @@ log = logging.getLogger(__name__)
 
 MAX_FUTURE_SKEW = timedelta(minutes=5)
 MAX_PAST_SKEW = timedelta(hours=24)
-EVENTS_PER_VISITOR = "600/minute"
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,12 @@ Hook = Callable[[LiveVisitor, list[Tracked]], Awaitable[None]]
 class Tracking:
     """The tracking context's running parts on one node."""
 
-    def __init__(self, writer: EventLogWriter, limiter: RateLimiter) -> None:
+    def __init__(
+        self, writer: EventLogWriter, limiter: RateLimiter, *, events_per_minute: int = 600
+    ) -> None:
         self.writer = writer
         self.limiter = limiter
+        self.events_per_visitor = f"{events_per_minute}/minute"
         self.visitors = LiveVisitors()
         self._hooks: list[Hook] = []
         self.rejected = 0
@@ -57,7 +59,10 @@ class Tracking:
         if len(raw_events) > MAX_BATCH:
             return self._reject_all(raw_events, "batch_too_large", f"at most {MAX_BATCH} events")
         if not await self.limiter.hit(
-            EVENTS_PER_VISITOR, "visitor-events", visitor.visitor_id, cost=max(1, len(raw_events))
+            self.events_per_visitor,
+            "visitor-events",
+            visitor.visitor_id,
+            cost=max(1, len(raw_events)),
         ):
             return self._reject_all(raw_events, "rate_limited", "too many events; slow down")
 
