@@ -21,7 +21,7 @@ from bench.report import Metric, report
 from hovor.engagement.cep import engine as engine_module
 from hovor.engagement.cep.engine import Engine, Event
 from hovor.engagement.cep.state import VisitorState
-from hovor.engagement.rules.cel import EvaluationError, Expression, run_with_cel
+from hovor.engagement.rules.cel import EvaluationError, Expression
 from hovor.engagement.rules.compiler import compile_rule
 from hovor.engagement.rules.templates import TEMPLATES
 
@@ -253,8 +253,7 @@ async def run() -> bool:
 
     rate, matches, states = measure(Engine(compiled), events)
     sizes = [len(s.to_json().encode()) for s in states]
-    with mock.patch.object(engine_module, "run", run_with_cel):
-        cel_rate, cel_matches, _ = measure(Engine(compiled), events)
+    cel_rate, cel_matches, _ = measure(Engine(compiled, fast_paths=False), events)
 
     python: dict[str, Py] = {}
     for _, functions in pairs:
@@ -268,9 +267,9 @@ async def run() -> bool:
 
     with (
         mock.patch.object(engine_module, "Bindings", _PlainBindings),
-        mock.patch.object(engine_module, "run", run_python),
+        mock.patch.object(engine_module, "run_with_cel", run_python),
     ):
-        py_rate, py_matches, _ = measure(Engine(compiled), events)
+        py_rate, py_matches, _ = measure(Engine(compiled, fast_paths=False), events)
     if not matches == cel_matches == py_matches:
         print(f"warning: matches differ: {matches} / CEL only {cel_matches} / Python {py_matches}")
 

@@ -33,8 +33,10 @@ from hovor.engagement.rules.cel import (
     merge_projections,
     project,
     run,
+    run_with_cel,
 )
 from hovor.engagement.rules.compiler import CompiledFact, CompiledRule
+from hovor.engagement.rules.fastpath import Defer, FastError
 from hovor.engagement.rules.model import Action
 
 
@@ -72,7 +74,9 @@ _EMPTY_CONTEXT = Context()
 
 
 class Engine:
-    def __init__(self, rules: list[CompiledRule]) -> None:
+    def __init__(self, rules: list[CompiledRule], *, fast_paths: bool = True) -> None:
+        """``fast_paths=False`` sends every expression through CEL (to compare the two)."""
+        self._fast_paths = fast_paths
         self.rules = [r for r in rules if r.rule.enabled]
         self.evaluation_errors = 0  # expressions that failed at run time (counted as false)
         facts: dict[str, CompiledFact] = {}
@@ -154,7 +158,7 @@ class Engine:
                 if shared is None:
                     shared = Bindings({"event": projected})
                 try:
-                    value = run(fact.value, shared)
+                    value = self._run(fact.value, shared)
                 except EvaluationError:
                     self.evaluation_errors += 1
                     continue
@@ -362,9 +366,21 @@ class Engine:
             at=at,
         )
 
+    def _run(self, expression: Expression, bindings: Bindings) -> Any:
+        return run(expression, bindings) if self._fast_paths else run_with_cel(expression, bindings)
+
     def _test(self, expression: Expression, bindings: Bindings) -> bool:
+        fast = expression.fast if self._fast_paths else None
+        if fast is not None:  # the common case, without the layers of ``run``
+            try:
+                return fast(bindings.variables) is True
+            except FastError:
+                self.evaluation_errors += 1
+                return False
+            except Defer:
+                pass
         try:
-            return run(expression, bindings) is True
+            return self._run(expression, bindings) is True
         except EvaluationError:
             self.evaluation_errors += 1
             return False
