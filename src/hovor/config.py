@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default="info", description="debug, info, warning, error"
     )
     demo_password: str = Field(default="hovor-demo", description="password of the demo users")
+    widget_sessions_per_minute: int = Field(
+        default=300, ge=1, description="new visitor sessions one address may start per minute"
+    )
     tracker_events_per_minute: int = Field(
         default=600, ge=1, description="flood limit: tracker events one visitor may send per minute"
     )

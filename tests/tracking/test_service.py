@@ -124,3 +124,27 @@ async def test_floods_and_oversized_batches_are_refused(db: Database, tracking: 
     limited = await tracking.track(visitor, [ev("late")])
     assert limited.rejected[0].code == "rate_limited"
     assert await count(db, TrackedEvent) == 600
+
+
+async def test_props_are_enriched_for_rules(db: Database, tracking: Tracking) -> None:
+    visitor = await visitor_of(db, tracking)
+    seen: list[Tracked] = []
+
+    @tracking.on_events
+    async def hook(_v: LiveVisitor, events: list[Tracked]) -> None:
+        seen.extend(events)
+
+    await tracking.track(
+        visitor,
+        [
+            ev("1", "page.view"),
+            ev("2", "product.view", id="tv", price=2499),
+            ev("3", "idle", seconds=30),
+            ev("4", "cart.add", id="tv", price=2499, quantity=2),
+            ev("5", "cart.remove", id="tv", price=2499, quantity=1),
+        ],
+    )
+    props = {t.type: t.props for t in seen}
+    assert props["page.view"]["path"] == "/"
+    assert props["idle"]["product_id"] == "tv"
+    assert props["cart.remove"]["items"] == 1

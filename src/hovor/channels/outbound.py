@@ -16,8 +16,8 @@ def register(dispatcher: Dispatcher, channels: ChannelRegistry) -> None:
     @dispatcher.on(events.MESSAGE_CREATED)
     async def send_out(event: DomainEvent) -> None:
         message = event.payload["message"]
-        if message["author_type"] == "visitor":
-            return
+        if message["author_type"] == "visitor" or message["private"]:
+            return  # private notes never leave the team
         adapter = channels.get(event.payload["channel"])
         if adapter is None:
             log.error("no adapter for channel %s", event.payload["channel"])

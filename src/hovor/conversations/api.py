@@ -92,6 +92,7 @@ async def send_message(
         author_name=actor.user.name,
         body=body.body,
         client_id=body.client_id,
+        private=body.private,
     )
     return MessageOut.model_validate(message)
 

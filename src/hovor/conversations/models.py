@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hovor.core import clock
@@ -50,3 +50,5 @@ class Message(IdMixin, TimestampMixin, Base):
     author_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     body: Mapped[str] = mapped_column(Text)
     client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A private note: for the team only, never sent to or shown to the customer.
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -21,6 +21,9 @@ class MessageOut(BaseModel):
     author_name: str | None
     body: str
     client_id: str | None
+    private: bool = Field(
+        default=False, description="a note for the team; never sent to the customer"
+    )
     created_at: datetime
 
 
@@ -60,6 +63,7 @@ class MessagePage(BaseModel):
 class MessageIn(BaseModel):
     body: str = Field(min_length=1, max_length=MAX_BODY)
     client_id: str = Field(min_length=1, max_length=64)
+    private: bool = Field(default=False, description="a private note for the team")
 
 
 class AssignIn(BaseModel):

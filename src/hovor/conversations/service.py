@@ -176,10 +176,17 @@ async def describe_conversation(
 
 
 async def list_messages(
-    session: AsyncSession, conversation_ids: Sequence[str], *, limit: int, before: str | None
+    session: AsyncSession,
+    conversation_ids: Sequence[str],
+    *,
+    limit: int,
+    before: str | None,
+    include_private: bool = True,
 ) -> tuple[list[Message], bool]:
     """Messages of the conversations, oldest first: the ``limit`` newest before ``before``."""
     query = select(Message).where(Message.conversation_id.in_(conversation_ids))
+    if not include_private:
+        query = query.where(Message.private.is_(False))
     if before:
         query = query.where(Message.id < before)
     rows = list((await session.scalars(query.order_by(Message.id.desc()).limit(limit + 1))).all())
@@ -252,6 +259,7 @@ async def do_send_message(
     body: str,
     client_id: str | None = None,
     checked_client_id: bool = False,
+    private: bool = False,
 ) -> tuple[Message, bool]:
     """Store a message; returns it and whether it is new (False: a resend of a stored one).
 
@@ -279,10 +287,12 @@ async def do_send_message(
         author_name=author_name,
         body=body,
         client_id=client_id,
+        private=private,
         created_at=clock.now(),
     )
     tx.session.add(message)
-    conversation.last_activity_at = message.created_at
+    if not private:
+        conversation.last_activity_at = message.created_at
     if author_type == "agent":
         conversation.agent_last_read_at = message.created_at
     await tx.session.flush()

@@ -208,7 +208,13 @@ async def do_accept(tx: Tx, offer: Offer, frame: OfferAccepted) -> Offer:
         if offer.kind == "cobrowse":
             note += "\nThe visitor consented to co-browsing."
         await do_send_message(
-            tx, conversation, author_type="system", author_id=None, author_name=None, body=note
+            tx,
+            conversation,
+            author_type="system",
+            author_id=None,
+            author_name=None,
+            body=note,
+            private=True,
         )
     offer.status = "accepted"
     offer.decided_at = now

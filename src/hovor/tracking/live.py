@@ -50,6 +50,7 @@ class LiveVisitor:
     recent_ids: OrderedDict[str, None] = field(default_factory=OrderedDict)
     sockets: int = 0
     left_at: datetime | None = None  # when the last socket closed
+    product_on_page: str | None = None  # the product of the page being viewed, if any
 
     @property
     def cart_value(self) -> float:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from hovor.core import clock
 from hovor.core.ratelimit import RateLimiter
@@ -120,7 +121,9 @@ class Tracking:
             if event.type == "page.view":
                 visit.page_views += 1
                 visit.page_url, visit.page_title = page.get("url"), page.get("title")
+                visitor.product_on_page = None
             update_cart(visitor, event.type, event.props)
+            props = enrich_props(visitor, event.type, event.props, page)
             touch = touched.setdefault(visit.id, SessionTouch(visit.id, ts, 0))
             touch.last_seen_at, touch.events = max(touch.last_seen_at, ts), touch.events + 1
             request.events.append(
@@ -133,11 +136,11 @@ class Tracking:
                     "ts": ts,
                     "received_at": now,
                     "clock_skew": skewed,
-                    "props": event.props,
+                    "props": props,
                     "page": page,
                 }
             )
-            tracked.append(Tracked(event.id, event.type, ts, event.props, page, visit.id))
+            tracked.append(Tracked(event.id, event.type, ts, props, page, visit.id))
         request.touches = list(touched.values())
         return request, tracked
 
@@ -152,6 +155,24 @@ class Tracking:
             ]
             or [Rejected(id=None, code=code, detail=detail)],
         )
+
+
+def enrich_props(
+    visitor: LiveVisitor, event_type: str, props: dict[str, Any], page: dict[str, Any]
+) -> dict[str, Any]:
+    """Add what the server knows and rules commonly need, never overriding what was sent:
+    ``page.view``: ``path``; ``cart.remove``: ``items`` left in the cart; ``product.view``
+    remembered so that an ``idle`` on that page carries ``product_id``."""
+    extra: dict[str, Any] = {}
+    if event_type == "page.view" and "path" not in props and page.get("url"):
+        extra["path"] = urlsplit(str(page["url"])).path or "/"
+    elif event_type == "cart.remove" and "items" not in props:
+        extra["items"] = sum(int(i["quantity"]) for i in visitor.cart.values())
+    elif event_type == "product.view":
+        visitor.product_on_page = str(props.get("id"))
+    elif event_type == "idle" and "product_id" not in props and visitor.product_on_page:
+        extra["product_id"] = visitor.product_on_page
+    return {**props, **extra} if extra else props
 
 
 def update_cart(visitor: LiveVisitor, event_type: str, props: dict[str, Any]) -> None:

@@ -91,5 +91,6 @@ async def do_request_callback(
         author_id=None,
         author_name=None,
         body=f"Callback requested to {e164}, {when}; call by {due:%H:%M:%S} UTC. {reason}".strip(),
+        private=True,
     )
     return conversation, callback

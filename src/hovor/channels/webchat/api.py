@@ -16,16 +16,15 @@ from hovor.runtime import RuntimeDep
 
 router = APIRouter(prefix="/v1/widget", tags=["widget"], responses=PROBLEM_RESPONSES)
 
-# Generous: many visitors can share one address (offices, mobile carriers).
-SESSION_LIMIT = "300/minute"
-
 
 @router.post("/session", response_model=VisitorSessionOut)
 async def start_session(
     body: VisitorSessionIn, request: Request, runtime: RuntimeDep
 ) -> VisitorSessionOut:
     address = request.client.host if request.client else "unknown"
-    await runtime.limiter.check(SESSION_LIMIT, "widget-session", address, what="widget sessions")
+    # Generous by default: many visitors can share one address (offices, mobile carriers).
+    limit = f"{runtime.settings.widget_sessions_per_minute}/minute"
+    await runtime.limiter.check(limit, "widget-session", address, what="widget sessions")
     async with runtime.db.read() as session:
         started = await visitors.start_visitor_session(
             session,

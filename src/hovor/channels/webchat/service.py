@@ -34,7 +34,9 @@ async def visitor_history(
     ).all()
     if not ids:
         return latest, [], False
-    messages, has_more = await list_messages(session, ids, limit=limit, before=before)
+    messages, has_more = await list_messages(
+        session, ids, limit=limit, before=before, include_private=False
+    )
     return latest, messages, has_more
 
 
