@@ -2,8 +2,9 @@ import { useState, type FormEvent } from "react";
 import type { UserOut } from "../api/client";
 import { Avatar } from "../app/Avatar";
 import { useUsers } from "../conversation/queries";
-import { NO_ERRORS, formErrors, type FormErrors } from "./formErrors";
-import { FormError, FormField, ListState } from "./parts";
+import { NO_ERRORS, formErrors, type FormErrors } from "../ui/formErrors";
+import { FormError, FormField } from "../ui/FormField";
+import { ListState } from "../ui/ListState";
 import { useCreateUser, type UserIn } from "./queries";
 
 const USER_FIELDS = ["email", "name", "password", "role", "chat_capacity"] as const;

@@ -1,7 +1,10 @@
 import { useRef, useState, type FormEvent } from "react";
 import { errorMessage } from "../api/client";
-import { NO_ERRORS, formErrors, type FormErrors } from "./formErrors";
-import { CopyButton, FormError, FormField, ListState, formatDateTime, selectContents } from "./parts";
+import { NO_ERRORS, formErrors, type FormErrors } from "../ui/formErrors";
+import { FormError, FormField } from "../ui/FormField";
+import { ListState } from "../ui/ListState";
+import { formatDateTime } from "../ui/dateTime";
+import { CopyButton, selectContents } from "./parts";
 import { useApiTokens, useCreateApiToken, useRevokeApiToken, type ApiTokenCreated, type ApiTokenOut } from "./queries";
 
 const TOKEN_FIELDS = ["name"] as const;

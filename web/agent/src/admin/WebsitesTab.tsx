@@ -1,8 +1,11 @@
 import { useRef, useState, type FormEvent } from "react";
 import { errorMessage } from "../api/client";
-import { NO_ERRORS, formErrors, type FormErrors } from "./formErrors";
+import { NO_ERRORS, formErrors, type FormErrors } from "../ui/formErrors";
+import { FormError, FormField } from "../ui/FormField";
+import { ListState } from "../ui/ListState";
+import { formatDateTime } from "../ui/dateTime";
 import { parseOrigins } from "./origins";
-import { CopyButton, FormError, FormField, ListState, formatDateTime, selectContents } from "./parts";
+import { CopyButton, selectContents } from "./parts";
 import { useCreateSiteKey, useDeleteSiteKey, useSiteKeys, type SiteKeyOut } from "./queries";
 import { embedSnippet } from "./snippet";
 

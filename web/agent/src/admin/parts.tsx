@@ -1,52 +1,5 @@
-/** Small pieces shared by the admin forms and lists. */
-import { useEffect, useRef, useState, type ReactNode } from "react";
-import { errorMessage } from "../api/client";
-
-/** A labelled control with its hint and its field error (data-field = the API field). */
-export function FormField({
-  field,
-  label,
-  error,
-  hint,
-  children,
-}: {
-  field: string;
-  label: string;
-  error: string | undefined;
-  hint?: ReactNode;
-  children: (control: { id: string; "aria-invalid": boolean; "aria-describedby": string | undefined }) => ReactNode;
-}) {
-  const id = `admin-${field.replace(/\W+/g, "-")}`;
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
-  return (
-    <div className={`field${error ? " field--invalid" : ""}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {children({ id, "aria-invalid": Boolean(error), "aria-describedby": described || undefined })}
-      {hint && !error && (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field__error" id={`${id}-error`} data-testid="field-error" data-field={field}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
-/** The form-level message (409, 403, network…). */
-export function FormError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <p className="form-error" role="alert" data-testid="form-error">
-      {message}
-    </p>
-  );
-}
+/** Small pieces of the admin area (the form and list pieces shared with other areas are in ui/). */
+import { useEffect, useRef, useState } from "react";
 
 /** Copies `text`; if the browser refuses, selects `select()` for Ctrl+C instead. */
 export function CopyButton({ text, label = "Copy", select }: { text: string; label?: string; select?: () => void }) {
@@ -84,37 +37,4 @@ export function selectContents(element: HTMLElement | null): void {
   const selection = window.getSelection();
   selection?.removeAllRanges();
   selection?.addRange(range);
-}
-
-/** Loading, failure (with retry) and empty states of a list card. */
-export function ListState({
-  query,
-  loading,
-  empty,
-  isEmpty,
-}: {
-  query: { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
-  loading: string;
-  empty: ReactNode;
-  isEmpty: boolean;
-}) {
-  if (query.isPending) return <p className="empty">{loading}</p>;
-  if (query.isError) {
-    return (
-      <div className="empty empty--error" role="alert">
-        <p>{errorMessage(query.error)}</p>
-        <button type="button" className="button" onClick={() => void query.refetch()}>
-          Try again
-        </button>
-      </div>
-    );
-  }
-  if (isEmpty) return <p className="empty">{empty}</p>;
-  return null;
-}
-
-export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleString(undefined, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
 }

@@ -16,6 +16,13 @@ export const keys = {
   messages: (conversationId: string) => ["messages", conversationId] as const,
   siteKeys: ["site-keys"] as const,
   apiTokens: ["api-tokens"] as const,
+  rules: ["rules"] as const,
+  rule: (key: string) => ["rules", key] as const,
+  ruleVersions: (key: string) => ["rules", key, "versions"] as const,
+  ruleValidation: (data: unknown) => ["rule-validation", data] as const,
+  ruleTemplates: ["rule-templates"] as const,
+  liveVisitors: ["visitors", "live"] as const,
+  engagementStats: ["engagement", "stats"] as const,
 };
 
 /** Reads the filter back out of a list key (for cache-wide updates). */

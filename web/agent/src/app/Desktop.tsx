@@ -10,6 +10,10 @@ import { InboxNav } from "../inbox/InboxNav";
 import { PresenceSelect } from "../presence/PresenceSelect";
 import { ConnectionBanner } from "../realtime/ConnectionBanner";
 import { RealtimeProvider } from "../realtime/RealtimeProvider";
+import { RulesArea, RulesNavEntry } from "../rules/RulesArea";
+import { closeRules, useRulesRoute } from "../rules/route";
+import { LiveVisitors, VisitorsNavEntry } from "../visitors/LiveVisitors";
+import { closeVisitors, openVisitors, useVisitorsOpen } from "../visitors/route";
 import { Avatar } from "./Avatar";
 import { selectConversation, useSelectedConversationId } from "./selection";
 
@@ -20,6 +24,13 @@ export function Desktop({ me }: { me: MeOut }) {
   const isAdmin = me.user.role === "admin";
   const adminTab = useAdminTab();
   const showAdmin = isAdmin && adminTab !== null;
+  // Agents may look at rules (by address) but the entry is for those who change them.
+  const isManager = isAdmin || me.user.role === "supervisor";
+  const rulesRoute = useRulesRoute();
+  const showRules = !showAdmin && rulesRoute !== null;
+  const visitorsOpen = useVisitorsOpen();
+  const showVisitors = !showAdmin && !showRules && visitorsOpen;
+  const elsewhere = showAdmin || showRules || showVisitors;
 
   return (
     <RealtimeProvider me={me}>
@@ -45,19 +56,32 @@ export function Desktop({ me }: { me: MeOut }) {
           </div>
         </header>
         <ConnectionBanner />
-        <div className={`columns${showAdmin ? " columns--admin" : ""}`}>
-          <div className={`sidebar${showAdmin ? " sidebar--elsewhere" : ""}`}>
+        <div className={`columns${elsewhere ? " columns--admin" : ""}`}>
+          <div className={`sidebar${elsewhere ? " sidebar--elsewhere" : ""}`}>
             <InboxNav
               view={filter.view}
               onChange={(view) => {
                 setFilter((f) => ({ ...f, view }));
                 closeAdmin();
+                closeRules();
+                closeVisitors();
               }}
             />
+            <nav className="nav nav--section" aria-label="Engagement">
+              <div className="nav__heading">Engagement</div>
+              <div className="nav__list">
+                <VisitorsNavEntry active={showVisitors} onOpen={openVisitors} />
+                {isManager && <RulesNavEntry active={showRules} />}
+              </div>
+            </nav>
             {isAdmin && <AdminNavEntry active={showAdmin} />}
           </div>
           {showAdmin && adminTab ? (
             <AdminArea me={me} tab={adminTab} />
+          ) : showRules && rulesRoute ? (
+            <RulesArea me={me} route={rulesRoute} />
+          ) : showVisitors ? (
+            <LiveVisitors me={me} />
           ) : (
             <>
               <InboxList

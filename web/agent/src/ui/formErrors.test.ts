@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/client";
-import { formErrors, problemLocation } from "./formErrors";
+import { formErrors, pathErrors, problemLocation, problemPath } from "./formErrors";
 
 const USER_FIELDS = ["email", "name", "password", "role", "chat_capacity"] as const;
 const SITE_FIELDS = ["name", "allowed_origins", "widget_settings.color", "widget_settings"] as const;
@@ -86,5 +86,45 @@ describe("formErrors", () => {
 
   it("is empty without an error", () => {
     expect(formErrors(null, USER_FIELDS)).toEqual({ fields: {}, form: null });
+  });
+});
+
+describe("problemPath / pathErrors (nested forms: the rule editor)", () => {
+  const RULE_FIELDS = ["name", "action.text", "guards.control_share", "guards.business_hours", "condition", "trigger", "facts", "params.amount"] as const;
+
+  it("keeps list positions in the path", () => {
+    expect(problemPath(["body", "data", "facts", 0, "where"])).toBe("data.facts.0.where");
+    expect(problemPath(["facts", 0, "where"])).toBe("facts.0.where");
+    expect(problemPath(["condition"])).toBe("condition");
+  });
+
+  it("places each error under the most specific field, keeping its exact path", () => {
+    const placed = pathErrors(
+      [
+        { loc: ["condition"], msg: "syntax error at 1:21" },
+        { loc: ["facts", 0, "where"], msg: "unknown name 'x'" },
+        { loc: ["facts", 1, "window"], msg: 'must be "session" or {"seconds": N}' },
+        { loc: ["guards", "business_hours", "start"], msg: "must be HH:MM" },
+        { loc: ["guards", "control_share"], msg: "Input should be less than or equal to 0.9" },
+        { loc: ["key"], msg: "must stay hv" },
+      ],
+      RULE_FIELDS,
+    );
+    expect(placed.fields).toEqual({
+      condition: [{ path: "condition", msg: "syntax error at 1:21" }],
+      facts: [
+        { path: "facts.0.where", msg: "unknown name 'x'" },
+        { path: "facts.1.window", msg: 'must be "session" or {"seconds": N}' },
+      ],
+      "guards.business_hours": [{ path: "guards.business_hours.start", msg: "must be HH:MM" }],
+      "guards.control_share": [{ path: "guards.control_share", msg: "Input should be less than or equal to 0.9" }],
+    });
+    expect(placed.unplaced).toEqual([{ path: "key", msg: "must stay hv" }]);
+  });
+
+  it("drops the request part and a wrapper the form does not show", () => {
+    const placed = pathErrors([{ loc: ["body", "data", "name"], msg: "Field required" }, { loc: ["params", "amount"], msg: "> 0" }], RULE_FIELDS, ["data"]);
+    expect(placed.fields.name).toEqual([{ path: "name", msg: "Field required" }]);
+    expect(placed.fields["params.amount"]).toEqual([{ path: "params.amount", msg: "> 0" }]);
   });
 });

@@ -3,7 +3,7 @@
  * problem go next to their fields, everything else (409 "exists already",
  * 403, network) becomes one form-level message.
  */
-import { ApiError, errorMessage } from "../api/client";
+import { ApiError, errorMessage, type ProblemFieldError } from "../api/client";
 
 export interface FormErrors<F extends string> {
   /** One message per field; several errors on a field are joined. */
@@ -34,6 +34,67 @@ export function problemLocation(loc: readonly (string | number)[]): { path: stri
   return { path: names.join("."), index };
 }
 
+/** The most specific known field of a name path: "widget_settings.color", else "widget_settings". */
+function knownField<F extends string>(path: string, fields: readonly F[]): F | null {
+  const known = new Set<string>(fields);
+  const parts = path.split(".");
+  for (let n = parts.length; n > 0; n--) {
+    const candidate = parts.slice(0, n).join(".");
+    if (known.has(candidate)) return candidate as F;
+  }
+  return null;
+}
+
+/**
+ * The whole of a problem's `loc` without the request part, list positions
+ * kept: ["facts", 0, "where"] is "facts.0.where" (what a field's error
+ * element carries as data-field when one control edits a whole structure).
+ */
+export function problemPath(loc: readonly (string | number)[]): string {
+  const rest = loc[0] === "body" || loc[0] === "query" || loc[0] === "path" ? loc.slice(1) : loc;
+  return rest.map(String).join(".");
+}
+
+export interface PathError {
+  /** problemPath of the error's loc, e.g. "facts.0.where". */
+  path: string;
+  msg: string;
+}
+
+export interface PathErrors<F extends string> {
+  /** Each field's errors, each with its exact path (a field may edit a whole structure). */
+  fields: Partial<Record<F, PathError[]>>;
+  /** Errors that belong to no field of the form. */
+  unplaced: PathError[];
+}
+
+/**
+ * Like formErrors, for forms whose controls edit nested data (a JSON editor
+ * for "facts", one input for "guards.control_share"): each field error goes to
+ * the most specific known field by its names (list positions ignored) and
+ * keeps its exact path. `strip` drops a leading part the form does not show
+ * (e.g. "data" of a {data: …} body).
+ */
+export function pathErrors<F extends string>(
+  errors: readonly ProblemFieldError[],
+  fields: readonly F[],
+  strip: readonly string[] = [],
+): PathErrors<F> {
+  const out: PathErrors<F> = { fields: {}, unplaced: [] };
+  for (const { loc, msg } of errors) {
+    let rest: readonly (string | number)[] = loc[0] === "body" || loc[0] === "query" || loc[0] === "path" ? loc.slice(1) : loc;
+    if (typeof rest[0] === "string" && strip.includes(rest[0])) rest = rest.slice(1);
+    const path = problemPath(rest);
+    const field = knownField(problemLocation(rest).path, fields);
+    if (field === null) {
+      out.unplaced.push({ path, msg });
+    } else {
+      (out.fields[field] ??= []).push({ path, msg });
+    }
+  }
+  return out;
+}
+
 export interface FormErrorOptions {
   /** Names the entry of a list field an error is about (default: "Entry 3"). */
   entryLabel?: (field: string, index: number) => string;
@@ -48,18 +109,11 @@ export function formErrors<F extends string>(
   if (!(error instanceof ApiError) || error.status !== 422 || error.errors.length === 0) {
     return { fields: {}, form: errorMessage(error) };
   }
-  const known = new Set<string>(fields);
   const byField: Partial<Record<F, string>> = {};
   const unplaced: string[] = [];
   for (const { loc, msg } of error.errors) {
     const { path, index } = problemLocation(loc);
-    // The most specific known field: "widget_settings.color", else "widget_settings".
-    const parts = path.split(".");
-    let field: F | null = null;
-    for (let n = parts.length; n > 0 && field === null; n--) {
-      const candidate = parts.slice(0, n).join(".");
-      if (known.has(candidate)) field = candidate as F;
-    }
+    const field = knownField(path, fields);
     if (field === null) {
       unplaced.push(path ? `${path}: ${msg}` : msg);
       continue;

@@ -1,0 +1,89 @@
+import type { PathError } from "../ui/formErrors";
+import { FormField } from "../ui/FormField";
+import { boundsHint, type ParamField, type ParamValue } from "./schemaForm";
+
+/** One template parameter, rendered from its schema descriptor (test id param-<name>). */
+export function ParamInput({
+  field,
+  value,
+  error,
+  onChange,
+}: {
+  field: ParamField;
+  value: ParamValue | undefined;
+  error: readonly PathError[] | undefined;
+  onChange(value: ParamValue): void;
+}) {
+  const testId = `param-${field.name}`;
+  if (field.kind === "boolean") {
+    return (
+      <label className="checkbox-field">
+        <input type="checkbox" data-testid={testId} checked={value === true} onChange={(e) => onChange(e.target.checked)} />
+        <span>{field.title}</span>
+      </label>
+    );
+  }
+  const text = typeof value === "string" ? value : "";
+  const hints = [field.description, boundsHint(field), field.nullable && !field.required ? "optional" : null].filter(Boolean);
+  return (
+    <FormField
+      field={`params.${field.name}`}
+      label={field.title}
+      required={field.required}
+      error={error}
+      errorTestId="rule-field-error"
+      hint={hints.length > 0 ? hints.join(" · ") : undefined}
+      className={(field.maxLength ?? 0) > 200 ? "field--wide" : undefined}
+    >
+      {(control) =>
+        field.kind === "enum" ? (
+          <select {...control} data-testid={testId} value={text} onChange={(e) => onChange(e.target.value)}>
+            {field.nullable && <option value="">—</option>}
+            {field.options.map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        ) : field.kind === "number" || field.kind === "integer" ? (
+          <input
+            {...control}
+            data-testid={testId}
+            type="number"
+            inputMode={field.kind === "integer" ? "numeric" : "decimal"}
+            step={field.kind === "integer" ? 1 : "any"}
+            min={field.minimum ?? field.exclusiveMinimum}
+            max={field.maximum ?? field.exclusiveMaximum}
+            required={field.required}
+            value={text}
+            placeholder={field.nullable ? "none" : undefined}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        ) : (field.maxLength ?? 0) > 200 ? (
+          <textarea
+            {...control}
+            data-testid={testId}
+            rows={2}
+            maxLength={field.maxLength}
+            value={text}
+            placeholder={field.nullable && !field.required ? "the template's text" : undefined}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        ) : (
+          <input
+            {...control}
+            data-testid={testId}
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={field.maxLength}
+            required={field.required}
+            value={text}
+            placeholder={field.nullable && !field.required ? "the template's default" : undefined}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        )
+      }
+    </FormField>
+  );
+}

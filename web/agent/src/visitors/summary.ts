@@ -1,0 +1,55 @@
+/** Figures about the visitors on the site now, for the view's header. */
+import type { LiveVisitorOut } from "./queries";
+
+export const OPEN_OFFER_STATUSES = new Set(["offered", "shown"]);
+
+export interface LiveSummary {
+  online: number;
+  withCart: number;
+  cartTotal: number;
+  offersOpen: number;
+}
+
+export function liveSummary(visitors: readonly LiveVisitorOut[]): LiveSummary {
+  let withCart = 0;
+  let cartTotal = 0;
+  let offersOpen = 0;
+  for (const v of visitors) {
+    if (v.cart_items > 0 || v.cart_value > 0) withCart += 1;
+    cartTotal += v.cart_value;
+    offersOpen += v.offers.filter((o) => OPEN_OFFER_STATUSES.has(String(o.status))).length;
+  }
+  return { online: visitors.length, withCart, cartTotal, offersOpen };
+}
+
+/** "42s", "4m 05s", "1h 12m": how long since `startIso`. */
+export function timeOnSite(startIso: string | null, now: number): string {
+  if (!startIso) return "—";
+  const start = Date.parse(startIso);
+  if (Number.isNaN(start)) return "—";
+  const seconds = Math.max(0, Math.floor((now - start) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+
+export function money(value: number): string {
+  return value.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** The engagement counters, split into the headline ones and the reasons for blocking. */
+export function statsView(stats: Record<string, number>): { headline: { label: string; value: number }[]; blocked: { reason: string; value: number }[] } {
+  const headline = [
+    { label: "Events", value: stats.events ?? 0 },
+    { label: "Matched", value: stats.matched ?? 0 },
+    { label: "Offered", value: stats.offered ?? 0 },
+    { label: "Held out", value: stats.held_out ?? 0 },
+    { label: "Paced", value: stats.paced ?? 0 },
+  ];
+  const blocked = Object.entries(stats)
+    .filter(([key]) => key.startsWith("blocked:"))
+    .map(([key, value]) => ({ reason: key.slice("blocked:".length), value }))
+    .sort((a, b) => b.value - a.value);
+  return { headline, blocked };
+}
