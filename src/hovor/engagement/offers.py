@@ -24,6 +24,7 @@ from hovor.conversations.service import (
 from hovor.core import clock
 from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
+from hovor.core.ids import new_id
 from hovor.db.transaction import Tx
 from hovor.engagement import events
 from hovor.engagement.frames import OfferAccepted
@@ -60,8 +61,7 @@ def describe(offer: Offer) -> dict[str, Any]:
     }
 
 
-async def do_make_offer(
-    tx: Tx,
+def new_offer(
     workspace_id: str,
     *,
     visitor_id: str,
@@ -75,8 +75,10 @@ async def do_make_offer(
     invited_by: str | None = None,
     held_out: bool = False,
 ) -> Offer:
+    """An offer, with its id, not yet stored (so its frame can leave before the write)."""
     now = clock.now()
-    offer = Offer(
+    return Offer(
+        id=new_id(),
         workspace_id=workspace_id,
         visitor_id=visitor_id,
         session_id=session_id,
@@ -91,10 +93,13 @@ async def do_make_offer(
         context=context,
         created_at=now,
     )
+
+
+async def do_store_offer(tx: Tx, offer: Offer) -> Offer:
     tx.session.add(offer)
     await tx.session.flush()
-    name = events.OFFER_HELD_OUT if held_out else events.OFFER_MADE
-    tx.publish_on_commit(DomainEvent(name, workspace_id, {"offer": describe(offer)}))
+    name = events.OFFER_HELD_OUT if offer.status == "held_out" else events.OFFER_MADE
+    tx.publish_on_commit(DomainEvent(name, offer.workspace_id, {"offer": describe(offer)}))
     return offer
 
 

@@ -212,29 +212,30 @@ class Engagement:
             if not pacing.allowed:
                 self.metrics["paced"] += 1
                 return
-        async with self._db.transaction() as tx:
-            offer = await offers.do_make_offer(
-                tx,
-                live.workspace_id,
-                visitor_id=live.visitor_id,
-                session_id=session_id,
-                kind=match.action.type,
-                text=match.text,
-                queue=match.action.queue,
-                context=self._context(visitor, compiled, match),
-                rule_key=match.rule_key,
-                rule_version=match.version,
-                held_out=held_out,
-            )
-        if held_out:
-            self.metrics["held_out"] += 1
-            return
-        history.append(PastOffer(offer.created_at, match.rule_key, session_id))
-        visitor.open_offer_until = offer.expires_at
-        self.metrics["offered"] += 1
-        await self._bus.publish(
-            visitor_topic(live.workspace_id, live.visitor_id), offers.offer_frame(offer)
+        offer = offers.new_offer(
+            live.workspace_id,
+            visitor_id=live.visitor_id,
+            session_id=session_id,
+            kind=match.action.type,
+            text=match.text,
+            queue=match.action.queue,
+            context=self._context(visitor, compiled, match),
+            rule_key=match.rule_key,
+            rule_version=match.version,
+            held_out=held_out,
         )
+        if not held_out:
+            # The frame leaves first; the write waits its turn (SQLite has one writer).
+            # The visitor answers on this same socket, whose frames are handled one at a
+            # time, so the answer is read only after the offer below is stored.
+            history.append(PastOffer(offer.created_at, match.rule_key, session_id))
+            visitor.open_offer_until = offer.expires_at
+            await self._bus.publish(
+                visitor_topic(live.workspace_id, live.visitor_id), offers.offer_frame(offer)
+            )
+        async with self._db.transaction() as tx:
+            await offers.do_store_offer(tx, offer)
+        self.metrics["held_out" if held_out else "offered"] += 1
 
     def _context(
         self, visitor: VisitorEngagement, compiled: CompiledRule, match: Match
@@ -257,19 +258,21 @@ class Engagement:
     ) -> dict[str, Any]:
         """An agent invites a visitor by hand: no rule, no guards, no pacing."""
         visitor = self._visitor(live)
+        offer = offers.new_offer(
+            live.workspace_id,
+            visitor_id=live.visitor_id,
+            session_id=live.visit.id if live.visit else None,
+            kind=kind,
+            text=text,
+            queue=None,
+            context=self._context_manual(visitor),
+            invited_by=agent_id,
+        )
         async with self._db.transaction() as tx:
-            offer = await offers.do_make_offer(
-                tx,
-                live.workspace_id,
-                visitor_id=live.visitor_id,
-                session_id=live.visit.id if live.visit else None,
-                kind=kind,
-                text=text,
-                queue=None,
-                context=self._context_manual(visitor),
-                invited_by=agent_id,
-            )
+            await offers.do_store_offer(tx, offer)
         visitor.open_offer_until = offer.expires_at
+        if visitor.history is not None:
+            visitor.history.append(PastOffer(offer.created_at, "", offer.session_id))
         await self._bus.publish(
             visitor_topic(live.workspace_id, live.visitor_id), offers.offer_frame(offer)
         )
