@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { errorMessage } from "../api/client";
 import { ListState } from "../ui/ListState";
 import { formatDateTime } from "../ui/dateTime";
@@ -13,7 +14,9 @@ function actionType(rule: RuleOut): string {
 function RuleRow({ rule, canEdit }: { rule: RuleOut; canEdit: boolean }) {
   const toggle = useSetRuleEnabled();
   const name = typeof rule.data.name === "string" ? rule.data.name : rule.key;
-  const enabled = toggle.isPending ? toggle.variables.enabled : rule.enabled;
+  // Shown switched at once; back to the server's state if the change fails.
+  const [wanted, setWanted] = useState<boolean | null>(null);
+  const enabled = wanted ?? rule.enabled;
   return (
     <tr data-testid="rule-row" data-rule-key={rule.key} className={enabled ? undefined : "table__row--off"}>
       <td>
@@ -34,7 +37,10 @@ function RuleRow({ rule, canEdit }: { rule: RuleOut; canEdit: boolean }) {
             checked={enabled}
             disabled={!canEdit || toggle.isPending}
             aria-label={`${name} enabled`}
-            onChange={(e) => toggle.mutate({ key: rule.key, enabled: e.target.checked })}
+            onChange={(e) => {
+              setWanted(e.target.checked);
+              toggle.mutate({ key: rule.key, enabled: e.target.checked }, { onSettled: () => setWanted(null) });
+            }}
           />
           <span className="switch__label">{enabled ? "On" : "Off"}</span>
         </label>
