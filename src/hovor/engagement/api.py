@@ -22,6 +22,7 @@ from hovor.engagement.schemas import (
     BacktestOut,
     InviteIn,
     LiveVisitorOut,
+    OfferOut,
     RuleChangeIn,
     RuleEnabledIn,
     RuleOut,
@@ -196,47 +197,48 @@ async def build_from_template(template: str, body: TemplateBuildIn, actor: Actor
 async def live_visitors(
     actor: ActorDep, request: Request, runtime: RuntimeDep
 ) -> list[LiveVisitorOut]:
-    tracking = get_tracking(request)
-    visitors = tracking.visitors.online(actor.workspace_id)
-    out = []
+    """Visitors with a page open now (on this node), newest visit first."""
+    visitors = get_tracking(request).visitors.online(actor.workspace_id)
+    since = {v.visitor_id: v.visit.started_at for v in visitors if v.visit}
     async with runtime.db.read() as session:
-        for v in visitors:
-            visit = v.visit
-            made = (
-                await offers.visitor_offers(session, v.workspace_id, v.visitor_id, visit.started_at)
-                if visit
-                else []
+        made = await offers.offers_since(session, actor.workspace_id, since)
+    out = []
+    for v in visitors:
+        visit = v.visit
+        out.append(
+            LiveVisitorOut(
+                visitor_id=v.visitor_id,
+                returning=v.returning,
+                device=v.device.kind,
+                browser=v.device.browser,
+                page_url=visit.page_url if visit else None,
+                page_title=visit.page_title if visit else None,
+                session_started_at=visit.started_at if visit else None,
+                page_views=visit.page_views if visit else 0,
+                cart_value=v.cart_value,
+                cart_items=v.session_facts()["cart_items"],
+                offers=[
+                    OfferOut.model_validate(offers.describe(o)) for o in made.get(v.visitor_id, [])
+                ],
             )
-            facts = v.session_facts()
-            out.append(
-                LiveVisitorOut(
-                    visitor_id=v.visitor_id,
-                    returning=v.returning,
-                    device=v.device.kind,
-                    browser=v.device.browser,
-                    page_url=visit.page_url if visit else None,
-                    page_title=visit.page_title if visit else None,
-                    session_started_at=visit.started_at if visit else None,
-                    page_views=visit.page_views if visit else 0,
-                    cart_value=v.cart_value,
-                    cart_items=facts["cart_items"],
-                    offers=[offers.describe(o) for o in made],
-                )
-            )
+        )
     out.sort(key=lambda v: v.session_started_at or EPOCH, reverse=True)
     return out
 
 
-@router.post("/visitors/{visitor_id}/invite", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/visitors/{visitor_id}/invite", response_model=OfferOut, status_code=status.HTTP_201_CREATED
+)
 async def invite_visitor(
     visitor_id: str, body: InviteIn, actor: ActorDep, request: Request
-) -> dict[str, object]:
+) -> OfferOut:
     live = get_tracking(request).visitors.get(actor.workspace_id, visitor_id)
     if live is None or live.sockets == 0:
         raise NotFound("the visitor is not on the site now")
-    return await get_engagement(request).invite(
+    offer = await get_engagement(request).invite(
         live, kind=body.kind, text=body.text, agent_id=actor.user.id
     )
+    return OfferOut.model_validate(offer)
 
 
 @router.get("/engagement/stats")

@@ -47,6 +47,7 @@ class BacktestResult:
     fired: int = 0
     visitors_fired: int = 0
     blocked_by_guards: int = 0
+    per_day: dict[str, int] = field(default_factory=dict)
     firings: list[Firing] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -58,6 +59,7 @@ class BacktestResult:
             "fired": self.fired,
             "visitors_fired": self.visitors_fired,
             "blocked_by_guards": self.blocked_by_guards,
+            "per_day": dict(sorted(self.per_day.items())),
             "firings": [f.__dict__ for f in self.firings],
         }
 
@@ -123,6 +125,8 @@ class _Replay:
             return
         self.history.append(PastOffer(match.at, self.key, session_id))
         self.result.fired += 1
+        day = match.at.date().isoformat()
+        self.result.per_day[day] = self.result.per_day.get(day, 0) + 1
         self.fired_here = True
         if len(self.result.firings) < MAX_LISTED_VISITORS:
             self.result.firings.append(

@@ -241,6 +241,28 @@ async def do_expire_offers(tx: Tx, now: datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def offers_since(
+    session: AsyncSession, workspace_id: str, since_by_visitor: dict[str, datetime]
+) -> dict[str, list[Offer]]:
+    """Each visitor's offers since their own time (e.g. the start of their visit), in one query."""
+    if not since_by_visitor:
+        return {}
+    rows = await session.scalars(
+        select(Offer)
+        .where(
+            Offer.workspace_id == workspace_id,
+            Offer.visitor_id.in_(since_by_visitor),
+            Offer.created_at >= min(since_by_visitor.values()),
+        )
+        .order_by(Offer.created_at)
+    )
+    found: dict[str, list[Offer]] = {v: [] for v in since_by_visitor}
+    for offer in rows:
+        if offer.created_at >= since_by_visitor[offer.visitor_id]:
+            found[offer.visitor_id].append(offer)
+    return found
+
+
 async def visitor_offers(
     session: AsyncSession, workspace_id: str, visitor_id: str, since: datetime
 ) -> Sequence[Offer]:

@@ -50,6 +50,13 @@ class BacktestIn(BaseModel):
     days: int = Field(default=7, ge=1, le=90)
 
 
+class FiringOut(BaseModel):
+    visitor_id: str
+    session_id: str | None
+    at: datetime
+    text: str
+
+
 class BacktestOut(BaseModel):
     days: int
     events_scanned: int
@@ -58,7 +65,22 @@ class BacktestOut(BaseModel):
     fired: int
     visitors_fired: int
     blocked_by_guards: int
-    firings: list[dict[str, Any]]
+    per_day: dict[str, int] = Field(description="firings per UTC day (YYYY-MM-DD), all of them")
+    firings: list[FiringOut] = Field(description="the first 50 firings")
+
+
+class OfferOut(BaseModel):
+    id: str
+    visitor_id: str
+    session_id: str | None
+    rule_key: str | None
+    rule_version: int | None
+    invited_by: str | None
+    kind: Literal["chat", "callback", "cobrowse", "message"]
+    text: str
+    status: Literal["offered", "shown", "accepted", "declined", "expired", "held_out"]
+    created_at: datetime
+    conversation_id: str | None
 
 
 class LiveVisitorOut(BaseModel):
@@ -72,7 +94,7 @@ class LiveVisitorOut(BaseModel):
     page_views: int
     cart_value: float
     cart_items: int
-    offers: list[dict[str, Any]] = Field(description="offers made in this visit")
+    offers: list[OfferOut] = Field(description="offers made in this visit")
 
 
 class InviteIn(BaseModel):

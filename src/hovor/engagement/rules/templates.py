@@ -26,16 +26,41 @@ ActionType = Literal["chat", "callback", "cobrowse", "message"]
 class TemplateParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)
-    name: str | None = Field(default=None, max_length=200)
-    action: ActionType = "chat"
-    queue: str | None = "sales"
-    text: str | None = Field(default=None, max_length=2000)
-    max_per_session: int = Field(default=1, ge=1)
-    max_per_visitor_per_day: int | None = Field(default=3, ge=1)
+    key: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_.-]*$",
+        max_length=64,
+        description="a short unique name for the rule, e.g. tv-removed",
+    )
+    name: str | None = Field(
+        default=None,
+        max_length=200,
+        description="what managers see in the list (default: the template's title)",
+    )
+    action: ActionType = Field(default="chat", description="what to offer")
+    queue: str | None = Field(
+        default="sales", description="the queue the offer's conversation goes to"
+    )
+    text: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="the offer's text; may insert {{event.props.name}}, {{facts.x}}, {{session.cart_value}}",
+    )
+    max_per_session: int = Field(
+        default=1, ge=1, description="offers of this rule at most per visit"
+    )
+    max_per_visitor_per_day: int | None = Field(
+        default=3, ge=1, description="offers of this rule at most per visitor in 24 hours"
+    )
     # Never nag: after a "no thanks", no offer of any rule for this long.
-    quiet_after_decline_seconds: float = Field(default=1800, ge=0)
-    control_share: float = Field(default=0.0, ge=0.0, le=0.9)
+    quiet_after_decline_seconds: float = Field(
+        default=1800, ge=0, description="seconds without any offer after the visitor says no thanks"
+    )
+    control_share: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=0.9,
+        description="share of visitors held out as a control group (0 to 0.9)",
+    )
 
 
 def _literal(value: str) -> str:
@@ -75,7 +100,12 @@ def _rule(
 
 # ------------------------------------------------------------------ cart
 class CartAbandonedParams(TemplateParams):
-    seconds: float = Field(default=900, gt=0, le=MAX_WINDOW_SECONDS)
+    seconds: float = Field(
+        default=900,
+        gt=0,
+        le=MAX_WINDOW_SECONDS,
+        description="seconds without going to checkout after adding to the cart",
+    )
 
 
 def cart_abandoned(p: CartAbandonedParams) -> dict[str, Any]:
@@ -106,8 +136,17 @@ def cart_emptied(p: CartEmptiedParams) -> dict[str, Any]:
 
 
 class HighValueRemovedParams(TemplateParams):
-    amount: float = Field(default=1000, gt=0)
-    seconds: float = Field(default=600, gt=0, le=MAX_WINDOW_SECONDS)
+    amount: float = Field(
+        default=1000,
+        gt=0,
+        description="the cart value removed that counts as high (in the shop's currency)",
+    )
+    seconds: float = Field(
+        default=600,
+        gt=0,
+        le=MAX_WINDOW_SECONDS,
+        description="the window, in seconds, over which removals add up",
+    )
 
 
 def high_value_removed(p: HighValueRemovedParams) -> dict[str, Any]:
@@ -133,8 +172,15 @@ def high_value_removed(p: HighValueRemovedParams) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ checkout
 class PaymentStuckParams(TemplateParams):
-    step: str = Field(default="payment", min_length=1, max_length=64)
-    seconds: float = Field(default=60, gt=0, le=MAX_WINDOW_SECONDS)
+    step: str = Field(
+        default="payment",
+        min_length=1,
+        max_length=64,
+        description="the checkout step's name as the tracker sends it",
+    )
+    seconds: float = Field(
+        default=60, gt=0, le=MAX_WINDOW_SECONDS, description="seconds on the step without choosing"
+    )
 
 
 def payment_stuck(p: PaymentStuckParams) -> dict[str, Any]:
@@ -154,8 +200,10 @@ def payment_stuck(p: PaymentStuckParams) -> dict[str, Any]:
 
 
 class CouponFailedParams(TemplateParams):
-    times: int = Field(default=1, ge=1, le=100)
-    seconds: float = Field(default=1800, gt=0, le=MAX_WINDOW_SECONDS)
+    times: int = Field(default=1, ge=1, le=100, description="how many times")
+    seconds: float = Field(
+        default=1800, gt=0, le=MAX_WINDOW_SECONDS, description="the window, in seconds"
+    )
 
 
 def coupon_failed(p: CouponFailedParams) -> dict[str, Any]:
@@ -177,8 +225,10 @@ def coupon_failed(p: CouponFailedParams) -> dict[str, Any]:
 
 
 class LoginFailuresParams(TemplateParams):
-    times: int = Field(default=3, ge=1, le=100)
-    seconds: float = Field(default=600, gt=0, le=MAX_WINDOW_SECONDS)
+    times: int = Field(default=3, ge=1, le=100, description="how many times")
+    seconds: float = Field(
+        default=600, gt=0, le=MAX_WINDOW_SECONDS, description="the window, in seconds"
+    )
     queue: str | None = "support"
 
 
@@ -202,8 +252,13 @@ def login_failures(p: LoginFailuresParams) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ browsing
 class TermsRevisitedParams(TemplateParams):
-    path: str = Field(default="/terms", min_length=1, max_length=512)
-    times: int = Field(default=3, ge=1, le=100)
+    path: str = Field(
+        default="/terms",
+        min_length=1,
+        max_length=512,
+        description="the page's path, as in its URL (e.g. /terms)",
+    )
+    times: int = Field(default=3, ge=1, le=100, description="how many times")
 
 
 def terms_revisited(p: TermsRevisitedParams) -> dict[str, Any]:
@@ -228,8 +283,17 @@ def terms_revisited(p: TermsRevisitedParams) -> dict[str, Any]:
 
 
 class ComparedParams(TemplateParams):
-    category: str | None = Field(default=None, max_length=128)
-    seconds: float = Field(default=600, gt=0, le=MAX_WINDOW_SECONDS)
+    category: str | None = Field(
+        default=None,
+        max_length=128,
+        description="only products of this category (empty: any category)",
+    )
+    seconds: float = Field(
+        default=600,
+        gt=0,
+        le=MAX_WINDOW_SECONDS,
+        description="seconds within which the visitor went back and forth",
+    )
 
 
 def compared_back_and_forth(p: ComparedParams) -> dict[str, Any]:
@@ -266,7 +330,9 @@ def compared_back_and_forth(p: ComparedParams) -> dict[str, Any]:
 
 
 class IdleOnProductParams(TemplateParams):
-    seconds: float = Field(default=60, gt=0, le=MAX_WINDOW_SECONDS)
+    seconds: float = Field(
+        default=60, gt=0, le=MAX_WINDOW_SECONDS, description="seconds idle on a product page"
+    )
 
 
 def idle_on_product(p: IdleOnProductParams) -> dict[str, Any]:
@@ -280,7 +346,12 @@ def idle_on_product(p: IdleOnProductParams) -> dict[str, Any]:
 
 
 class NoAddAfterProductParams(TemplateParams):
-    seconds: float = Field(default=120, gt=0, le=MAX_WINDOW_SECONDS)
+    seconds: float = Field(
+        default=120,
+        gt=0,
+        le=MAX_WINDOW_SECONDS,
+        description="seconds on a product page without adding it to the cart",
+    )
 
 
 def no_add_after_product(p: NoAddAfterProductParams) -> dict[str, Any]:

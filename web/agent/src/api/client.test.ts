@@ -85,7 +85,7 @@ describe("unwrap and problem+json", () => {
     );
     const api = createApi({ baseUrl: BASE, fetch });
     const error = (await unwrap(
-      api.POST("/v1/conversations/{conversation_id}/messages", { params: { path: { conversation_id: "c" } }, body: { body: "x", client_id: "1" } }),
+      api.POST("/v1/conversations/{conversation_id}/messages", { params: { path: { conversation_id: "c" } }, body: { body: "x", client_id: "1", private: false } }),
     ).catch((e: unknown) => e)) as ApiError;
     expect(error.errors).toHaveLength(1);
     expect(error.message).toBe("body: too long");

@@ -473,7 +473,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live Visitors */
+        /**
+         * Live Visitors
+         * @description Visitors with a page open now (on this node), newest visit first.
+         */
         get: operations["live_visitors_v1_visitors_live_get"];
         put?: never;
         post?: never;
@@ -617,10 +620,18 @@ export interface components {
             events_scanned: number;
             /** Fired */
             fired: number;
-            /** Firings */
-            firings: {
-                [key: string]: unknown;
-            }[];
+            /**
+             * Firings
+             * @description the first 50 firings
+             */
+            firings: components["schemas"]["FiringOut"][];
+            /**
+             * Per Day
+             * @description firings per UTC day (YYYY-MM-DD), all of them
+             */
+            per_day: {
+                [key: string]: number;
+            };
             /** Sessions Scanned */
             sessions_scanned: number;
             /** Visitors Fired */
@@ -671,6 +682,20 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** FiringOut */
+        FiringOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Session Id */
+            session_id: string | null;
+            /** Text */
+            text: string;
+            /** Visitor Id */
+            visitor_id: string;
+        };
         /** InviteIn */
         InviteIn: {
             /**
@@ -696,9 +721,7 @@ export interface components {
              * Offers
              * @description offers made in this visit
              */
-            offers: {
-                [key: string]: unknown;
-            }[];
+            offers: components["schemas"]["OfferOut"][];
             /** Page Title */
             page_title: string | null;
             /** Page Url */
@@ -735,6 +758,12 @@ export interface components {
             body: string;
             /** Client Id */
             client_id: string;
+            /**
+             * Private
+             * @description a private note for the team
+             * @default false
+             */
+            private: boolean;
         };
         /** MessageOut */
         MessageOut: {
@@ -760,6 +789,12 @@ export interface components {
             created_at: string;
             /** Id */
             id: string;
+            /**
+             * Private
+             * @description a note for the team; never sent to the customer
+             * @default false
+             */
+            private: boolean;
         };
         /** MessagePage */
         MessagePage: {
@@ -767,6 +802,40 @@ export interface components {
             has_more: boolean;
             /** Items */
             items: components["schemas"]["MessageOut"][];
+        };
+        /** OfferOut */
+        OfferOut: {
+            /** Conversation Id */
+            conversation_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Invited By */
+            invited_by: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "chat" | "callback" | "cobrowse" | "message";
+            /** Rule Key */
+            rule_key: string | null;
+            /** Rule Version */
+            rule_version: number | null;
+            /** Session Id */
+            session_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "offered" | "shown" | "accepted" | "declined" | "expired" | "held_out";
+            /** Text */
+            text: string;
+            /** Visitor Id */
+            visitor_id: string;
         };
         /** PresenceIn */
         PresenceIn: {
@@ -3869,9 +3938,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["OfferOut"];
                 };
             };
             /** @description Not authenticated */

@@ -134,7 +134,14 @@ function MessageBubble({ message, showAuthor, mine, contactName }: { message: Me
   const time = clockTime(message.created_at);
   if (message.author_type === "system") {
     return (
-      <div className="message message--system" data-testid="message" data-author="system" data-message-id={message.id}>
+      <div
+        className={`message message--system${message.private ? " message--private" : ""}`}
+        data-testid="message"
+        data-author="system"
+        data-private={message.private ? "true" : undefined}
+        data-message-id={message.id}
+      >
+        {message.private && <strong className="message__private">Note for the team · not shown to the customer</strong>}
         <span>{message.body}</span>
         <time dateTime={message.created_at}>{time}</time>
       </div>

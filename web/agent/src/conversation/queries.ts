@@ -105,7 +105,7 @@ export function useSendReply(conversationId: string, meId: string) {
       const message = await unwrap(
         api.POST("/v1/conversations/{conversation_id}/messages", {
           params: { path: { conversation_id: conversationId } },
-          body: { body, client_id: clientId },
+          body: { body, client_id: clientId, private: false },
         }),
       );
       applyMessage(queryClient, message, mergeContext(meId));

@@ -10,6 +10,7 @@ export function message(over: Partial<MessageOut> & { id: string }): MessageOut 
     author_name: "Ada",
     body: "hello",
     client_id: null,
+    private: false,
     created_at: "2025-01-01T10:00:00Z",
     ...over,
   };
