@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import ContextFactory, log_in
 from tests.support.server import ADMIN, ALICE, DEMO_PASSWORD, DEMO_SITE_KEY, ServerProcess
@@ -63,7 +63,7 @@ def visitor_removes_from_cart(server: ServerProcess, price: float) -> str:
         return str(session.json()["visitor_id"])
 
 
-def field_error(page: Page, path: str):  # noqa: ANN201 - a Locator
+def field_error(page: Page, path: str) -> Locator:
     return page.locator(f'[data-testid="rule-field-error"][data-field="{path}"]')
 
 
