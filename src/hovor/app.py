@@ -22,7 +22,12 @@ from hovor.channels.webchat.adapter import WebChatAdapter
 from hovor.channels.webchat.api import router as widget_router
 from hovor.channels.webchat.cors import WidgetCORS
 from hovor.config import Settings, get_settings
+from hovor.contacts import listeners as contact_listeners
+from hovor.contacts.api import router as contacts_router
+from hovor.contacts.identify import Identify
+from hovor.contacts.merge import LinkedRows
 from hovor.conversations.api import router as conversations_router
+from hovor.conversations.service import do_move_conversations
 from hovor.core import problems
 from hovor.core.dispatch import Dispatcher
 from hovor.core.ratelimit import RateLimiter
@@ -31,6 +36,8 @@ from hovor.db.transaction import Database
 from hovor.demo.shop import router as demo_router
 from hovor.engagement.api import router as engagement_router
 from hovor.engagement.runtime import Engagement
+from hovor.orders.api import router as orders_router
+from hovor.orders.service import do_move_orders
 from hovor.realtime import fanout
 from hovor.realtime.gateway import router as gateway_router
 from hovor.routing import listeners as routing_listeners
@@ -59,6 +66,7 @@ def build_runtime(settings: Settings) -> Runtime:
     webchat_listeners.register(dispatcher, bus)
     fanout.register(dispatcher, bus)
     routing_listeners.register(dispatcher, db)
+    contact_listeners.register(dispatcher, db)  # the timeline hears what happened
     return Runtime(
         settings=settings,
         db=db,
@@ -79,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     engagement = Engagement(runtime.db, runtime.bus, tracking)
     engagement.register(runtime.dispatcher)
+    # Merges move conversations and orders too; identify events resolve the visitor.
+    links = LinkedRows({"conversations": do_move_conversations, "orders": do_move_orders})
+    tracking.on_events(Identify(runtime.db, links).on_events)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -97,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.tracking = tracking
     app.state.engagement = engagement
+    app.state.contact_links = links
     problems.install(app)
     app.add_middleware(WidgetCORS)
     for router in (
@@ -105,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         widget_router,
         tracking_router,
         engagement_router,
+        contacts_router,
+        orders_router,
         gateway_router,
         demo_router,
     ):

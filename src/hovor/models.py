@@ -6,6 +6,7 @@ from hovor.contacts import models as contacts_models
 from hovor.conversations import models as conversations_models
 from hovor.db.base import Base
 from hovor.engagement import models as engagement_models
+from hovor.orders import models as orders_models
 from hovor.tracking import models as tracking_models
 
 metadata = Base.metadata
@@ -16,6 +17,7 @@ __all__ = [
     "conversations_models",
     "engagement_models",
     "metadata",
+    "orders_models",
     "tracking_models",
     "voice_models",
 ]

@@ -355,3 +355,25 @@ async def do_mark_read(tx: Tx, conversation: Conversation) -> Conversation:
     conversation.agent_last_read_at = clock.now()
     await _conversation_event(tx, events.CONVERSATION_READ, conversation)
     return conversation
+
+
+async def do_move_conversations(
+    tx: Tx, workspace_id: str, from_contact_id: str, to_contact_id: str, only: list[str] | None
+) -> list[str]:
+    """Give the contact's conversations (or only those listed) to another contact.
+
+    Used by contact merges (wired in the app factory); returns the ids it moved.
+    """
+    query = select(Conversation.id).where(
+        Conversation.workspace_id == workspace_id, Conversation.contact_id == from_contact_id
+    )
+    if only is not None:
+        query = query.where(Conversation.id.in_(only))
+    ids = list((await tx.session.scalars(query)).all())
+    if ids:
+        await tx.session.execute(
+            update(Conversation)
+            .where(Conversation.workspace_id == workspace_id, Conversation.id.in_(ids))
+            .values(contact_id=to_contact_id)
+        )
+    return ids

@@ -1,0 +1,390 @@
+"""Identify: a visitor says who they are; only a signed claim joins an existing profile.
+
+The site's back-end signs its customer id with the site key's identity secret:
+``signature = hex(HMAC-SHA256(secret, external_id))``. A valid signature attaches the
+visitor to the contact owning that (verified) external id, created if there is none, and
+merges the visitor's anonymous contact into it. Without a valid signature the claimed name
+and e-mail are only kept as unverified claims on the visitor's own contact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hovor.contacts import events, timeline
+from hovor.contacts.identities import normalize_email, normalize_identity, normalize_phone
+from hovor.contacts.merge import LinkedRows, do_merge_contacts
+from hovor.contacts.models import Contact, IdentitySecret
+from hovor.contacts.service import (
+    access_contact,
+    do_add_identity,
+    do_get_or_create_by_identity,
+    find_identity,
+    identities_of,
+    refresh_primary_fields,
+    visitor_display_name,
+)
+from hovor.core import clock
+from hovor.core.errors import Forbidden, InvalidInput
+from hovor.core.events import DomainEvent
+from hovor.db.transaction import Database, Tx
+
+log = logging.getLogger(__name__)
+
+IDENTIFY = "identify"
+SYSTEM_IDENTIFY = "system:identify"
+
+
+# Secrets -----------------------------------------------------------------------------------
+
+
+def new_identity_secret() -> str:
+    return "hid_" + secrets.token_hex(32)
+
+
+def sign(secret: str, external_id: str) -> str:
+    """What the site's back-end computes: ``hex(HMAC-SHA256(secret, external_id))``."""
+    return hmac.new(secret.encode(), external_id.encode(), hashlib.sha256).hexdigest()
+
+
+async def do_get_identity_secret(tx: Tx, workspace_id: str, site_key_id: str) -> IdentitySecret:
+    """The site key's secret, generated the first time an admin asks for it."""
+    row = await tx.session.scalar(
+        select(IdentitySecret).where(
+            IdentitySecret.site_key_id == site_key_id, IdentitySecret.workspace_id == workspace_id
+        )
+    )
+    if row is None:
+        row = IdentitySecret(
+            site_key_id=site_key_id, workspace_id=workspace_id, secret=new_identity_secret()
+        )
+        tx.session.add(row)
+        await tx.session.flush()
+    return row
+
+
+async def do_rotate_identity_secret(tx: Tx, workspace_id: str, site_key_id: str) -> IdentitySecret:
+    row = await do_get_identity_secret(tx, workspace_id, site_key_id)
+    row.secret = new_identity_secret()
+    row.rotated_at = clock.now()
+    await tx.session.flush()
+    return row
+
+
+async def signature_is_valid(
+    session: AsyncSession, workspace_id: str, external_id: str, signature: str | None
+) -> bool:
+    """Checked (in constant time) against every identity secret of the workspace's site keys."""
+    if not signature:
+        return False
+    secrets_ = (
+        await session.scalars(
+            select(IdentitySecret.secret).where(IdentitySecret.workspace_id == workspace_id)
+        )
+    ).all()
+    sent = signature.strip().lower().encode()
+    valid = False
+    for secret in secrets_:
+        valid |= hmac.compare_digest(sign(secret, external_id).encode(), sent)
+    return valid
+
+
+# Claims ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdentifyClaim:
+    external_id: str
+    signature: str | None = None
+    email: str | None = None
+    name: str | None = None
+    phone: str | None = None
+
+
+def check_claim(props: dict[str, Any]) -> IdentifyClaim:
+    """An identify call's props, checked; field-level errors name the prop."""
+    errors: list[dict[str, Any]] = []
+    raw_id = props.get("external_id")
+    external_id = ""
+    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
+        errors.append({"loc": ["external_id"], "msg": "required, a string"})
+    else:
+        try:
+            external_id = normalize_identity("external_id", str(raw_id), ["external_id"])
+        except InvalidInput as exc:
+            errors.extend(exc.errors or [])
+    fields: dict[str, str | None] = {}
+    for name in ("signature", "email", "name", "phone"):
+        value = props.get(name)
+        if value is not None and not isinstance(value, str):
+            errors.append({"loc": [name], "msg": "must be a string"})
+            value = None
+        fields[name] = value.strip() if isinstance(value, str) and value.strip() else None
+    if fields["email"]:
+        try:
+            fields["email"] = normalize_email(fields["email"])
+        except InvalidInput as exc:
+            errors.extend(exc.errors or [])
+    if fields["phone"]:
+        try:
+            fields["phone"] = normalize_phone(fields["phone"])
+        except InvalidInput as exc:
+            errors.extend(exc.errors or [])
+    if fields["name"] and len(fields["name"]) > 200:
+        errors.append({"loc": ["name"], "msg": "at most 200 characters"})
+    if errors:
+        raise InvalidInput("invalid identify call", errors=errors)
+    return IdentifyClaim(
+        external_id=external_id,
+        signature=fields["signature"],
+        email=fields["email"],
+        name=fields["name"],
+        phone=fields["phone"],
+    )
+
+
+# Resolution --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identified:
+    contact_id: str
+    verified: bool
+    merge_id: str | None = None
+
+
+async def _verified_external_ids(tx: Tx, contact: Contact) -> set[str]:
+    return {
+        i.value
+        for i in await identities_of(tx.session, contact.workspace_id, contact.id)
+        if i.kind == "external_id" and i.verified
+    }
+
+
+async def _add_unverified_details(tx: Tx, contact: Contact, claim: IdentifyClaim) -> None:
+    """Name and unsigned e-mail/phone of a signed identify: used where nobody else owns them."""
+    if claim.name and contact.name.startswith("Visitor "):
+        contact.name = claim.name
+    for kind, value in (("email", claim.email), ("phone", claim.phone)):
+        if value is None:
+            continue
+        owner = await find_identity(tx.session, contact.workspace_id, kind, value)
+        if owner is None:
+            await do_add_identity(tx, contact, kind, value, verified=False)
+        elif owner.contact_id != contact.id:
+            contact.claims = {**(contact.claims or {}), kind: value}
+
+
+async def do_identify(
+    tx: Tx,
+    workspace_id: str,
+    visitor_id: str,
+    claim: IdentifyClaim,
+    *,
+    verified: bool,
+    links: LinkedRows | None = None,
+    occurred_at: datetime | None = None,
+    ref_id: str | None = None,
+) -> Identified:
+    """Resolve the visitor after an identify; ``verified`` says the signature was checked."""
+    occurred_at = occurred_at or clock.now()
+    visitor_contact = await do_get_or_create_by_identity(
+        tx, workspace_id, "visitor", visitor_id, name=visitor_display_name(visitor_id)
+    )
+    if not verified:
+        claims = {
+            k: v
+            for k, v in (
+                ("external_id", claim.external_id),
+                ("email", claim.email),
+                ("name", claim.name),
+                ("phone", claim.phone),
+            )
+            if v
+        }
+        visitor_contact.claims = {**(visitor_contact.claims or {}), **claims}
+        await tx.session.flush()
+        return Identified(visitor_contact.id, verified=False)
+
+    merge_id: str | None = None
+    owner_identity = await find_identity(tx.session, workspace_id, "external_id", claim.external_id)
+    others = await _verified_external_ids(tx, visitor_contact)
+    shared_device = bool(others - {claim.external_id})  # another customer used this browser
+    if owner_identity is None:
+        if shared_device:
+            target = Contact(
+                workspace_id=workspace_id,
+                name=claim.name or claim.external_id,
+                attributes={},
+                claims={},
+            )
+            tx.session.add(target)
+            await tx.session.flush()
+            await _move_visitor_identity(tx, workspace_id, visitor_id, target)
+        else:
+            target = visitor_contact
+        await do_add_identity(tx, target, "external_id", claim.external_id, verified=True)
+    else:
+        target = await access_contact(tx.session, workspace_id, owner_identity.contact_id)
+        if not owner_identity.verified:
+            owner_identity.verified = True  # only an unverified claim's: the signature wins
+            if target.id != visitor_contact.id:
+                owner_identity.contact_id = visitor_contact.id
+                target = visitor_contact
+        if target.id != visitor_contact.id:
+            if shared_device:
+                await _move_visitor_identity(tx, workspace_id, visitor_id, target)
+            else:
+                merge = await do_merge_contacts(
+                    tx,
+                    workspace_id,
+                    visitor_contact.id,
+                    target.id,
+                    SYSTEM_IDENTIFY,
+                    reason="identify",
+                    links=links,
+                )
+                merge_id = merge.id
+    await _add_unverified_details(tx, target, claim)
+    await tx.session.flush()
+    await timeline.do_record(
+        tx,
+        workspace_id,
+        target.id,
+        timeline.CONTACT_IDENTIFIED,
+        occurred_at,
+        "identify",
+        ref_id or f"{visitor_id}:{occurred_at.isoformat()}",
+        f"Signed in on the website as {claim.external_id}",
+        {"visitor_id": visitor_id, "external_id": claim.external_id},
+    )
+    tx.publish_on_commit(
+        DomainEvent(
+            events.CONTACT_IDENTIFIED,
+            workspace_id,
+            {"contact_id": target.id, "visitor_id": visitor_id, "merge_id": merge_id},
+        )
+    )
+    return Identified(target.id, verified=True, merge_id=merge_id)
+
+
+async def _move_visitor_identity(
+    tx: Tx, workspace_id: str, visitor_id: str, target: Contact
+) -> None:
+    identity = await find_identity(tx.session, workspace_id, "visitor", visitor_id)
+    assert identity is not None
+    identity.contact_id = target.id
+    await tx.session.flush()
+    await refresh_primary_fields(tx.session, target)
+
+
+# The tracking hook -------------------------------------------------------------------------
+
+
+class VisitorLike(Protocol):
+    @property
+    def workspace_id(self) -> str: ...
+    @property
+    def visitor_id(self) -> str: ...
+    def session_facts(self) -> dict[str, Any]: ...
+
+
+class TrackedLike(Protocol):
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def ts(self) -> datetime: ...
+    @property
+    def props(self) -> dict[str, Any]: ...
+
+
+class Identify:
+    """Handles the tracker's ``identify`` events (registered with ``Tracking.on_events``)."""
+
+    def __init__(self, db: Database, links: LinkedRows) -> None:
+        self._db = db
+        self.links = links
+        self.metrics: Counter[str] = Counter()
+
+    async def on_events(self, visitor: VisitorLike, tracked: Sequence[TrackedLike]) -> None:
+        for event in tracked:
+            if event.type == IDENTIFY:
+                await self.identify(visitor, event)
+
+    async def identify(self, visitor: VisitorLike, event: TrackedLike) -> Identified | None:
+        try:
+            claim = check_claim(event.props)
+        except InvalidInput as exc:
+            self.metrics["invalid"] += 1
+            log.info("identify refused (%s): %s", visitor.visitor_id, exc.errors)
+            return None
+        async with self._db.transaction() as tx:
+            verified = await signature_is_valid(
+                tx.session, visitor.workspace_id, claim.external_id, claim.signature
+            )
+            if not verified:
+                self.metrics["refused"] += 1
+                log.warning(
+                    "identify with a missing or invalid signature from visitor %s (workspace %s)",
+                    visitor.visitor_id,
+                    visitor.workspace_id,
+                )
+            else:
+                self.metrics["verified"] += 1
+            result = await do_identify(
+                tx,
+                visitor.workspace_id,
+                visitor.visitor_id,
+                claim,
+                verified=verified,
+                links=self.links,
+                occurred_at=event.ts,
+                ref_id=event.event_id,
+            )
+            await record_web_session(tx, visitor.workspace_id, result.contact_id, visitor)
+        return result
+
+
+async def record_web_session(
+    tx: Tx, workspace_id: str, contact_id: str, visitor: VisitorLike
+) -> None:
+    """The visit so far (pages, product on page, cart), summarised once per visit on identify."""
+    facts = visitor.session_facts()
+    if not facts.get("id"):
+        return
+    started = facts.get("started_at")
+    occurred_at = datetime.fromisoformat(started) if isinstance(started, str) else clock.now()
+    pages, cart_items = facts.get("page_views", 0), facts.get("cart_items", 0)
+    await timeline.do_record(
+        tx,
+        workspace_id,
+        contact_id,
+        timeline.WEB_SESSION,
+        occurred_at,
+        "web_session",
+        str(facts["id"]),
+        f"Visited the website: {pages} pages, {cart_items} items in the cart",
+        {
+            k: facts.get(k)
+            for k in ("page_views", "events", "landing_url", "referrer", "cart_value", "cart_items")
+        },
+    )
+
+
+async def check_signed(session: AsyncSession, workspace_id: str, claim: IdentifyClaim) -> None:
+    """For the HTTP endpoint: a forged or missing signature is refused with a clear error."""
+    if not await signature_is_valid(session, workspace_id, claim.external_id, claim.signature):
+        raise Forbidden("invalid identity signature")

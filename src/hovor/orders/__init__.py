@@ -1,0 +1,1 @@
+"""Orders placed in the shop, reported by its back-end; they appear on the contact's timeline."""

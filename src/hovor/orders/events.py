@@ -1,0 +1,3 @@
+"""Domain events emitted by the orders context."""
+
+ORDER_CREATED = "order.created"
