@@ -87,7 +87,13 @@ async def do_resolve_customer(
         if identity is not None:
             owned.append(identity)
     primary_identity = next((i for i in owned if i.verified), owned[0] if owned else None)
-    if primary_identity is None:
+    contact: Contact | None = None
+    if primary_identity is not None:
+        contact = await access_contact(tx.session, workspace_id, primary_identity.contact_id)
+        known = await _external_ids(tx, contact)
+        if customer.external_id and known and customer.external_id not in known:
+            contact = None  # another customer of the shop: never this one's profile
+    if contact is None:
         contact = Contact(
             workspace_id=workspace_id,
             name=customer.name or customer.email or customer.external_id or "Customer",
@@ -96,14 +102,13 @@ async def do_resolve_customer(
         )
         tx.session.add(contact)
         await tx.session.flush()
-    else:
-        contact = await access_contact(tx.session, workspace_id, primary_identity.contact_id)
     for identity in owned:
         if identity.contact_id == contact.id:
             identity.verified = True
             continue
         other = await access_contact(tx.session, workspace_id, identity.contact_id)
-        mine, theirs = await _external_ids(tx, contact), await _external_ids(tx, other)
+        mine = await _external_ids(tx, contact) | {customer.external_id} - {None}
+        theirs = await _external_ids(tx, other)
         if identity.verified and not (mine and theirs and mine != theirs):
             await do_merge_contacts(
                 tx, workspace_id, other.id, contact.id, "system:order", reason="order", links=links
