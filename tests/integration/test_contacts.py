@@ -194,8 +194,10 @@ async def other_admin(server: ServerProcess) -> Desktop:
     email = f"{client_id()[:8]}@other.example.org"
     await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "hovor.cli", "create-user", email, "--workspace", "Other Co"]
-        + ["--role", "admin"],
+        [
+            *(sys.executable, "-m", "hovor.cli", "create-user", email),
+            *("--workspace", "Other Co", "--role", "admin"),
+        ],
         env=env,
         check=True,
         capture_output=True,
