@@ -43,6 +43,7 @@ from hovor.realtime.gateway import router as gateway_router
 from hovor.routing import listeners as routing_listeners
 from hovor.runtime import Runtime
 from hovor.tracking.api import router as tracking_router
+from hovor.tracking.checkpoint import create_checkpoints
 from hovor.tracking.service import Tracking
 from hovor.tracking.writer import EventLogWriter
 
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         EventLogWriter(runtime.db),
         runtime.limiter,
         events_per_minute=settings.tracker_events_per_minute,
+        checkpoints=create_checkpoints(settings.redis_url),
     )
     engagement = Engagement(runtime.db, runtime.bus, tracking)
     engagement.register(runtime.dispatcher)
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await engagement.close()
             await tracking.writer.close()  # stores what is queued before the database closes
+            await tracking.checkpoints.close()
             await runtime.bus.close()
             await runtime.db.dispose()
 

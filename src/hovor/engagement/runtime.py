@@ -67,6 +67,7 @@ class Engagement:
         self._tasks: list[asyncio.Task[None]] = []
         self.metrics: Counter[str] = Counter()
         tracking.on_events(self.on_events)
+        tracking.checkpoint_part("engagement", self._checkpoint)
 
     def register(self, dispatcher: Dispatcher) -> None:
         @dispatcher.on(events.RULE_CHANGED)
@@ -108,9 +109,26 @@ class Engagement:
         key = (live.workspace_id, live.visitor_id)
         visitor = self._visitors.get(key)
         if visitor is None or visitor.live is not live:
-            visitor = VisitorEngagement(live, state=visitor.state if visitor else VisitorState())
+            state = visitor.state if visitor else self._restored_state(live)
+            visitor = VisitorEngagement(live, state=state)
             self._visitors[key] = visitor
         return visitor
+
+    def _restored_state(self, live: LiveVisitor) -> VisitorState:
+        """The rules' state another node checkpointed for this visit, if any."""
+        saved = live.restored.pop("x:engagement", None)
+        if isinstance(saved, dict) and isinstance(saved.get("state"), dict):
+            try:
+                state = VisitorState.from_dict(saved["state"])
+            except (KeyError, TypeError, ValueError):
+                log.warning("dropped an unreadable engagement checkpoint")
+            else:
+                return state
+        return VisitorState()
+
+    def _checkpoint(self, live: LiveVisitor) -> dict[str, Any] | None:
+        visitor = self._visitors.get((live.workspace_id, live.visitor_id))
+        return None if visitor is None else {"state": visitor.state.to_dict()}
 
     def forget(self, live: LiveVisitor) -> None:
         """The visitor is gone from this node (swept after their visit timed out)."""

@@ -69,7 +69,7 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
     tracking: Tracking = websocket.app.state.tracking
     engagement: Engagement = websocket.app.state.engagement
     async with runtime.db.read() as session:
-        live = await tracking.visitors.attach(
+        live = await tracking.attach(
             session, claims.workspace_id, visitor, websocket.headers.get("user-agent")
         )
 

@@ -51,7 +51,7 @@ async def track_beacon(
         site_key = await visitors.site_key_of(session, claims)
         if site_key != site:
             raise Unauthorized("the visitor token is for another site key")
-        visitor = await tracking.visitors.attach(
+        visitor = await tracking.attach(
             session, claims.workspace_id, claims.visitor_id, request.headers.get("user-agent")
         )
     try:

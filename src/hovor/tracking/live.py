@@ -51,6 +51,52 @@ class LiveVisitor:
     sockets: int = 0
     left_at: datetime | None = None  # when the last socket closed
     product_on_page: str | None = None  # the product of the page being viewed, if any
+    # Other contexts' per-visitor state as restored from a checkpoint (e.g. "engagement").
+    restored: dict[str, Any] = field(default_factory=dict)
+
+    def checkpoint(self) -> dict[str, Any]:
+        """What another node needs to carry on this visit (see tracking.checkpoint)."""
+        visit = self.visit
+        return {
+            "returning": self.returning,
+            "cart": self.cart,
+            "product_on_page": self.product_on_page,
+            "visit": None
+            if visit is None
+            else {
+                "id": visit.id,
+                "started_at": visit.started_at.isoformat(),
+                "last_seen_at": visit.last_seen_at.isoformat(),
+                "landing_url": visit.landing_url,
+                "referrer": visit.referrer,
+                "utm": visit.utm,
+                "events": visit.events,
+                "page_views": visit.page_views,
+                "page_url": visit.page_url,
+                "page_title": visit.page_title,
+            },
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Take over a checkpoint saved by another node (newer than what the database knows)."""
+        self.returning = bool(data.get("returning", self.returning))
+        self.cart = dict(data.get("cart") or {})
+        self.product_on_page = data.get("product_on_page")
+        raw = data.get("visit")
+        if isinstance(raw, dict):
+            self.visit = Visit(
+                id=raw["id"],
+                started_at=datetime.fromisoformat(raw["started_at"]),
+                last_seen_at=datetime.fromisoformat(raw["last_seen_at"]),
+                landing_url=raw.get("landing_url"),
+                referrer=raw.get("referrer"),
+                utm=dict(raw.get("utm") or {}),
+                events=int(raw.get("events", 0)),
+                page_views=int(raw.get("page_views", 0)),
+                page_url=raw.get("page_url"),
+                page_title=raw.get("page_title"),
+            )
+        self.restored = {k: v for k, v in data.items() if k.startswith("x:")}
 
     @property
     def cart_value(self) -> float:
@@ -143,12 +189,19 @@ class LiveVisitors:
         return self._visitors.get((workspace_id, visitor_id))
 
     async def attach(
-        self, session: AsyncSession, workspace_id: str, visitor_id: str, user_agent: str | None
+        self,
+        session: AsyncSession,
+        workspace_id: str,
+        visitor_id: str,
+        user_agent: str | None,
+        checkpoint: dict[str, Any] | None = None,
     ) -> LiveVisitor:
         key = (workspace_id, visitor_id)
         visitor = self._visitors.get(key)
         if visitor is None:
             visitor = await _load(session, workspace_id, visitor_id, user_agent)
+            if checkpoint is not None:
+                visitor.restore(checkpoint)
             self._visitors[key] = visitor
         visitor.sockets += 1
         visitor.left_at = None

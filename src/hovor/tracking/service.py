@@ -9,9 +9,18 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from hovor.core import clock
 from hovor.core.ratelimit import RateLimiter
-from hovor.tracking.live import LiveVisitor, LiveVisitors, needs_new_visit, start_visit
+from hovor.tracking.checkpoint import Checkpoints, NoCheckpoints
+from hovor.tracking.live import (
+    SESSION_TIMEOUT,
+    LiveVisitor,
+    LiveVisitors,
+    needs_new_visit,
+    start_visit,
+)
 from hovor.tracking.schemas import MAX_BATCH, EventIn, Rejected, TrackAck, parse_event
 from hovor.tracking.writer import EventLogWriter, SessionTouch, WriteRequest
 
@@ -34,20 +43,54 @@ class Tracked:
 
 
 Hook = Callable[[LiveVisitor, list[Tracked]], Awaitable[None]]
+# Another context's share of a visitor checkpoint: a JSON-able dict, saved under "x:<name>".
+CheckpointPart = Callable[[LiveVisitor], dict[str, Any] | None]
 
 
 class Tracking:
     """The tracking context's running parts on one node."""
 
     def __init__(
-        self, writer: EventLogWriter, limiter: RateLimiter, *, events_per_minute: int = 600
+        self,
+        writer: EventLogWriter,
+        limiter: RateLimiter,
+        *,
+        events_per_minute: int = 600,
+        checkpoints: Checkpoints | None = None,
     ) -> None:
         self.writer = writer
         self.limiter = limiter
+        self.checkpoints: Checkpoints = checkpoints or NoCheckpoints()
+        self._parts: dict[str, CheckpointPart] = {}
         self.events_per_visitor = f"{events_per_minute}/minute"
         self.visitors = LiveVisitors()
         self._hooks: list[Hook] = []
         self.rejected = 0
+
+    def checkpoint_part(self, name: str, part: CheckpointPart) -> None:
+        """Include ``part(visitor)`` in the visitor's checkpoint (restored as ``x:<name>``)."""
+        self._parts[name] = part
+
+    async def attach(
+        self, session: AsyncSession, workspace_id: str, visitor_id: str, user_agent: str | None
+    ) -> LiveVisitor:
+        """The visitor's live state on this node: in memory, else the last checkpoint any node
+        saved, else rebuilt from the database."""
+        if self.visitors.get(workspace_id, visitor_id) is None:
+            saved = await self.checkpoints.load(workspace_id, visitor_id)
+        else:
+            saved = None
+        return await self.visitors.attach(session, workspace_id, visitor_id, user_agent, saved)
+
+    async def _save_checkpoint(self, visitor: LiveVisitor) -> None:
+        data = visitor.checkpoint()
+        for name, part in self._parts.items():
+            value = part(visitor)
+            if value is not None:
+                data[f"x:{name}"] = value
+        await self.checkpoints.save(
+            visitor.workspace_id, visitor.visitor_id, data, int(SESSION_TIMEOUT.total_seconds())
+        )
 
     def on_events(self, hook: Hook) -> Hook:
         """Register ``hook`` to see every accepted batch, before it is stored."""
@@ -96,6 +139,7 @@ class Tracking:
             for event in fresh:
                 visitor.forget(event.id)  # not stored: let the resend through
             raise
+        await self._save_checkpoint(visitor)
         return TrackAck(accepted=accepted + [e.id for e in fresh], rejected=rejected)
 
     def _apply(
