@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     tracker_events_per_minute: int = Field(
         default=600, ge=1, description="flood limit: tracker events one visitor may send per minute"
     )
+    event_retention_days: int = Field(
+        default=90, ge=0, description="delete raw tracked events older than this; 0 keeps them"
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

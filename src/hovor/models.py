@@ -7,6 +7,7 @@ from hovor.conversations import models as conversations_models
 from hovor.db.base import Base
 from hovor.engagement import models as engagement_models
 from hovor.orders import models as orders_models
+from hovor.privacy import models as privacy_models
 from hovor.tracking import models as tracking_models
 
 metadata = Base.metadata
@@ -18,6 +19,7 @@ __all__ = [
     "engagement_models",
     "metadata",
     "orders_models",
+    "privacy_models",
     "tracking_models",
     "voice_models",
 ]

@@ -1,0 +1,3 @@
+"""Domain events emitted by the privacy context."""
+
+CONTACT_ERASED = "contact.erased"
