@@ -23,6 +23,14 @@ export const keys = {
   ruleTemplates: ["rule-templates"] as const,
   liveVisitors: ["visitors", "live"] as const,
   engagementStats: ["engagement", "stats"] as const,
+  contacts: ["contacts"] as const,
+  contactSearch: (q: string, offset: number) => ["contacts", "search", q, offset] as const,
+  contact: (id: string) => ["contacts", "c", id] as const,
+  contactOrders: (id: string) => ["contacts", "c", id, "orders"] as const,
+  contactTimeline: (id: string, kinds: string | undefined) => ["contacts", "c", id, "timeline", kinds ?? "all"] as const,
+  contactMerges: (id: string) => ["contacts", "c", id, "merges"] as const,
+  contactAttributes: ["contact-attributes"] as const,
+  servedPaths: ["openapi", "paths"] as const,
 };
 
 /** Reads the filter back out of a list key (for cache-wide updates). */

@@ -4,6 +4,8 @@ import { closeAdmin, useAdminTab } from "../admin/route";
 import type { MeOut } from "../api/client";
 import type { InboxFilter } from "../api/keys";
 import { useLogout } from "../auth/session";
+import { ContactsArea, ContactsNavEntry } from "../contacts/ContactsArea";
+import { closeContacts, useContactsRoute } from "../contacts/route";
 import { ConversationView } from "../conversation/ConversationView";
 import { InboxList } from "../inbox/InboxList";
 import { InboxNav } from "../inbox/InboxNav";
@@ -30,7 +32,9 @@ export function Desktop({ me }: { me: MeOut }) {
   const showRules = !showAdmin && rulesRoute !== null;
   const visitorsOpen = useVisitorsOpen();
   const showVisitors = !showAdmin && !showRules && visitorsOpen;
-  const elsewhere = showAdmin || showRules || showVisitors;
+  const contactsRoute = useContactsRoute();
+  const showContacts = !showAdmin && !showRules && !showVisitors && contactsRoute !== null;
+  const elsewhere = showAdmin || showRules || showVisitors || showContacts;
 
   return (
     <RealtimeProvider me={me}>
@@ -65,6 +69,7 @@ export function Desktop({ me }: { me: MeOut }) {
                 closeAdmin();
                 closeRules();
                 closeVisitors();
+                closeContacts();
               }}
             />
             <nav className="nav nav--section" aria-label="Engagement">
@@ -72,6 +77,12 @@ export function Desktop({ me }: { me: MeOut }) {
               <div className="nav__list">
                 <VisitorsNavEntry active={showVisitors} onOpen={openVisitors} />
                 {isManager && <RulesNavEntry active={showRules} />}
+              </div>
+            </nav>
+            <nav className="nav nav--section" aria-label="Customers">
+              <div className="nav__heading">Customers</div>
+              <div className="nav__list">
+                <ContactsNavEntry active={showContacts} />
               </div>
             </nav>
             {isAdmin && <AdminNavEntry active={showAdmin} />}
@@ -82,6 +93,8 @@ export function Desktop({ me }: { me: MeOut }) {
             <RulesArea me={me} route={rulesRoute} />
           ) : showVisitors ? (
             <LiveVisitors me={me} />
+          ) : showContacts && contactsRoute ? (
+            <ContactsArea me={me} route={contactsRoute} />
           ) : (
             <>
               <InboxList

@@ -4,6 +4,7 @@ import { Avatar } from "../app/Avatar";
 import { flattenMessages } from "../realtime/cacheMerge";
 import { useVisitorTyping } from "../realtime/typing";
 import { MessageList } from "./MessageList";
+import { ProfilePanel } from "./ProfilePanel";
 import { removePending, usePending } from "./outbox";
 import { ReplyBox } from "./ReplyBox";
 import {
@@ -71,43 +72,46 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
   const closed = data.status === "closed";
 
   return (
-    <section className="conversation" aria-label={`Conversation with ${data.contact.name}`}>
-      <ConversationHeader conversation={data} meId={meId} action={action} />
-      {action.isError && (
-        <div className="inline-error" role="alert">
-          {errorMessage(action.error)}
-          <button type="button" className="link-button" onClick={() => action.reset()}>Dismiss</button>
-        </div>
-      )}
-      {messages.isError ? (
-        <div className="messages"><div className="empty empty--error" role="alert">
-          <p>{errorMessage(messages.error)}</p>
-          <button type="button" className="button" onClick={() => void messages.refetch()}>Try again</button>
-        </div></div>
-      ) : messages.isPending ? (
-        <div className="messages"><p className="empty">Loading messages…</p></div>
-      ) : (
-        <MessageList
+    <div className="conversation-layout">
+      <section className="conversation" aria-label={`Conversation with ${data.contact.name}`}>
+        <ConversationHeader conversation={data} meId={meId} action={action} />
+        {action.isError && (
+          <div className="inline-error" role="alert">
+            {errorMessage(action.error)}
+            <button type="button" className="link-button" onClick={() => action.reset()}>Dismiss</button>
+          </div>
+        )}
+        {messages.isError ? (
+          <div className="messages"><div className="empty empty--error" role="alert">
+            <p>{errorMessage(messages.error)}</p>
+            <button type="button" className="button" onClick={() => void messages.refetch()}>Try again</button>
+          </div></div>
+        ) : messages.isPending ? (
+          <div className="messages"><p className="empty">Loading messages…</p></div>
+        ) : (
+          <MessageList
+            conversationId={conversationId}
+            messages={stored}
+            pending={pending}
+            meId={meId}
+            contactName={data.contact.name}
+            visitorTyping={visitorTyping && !closed}
+            hasEarlier={messages.hasNextPage}
+            loadingEarlier={messages.isFetchingNextPage}
+            onLoadEarlier={() => void messages.fetchNextPage()}
+            onRetry={(clientId) => retryPending(send, conversationId, clientId)}
+            onDiscard={(clientId) => removePending(conversationId, clientId)}
+          />
+        )}
+        <ReplyBox
           conversationId={conversationId}
-          messages={stored}
-          pending={pending}
-          meId={meId}
-          contactName={data.contact.name}
-          visitorTyping={visitorTyping && !closed}
-          hasEarlier={messages.hasNextPage}
-          loadingEarlier={messages.isFetchingNextPage}
-          onLoadEarlier={() => void messages.fetchNextPage()}
-          onRetry={(clientId) => retryPending(send, conversationId, clientId)}
-          onDiscard={(clientId) => removePending(conversationId, clientId)}
+          disabled={closed}
+          disabledReason="This conversation is closed. Reopen it to reply."
+          onSend={(body) => void send(body)}
         />
-      )}
-      <ReplyBox
-        conversationId={conversationId}
-        disabled={closed}
-        disabledReason="This conversation is closed. Reopen it to reply."
-        onSend={(body) => void send(body)}
-      />
-    </section>
+      </section>
+      <ProfilePanel contactId={data.contact.id} conversationId={conversationId} />
+    </div>
   );
 }
 
