@@ -38,12 +38,13 @@ from hovor.engagement.api import router as engagement_router
 from hovor.engagement.runtime import Engagement
 from hovor.orders.api import router as orders_router
 from hovor.orders.service import do_move_orders
-from hovor.privacy.api import router as privacy_router
-from hovor.privacy.retention import EventRetention
 from hovor.realtime import fanout
 from hovor.realtime.gateway import router as gateway_router
 from hovor.routing import listeners as routing_listeners
 from hovor.runtime import Runtime
+from hovor.tickets import listeners as ticket_listeners
+from hovor.tickets.api import router as tickets_router
+from hovor.tickets.service import do_move_tickets
 from hovor.tracking.api import router as tracking_router
 from hovor.tracking.checkpoint import create_checkpoints
 from hovor.tracking.service import Tracking
@@ -70,6 +71,7 @@ def build_runtime(settings: Settings) -> Runtime:
     fanout.register(dispatcher, bus)
     routing_listeners.register(dispatcher, db)
     contact_listeners.register(dispatcher, db)  # the timeline hears what happened
+    ticket_listeners.register(dispatcher, db)  # open tickets shown on new conversations
     return Runtime(
         settings=settings,
         db=db,
@@ -91,21 +93,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     engagement = Engagement(runtime.db, runtime.bus, tracking)
     engagement.register(runtime.dispatcher)
-    # Merges move conversations and orders too; identify events resolve the visitor.
-    links = LinkedRows({"conversations": do_move_conversations, "orders": do_move_orders})
+    # Merges move conversations, orders and tickets too; identify events resolve the visitor.
+    links = LinkedRows(
+        {
+            "conversations": do_move_conversations,
+            "orders": do_move_orders,
+            "tickets": do_move_tickets,
+        }
+    )
     tracking.on_events(Identify(runtime.db, links).on_events)
-    retention = EventRetention(runtime.db, settings.event_retention_days)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.bus.start()
         await tracking.writer.start()
         await engagement.start()
-        await retention.start()
         try:
             yield
         finally:
-            await retention.close()
             await engagement.close()
             await tracking.writer.close()  # stores what is queued before the database closes
             await tracking.checkpoints.close()
@@ -127,7 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engagement_router,
         contacts_router,
         orders_router,
-        privacy_router,
+        tickets_router,
         gateway_router,
         demo_router,
     ):

@@ -1,0 +1,1 @@
+"""Tickets: one customer's issue, followed across conversations on any channel."""
