@@ -38,6 +38,8 @@ from hovor.engagement.api import router as engagement_router
 from hovor.engagement.runtime import Engagement
 from hovor.orders.api import router as orders_router
 from hovor.orders.service import do_move_orders
+from hovor.privacy.api import router as privacy_router
+from hovor.privacy.retention import EventRetention
 from hovor.realtime import fanout
 from hovor.realtime.gateway import router as gateway_router
 from hovor.routing import listeners as routing_listeners
@@ -102,15 +104,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
     )
     tracking.on_events(Identify(runtime.db, links).on_events)
+    retention = EventRetention(runtime.db, settings.event_retention_days)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await runtime.bus.start()
         await tracking.writer.start()
         await engagement.start()
+        await retention.start()
         try:
             yield
         finally:
+            await retention.close()
             await engagement.close()
             await tracking.writer.close()  # stores what is queued before the database closes
             await tracking.checkpoints.close()
@@ -132,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engagement_router,
         contacts_router,
         orders_router,
+        privacy_router,
         tickets_router,
         gateway_router,
         demo_router,
