@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -193,34 +193,37 @@ async def do_update_contact(
 async def search_contacts(
     session: AsyncSession, workspace_id: str, *, q: str | None, limit: int, offset: int
 ) -> tuple[Sequence[Contact], int]:
-    """Live (not merged away) contacts whose name, e-mail or phone contains ``q``."""
+    """Live (not merged away) contacts whose name, e-mail, external id or phone contains ``q``.
+
+    The matches are a union of id lists, each served by its own index (trigram indexes on
+    PostgreSQL, migration 0008), rather than one OR across tables that no index can serve.
+    """
     query = select(Contact).where(
         Contact.workspace_id == workspace_id, Contact.merged_into_id.is_(None)
     )
     if q:
         needle = f"%{q.strip().lower()}%"
         digits = "".join(ch for ch in q if ch.isdigit())
-        matches = [
-            func.lower(Contact.name).like(needle),
-            Contact.id.in_(
-                select(ContactIdentity.contact_id).where(
-                    ContactIdentity.workspace_id == workspace_id,
-                    ContactIdentity.kind.in_(("email", "external_id")),
-                    func.lower(ContactIdentity.value).like(needle),
-                )
+        parts = [
+            select(Contact.id.label("id")).where(
+                Contact.workspace_id == workspace_id, func.lower(Contact.name).like(needle)
+            ),
+            select(ContactIdentity.contact_id.label("id")).where(
+                ContactIdentity.workspace_id == workspace_id,
+                ContactIdentity.kind.in_(("email", "external_id")),
+                func.lower(ContactIdentity.value).like(needle),
             ),
         ]
-        if digits:
-            matches.append(
-                Contact.id.in_(
-                    select(ContactIdentity.contact_id).where(
-                        ContactIdentity.workspace_id == workspace_id,
-                        ContactIdentity.kind == "phone",
-                        ContactIdentity.value.like(f"%{digits}%"),
-                    )
+        if len(digits) >= 3:
+            parts.append(
+                select(ContactIdentity.contact_id.label("id")).where(
+                    ContactIdentity.workspace_id == workspace_id,
+                    ContactIdentity.kind == "phone",
+                    func.lower(ContactIdentity.value).like(f"%{digits}%"),
                 )
             )
-        query = query.where(or_(*matches))
+        matching = union(*parts).subquery()
+        query = query.where(Contact.id.in_(select(matching.c.id)))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = (
         await session.scalars(
