@@ -1,4 +1,4 @@
-"""The ``hovor`` command: run, demo, migrate, create-user, openapi."""
+"""The ``hovor`` command: run, demo, migrate, create-user, purge-events, openapi."""
 
 from __future__ import annotations
 
@@ -139,6 +139,29 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> None:
         raise StartupError(f"{exc.detail}{' (' + extra + ')' if extra else ''}") from exc
 
 
+def cmd_purge_events(settings: Settings, days: int | None) -> None:
+    from hovor.privacy.retention import run_purge
+
+    days = settings.event_retention_days if days is None else days
+    if days <= 0:
+        print("hovor: event retention is off (HOVOR_EVENT_RETENTION_DAYS=0); nothing deleted")
+        return
+    cmd_migrate(settings)
+
+    async def purge() -> None:
+        db = Database(settings.database_url, Dispatcher())
+        try:
+            purged = await run_purge(db, days)
+        finally:
+            await db.dispose()
+        print(
+            f"hovor: deleted {purged.tracked_events} tracked events and "
+            f"{purged.web_sessions} web sessions older than {days} days"
+        )
+
+    asyncio.run(purge())
+
+
 def cmd_openapi(output: str | None) -> None:
     from hovor.app import create_app
 
@@ -166,6 +189,10 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--name")
     user.add_argument("--role", default="agent", choices=["admin", "supervisor", "agent"])
     user.add_argument("--workspace", default="Default", help="workspace name (created if missing)")
+    purge = sub.add_parser(
+        "purge-events", help="delete raw web events and sessions past the retention now"
+    )
+    purge.add_argument("--days", type=int, help="default: HOVOR_EVENT_RETENTION_DAYS")
     openapi = sub.add_parser("openapi", help="print the OpenAPI schema")
     openapi.add_argument("-o", "--output")
     args = parser.parse_args(argv)
@@ -195,6 +222,8 @@ def main(argv: list[str] | None = None) -> None:
             cmd_migrate(settings)
         elif args.command == "create-user":
             cmd_create_user(settings, args)
+        elif args.command == "purge-events":
+            cmd_purge_events(settings, args.days)
         elif args.command == "openapi":
             cmd_openapi(args.output)
     except StartupError as exc:
