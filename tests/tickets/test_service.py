@@ -17,7 +17,7 @@ from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
 from hovor.orders.service import do_move_orders
-from hovor.tickets import listeners, service
+from hovor.tickets import links, listeners, listing, notes, service
 from hovor.tickets.models import Ticket
 from hovor.tickets.service import Changes
 from tests.support.factories import make_team, visitor_writes
@@ -272,25 +272,25 @@ async def test_conversations_of_the_same_contact_on_any_channel_link(db: Databas
     ticket = await create(db, chat)
     async with db.transaction() as tx:
         t = await service.access_ticket(tx.session, ws, ticket.id)
-        await service.do_link_conversation(tx, t, call, user_id=None)
-        await service.do_link_conversation(tx, t, call, user_id=None)  # again: nothing new
+        await links.do_link_conversation(tx, t, call, user_id=None)
+        await links.do_link_conversation(tx, t, call, user_id=None)  # again: nothing new
     with pytest.raises(InvalidInput, match="another contact"):
         async with db.transaction() as tx:
             t = await service.access_ticket(tx.session, ws, ticket.id)
-            await service.do_link_conversation(tx, t, stranger, user_id=None)
+            await links.do_link_conversation(tx, t, stranger, user_id=None)
     second = await create(db, await open_on(db, ws, chat.contact_id, "webchat", "v_1"))
     with pytest.raises(Conflict, match="already belongs to ticket #1"):
         async with db.transaction() as tx:
             t = await service.access_ticket(tx.session, ws, second.id)
-            await service.do_link_conversation(tx, t, call, user_id=None)
+            await links.do_link_conversation(tx, t, call, user_id=None)
     async with db.transaction() as tx:
         t = await service.access_ticket(tx.session, ws, ticket.id)
-        await service.do_unlink_conversation(tx, t, chat.id, user_id=None)
+        await links.do_unlink_conversation(tx, t, chat.id, user_id=None)
         with pytest.raises(NotFound):
-            await service.do_unlink_conversation(tx, t, stranger.id, user_id=None)
+            await links.do_unlink_conversation(tx, t, stranger.id, user_id=None)
     async with db.read() as session:
         t = await service.access_ticket(session, ws, ticket.id)
-        described = await service.describe_ticket(session, t)
+        described = await listing.describe_ticket(session, t)
         history = await service.list_history(session, t)
     assert described.conversation_ids == [call.id]
     assert [(h.field, h.old_value, h.new_value) for h in history][1:] == [
@@ -314,12 +314,12 @@ async def test_notes_are_internal_and_allowed_on_closed_tickets(db: Database) ->
     ticket = await update(db, ticket, status="closed")
     async with db.transaction() as tx:
         t = await service.access_ticket(tx.session, ticket.workspace_id, ticket.id)
-        await service.do_add_note(tx, t, "  Called the courier. ", user_id=agent.id)
+        await notes.do_add_note(tx, t, "  Called the courier. ", user_id=agent.id)
         with pytest.raises(InvalidInput):
-            await service.do_add_note(tx, t, "   ", user_id=agent.id)
+            await notes.do_add_note(tx, t, "   ", user_id=agent.id)
     async with db.read() as session:
-        notes = await service.list_notes(session, ticket)
-    assert [(n.body, n.author_id) for n in notes] == [("Called the courier.", agent.id)]
+        stored = await notes.list_notes(session, ticket)
+    assert [(n.body, n.author_id) for n in stored] == [("Called the courier.", agent.id)]
     [event] = seen
     assert event.payload["note"]["body"] == "Called the courier."
 
@@ -334,8 +334,8 @@ async def test_other_workspaces_tickets_are_not_found(db: Database) -> None:
             await service.access_ticket(tx.session, other.workspace.id, ticket.id)
         t = await service.access_ticket(tx.session, team.workspace.id, ticket.id)
         with pytest.raises(NotFound):
-            await service.do_link_conversation(tx, t, theirs, user_id=None)
-        rows, _ = await service.list_tickets(tx.session, other.workspace.id)
+            await links.do_link_conversation(tx, t, theirs, user_id=None)
+        rows, _ = await listing.list_tickets(tx.session, other.workspace.id)
     assert rows == []
 
 
@@ -350,18 +350,18 @@ async def test_listing_filters_and_pages(db: Database) -> None:
     await update(db, tickets[1], assignee_id=agent.id, status="pending")
     await update(db, tickets[2], status="solved")
     async with db.read() as session:
-        pending, _ = await service.list_tickets(session, ws, statuses=["pending"])
-        mine, _ = await service.list_tickets(session, ws, assignee_id=agent.id)
-        nobody, _ = await service.list_tickets(session, ws, unassigned=True)
-        unsolved, _ = await service.list_tickets(
-            session, ws, statuses=service.parse_statuses("unsolved")
+        pending, _ = await listing.list_tickets(session, ws, statuses=["pending"])
+        mine, _ = await listing.list_tickets(session, ws, assignee_id=agent.id)
+        nobody, _ = await listing.list_tickets(session, ws, unassigned=True)
+        unsolved, _ = await listing.list_tickets(
+            session, ws, statuses=listing.parse_statuses("unsolved")
         )
-        by_number, _ = await service.list_tickets(session, ws, q="#4")
-        by_subject, _ = await service.list_tickets(session, ws, q="issue 3")
-        literal, _ = await service.list_tickets(session, ws, q="100% _r")
-        by_contact, _ = await service.list_tickets(session, ws, contact_id=tickets[0].contact_id)
-        first, cursor = await service.list_tickets(session, ws, limit=3)
-        rest, end = await service.list_tickets(session, ws, limit=3, cursor=cursor)
+        by_number, _ = await listing.list_tickets(session, ws, q="#4")
+        by_subject, _ = await listing.list_tickets(session, ws, q="issue 3")
+        literal, _ = await listing.list_tickets(session, ws, q="100% _r")
+        by_contact, _ = await listing.list_tickets(session, ws, contact_id=tickets[0].contact_id)
+        first, cursor = await listing.list_tickets(session, ws, limit=3)
+        rest, end = await listing.list_tickets(session, ws, limit=3, cursor=cursor)
     assert [t.number for t in pending] == [2] and [t.number for t in mine] == [2]
     assert len(nobody) == 4 and len(unsolved) == 4
     assert [t.number for t in by_number] == [4]
@@ -371,7 +371,7 @@ async def test_listing_filters_and_pages(db: Database) -> None:
     assert len(first) == 3 and len(rest) == 2 and end is None
     assert {t.id for t in first + rest} == {t.id for t in tickets}
     with pytest.raises(InvalidInput):
-        service.parse_statuses("open,later")
+        listing.parse_statuses("open,later")
 
 
 async def test_open_tickets_are_noted_on_a_new_conversation(db: Database) -> None:
@@ -407,7 +407,7 @@ async def test_open_tickets_are_noted_on_a_new_conversation(db: Database) -> Non
         await conversations._conversation_event(tx, "conversation.created", c)
     async with db.read() as session:
         again, _ = await conversations.list_messages(session, [call.id], limit=10, before=None)
-        open_now = await service.open_tickets_for_contact(session, ws, first.contact_id)
+        open_now = await listing.open_tickets_for_contact(session, ws, first.contact_id)
     assert len(again) == 1
     assert [t.number for t in open_now] == [1]
 
@@ -426,7 +426,7 @@ async def test_tickets_follow_a_merge_and_its_undo(db: Database) -> None:
     assert merge.moved["tickets"] == [ticket.id]
     async with db.read() as session:
         moved = await service.access_ticket(session, ws, ticket.id)
-        open_now = await service.open_tickets_for_contact(session, ws, target_conv.contact_id)
+        open_now = await listing.open_tickets_for_contact(session, ws, target_conv.contact_id)
         entries, _ = await timeline.list_entries(session, ws, target_conv.contact_id)
     assert moved.contact_id == target_conv.contact_id
     assert [t.id for t in open_now] == [ticket.id]
@@ -434,7 +434,7 @@ async def test_tickets_follow_a_merge_and_its_undo(db: Database) -> None:
     # The target's other conversation can now be linked: it is the same customer.
     async with db.transaction() as tx:
         t = await service.access_ticket(tx.session, ws, ticket.id)
-        await service.do_link_conversation(tx, t, target_conv, user_id=agent.id)
+        await links.do_link_conversation(tx, t, target_conv, user_id=agent.id)
     async with db.transaction() as tx:
         await do_unmerge(tx, ws, merge.id, f"user:{agent.id}", links=LINKS)
     async with db.read() as session:

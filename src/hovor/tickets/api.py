@@ -12,7 +12,7 @@ from hovor.contacts.service import access_contact
 from hovor.conversations.service import access_conversation
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep, TxDep
-from hovor.tickets import service
+from hovor.tickets import links, listing, notes, service
 from hovor.tickets.models import Ticket
 from hovor.tickets.schemas import (
     HistoryOut,
@@ -30,9 +30,9 @@ router = APIRouter(prefix="/v1", tags=["tickets"], responses=PROBLEM_RESPONSES)
 
 
 async def detail(session: AsyncSession, ticket: Ticket) -> TicketDetail:
-    out = await service.describe_ticket(session, ticket)
-    notes = await service.list_notes(session, ticket)
-    return TicketDetail(**out.model_dump(), notes=[NoteOut.model_validate(n) for n in notes])
+    out = await listing.describe_ticket(session, ticket)
+    rows = await notes.list_notes(session, ticket)
+    return TicketDetail(**out.model_dump(), notes=[NoteOut.model_validate(n) for n in rows])
 
 
 @router.post(
@@ -74,10 +74,10 @@ async def list_tickets(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> TicketPage:
-    statuses = service.parse_statuses(status)
+    statuses = listing.parse_statuses(status)
     assignee_id = actor.user.id if assignee == "me" else assignee
     async with runtime.db.read() as session:
-        rows, next_cursor = await service.list_tickets(
+        rows, next_cursor = await listing.list_tickets(
             session,
             actor.workspace_id,
             statuses=statuses,
@@ -88,7 +88,7 @@ async def list_tickets(
             limit=limit,
             cursor=cursor,
         )
-        items = await service.describe_tickets(session, rows)
+        items = await listing.describe_tickets(session, rows)
     return TicketPage(items=items, next_cursor=next_cursor)
 
 
@@ -118,7 +118,7 @@ async def link_conversation(
     """Link another conversation of the same contact, on any channel."""
     ticket = await service.access_ticket(tx.session, actor.workspace_id, ticket_id)
     conversation = await access_conversation(tx.session, actor.workspace_id, body.conversation_id)
-    await service.do_link_conversation(tx, ticket, conversation, user_id=actor.user.id)
+    await links.do_link_conversation(tx, ticket, conversation, user_id=actor.user.id)
     return await detail(tx.session, ticket)
 
 
@@ -127,7 +127,7 @@ async def unlink_conversation(
     ticket_id: str, conversation_id: str, actor: ActorDep, tx: TxDep
 ) -> TicketDetail:
     ticket = await service.access_ticket(tx.session, actor.workspace_id, ticket_id)
-    await service.do_unlink_conversation(tx, ticket, conversation_id, user_id=actor.user.id)
+    await links.do_unlink_conversation(tx, ticket, conversation_id, user_id=actor.user.id)
     return await detail(tx.session, ticket)
 
 
@@ -137,7 +137,7 @@ async def unlink_conversation(
 async def add_note(ticket_id: str, body: NoteIn, actor: ActorDep, tx: TxDep) -> NoteOut:
     """An internal note: for the team only."""
     ticket = await service.access_ticket(tx.session, actor.workspace_id, ticket_id)
-    note = await service.do_add_note(tx, ticket, body.body, user_id=actor.user.id)
+    note = await notes.do_add_note(tx, ticket, body.body, user_id=actor.user.id)
     return NoteOut.model_validate(note)
 
 
@@ -162,9 +162,9 @@ async def contact_tickets(
     async with runtime.db.read() as session:
         contact = await access_contact(session, actor.workspace_id, contact_id)
         if status == "open":
-            rows = await service.open_tickets_for_contact(session, actor.workspace_id, contact.id)
+            rows = await listing.open_tickets_for_contact(session, actor.workspace_id, contact.id)
         else:
-            rows, _ = await service.list_tickets(
+            rows, _ = await listing.list_tickets(
                 session, actor.workspace_id, contact_id=contact.id, limit=500
             )
-        return await service.describe_tickets(session, rows)
+        return await listing.describe_tickets(session, rows)

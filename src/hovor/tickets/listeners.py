@@ -7,8 +7,8 @@ from hovor.conversations.service import access_conversation, do_send_message, li
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
+from hovor.tickets.listing import open_tickets_for_contact
 from hovor.tickets.models import Ticket
-from hovor.tickets.service import open_tickets_for_contact
 
 # Names the note among the conversation's messages, so a re-run of the listener adds nothing.
 OPEN_TICKETS_NOTE = "open-tickets"

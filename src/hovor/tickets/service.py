@@ -14,39 +14,33 @@ Status transitions (anything else is a 409)::
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth.models import User
-from hovor.auth.service import users_by_ids
 from hovor.contacts import timeline
-from hovor.contacts.service import contacts_by_ids
 from hovor.conversations.models import Conversation
-from hovor.conversations.schemas import ContactRef, UserRef
 from hovor.core import clock
 from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Tx
 from hovor.tickets import events
+from hovor.tickets.listing import describe_ticket
 from hovor.tickets.models import (
     PRIORITIES,
     STATUSES,
-    UNSOLVED,
     Ticket,
     TicketConversation,
     TicketCounter,
     TicketEvent,
-    TicketNote,
 )
-from hovor.tickets.schemas import MAX_NOTE, MAX_SUBJECT, NoteOut, TicketOut
+from hovor.tickets.schemas import MAX_SUBJECT
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"open", "pending", "solved", "closed"}),
@@ -92,162 +86,6 @@ async def ticket_of_conversation(
             Ticket.workspace_id == workspace_id,
         )
     )
-
-
-async def open_tickets_for_contact(
-    session: AsyncSession, workspace_id: str, contact_id: str
-) -> list[Ticket]:
-    """The contact's tickets that are neither solved nor closed, oldest first."""
-    rows = await session.scalars(
-        select(Ticket)
-        .where(
-            Ticket.workspace_id == workspace_id,
-            Ticket.contact_id == contact_id,
-            Ticket.status.in_(UNSOLVED),
-        )
-        .order_by(Ticket.number)
-    )
-    return list(rows)
-
-
-async def conversation_ids_of(session: AsyncSession, ticket_ids: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {t: [] for t in ticket_ids}
-    if not ticket_ids:
-        return found
-    rows = await session.execute(
-        select(TicketConversation.ticket_id, TicketConversation.conversation_id)
-        .where(TicketConversation.ticket_id.in_(ticket_ids))
-        .order_by(TicketConversation.created_at, TicketConversation.conversation_id)
-    )
-    for ticket_id, conversation_id in rows:
-        found[ticket_id].append(conversation_id)
-    return found
-
-
-def _encode_cursor(at: datetime, ticket_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{ticket_id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        at, ticket_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(at), ticket_id
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            "invalid cursor", errors=[{"loc": ["query", "cursor"], "msg": "invalid"}]
-        ) from exc
-
-
-def parse_statuses(value: str | None) -> list[str]:
-    """``new,open`` or the group ``unsolved`` (new, open, pending); empty: every status."""
-    names = [s.strip() for s in (value or "").split(",") if s.strip()]
-    out: list[str] = []
-    for name in names:
-        if name == "unsolved":
-            out.extend(UNSOLVED)
-        elif name in STATUSES:
-            out.append(name)
-        else:
-            raise InvalidInput(
-                f"unknown status {name!r}",
-                errors=[
-                    {"loc": ["query", "status"], "msg": f"one of {', '.join(STATUSES)}, unsolved"}
-                ],
-            )
-    return out
-
-
-async def list_tickets(
-    session: AsyncSession,
-    workspace_id: str,
-    *,
-    statuses: Sequence[str] = (),
-    assignee_id: str | None = None,
-    unassigned: bool = False,
-    contact_id: str | None = None,
-    q: str | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> tuple[list[Ticket], str | None]:
-    """Most recently changed first; ``q`` matches the subject or the number (``12``, ``#12``)."""
-    query = select(Ticket).where(Ticket.workspace_id == workspace_id)
-    if statuses:
-        query = query.where(Ticket.status.in_(statuses))
-    if unassigned:
-        query = query.where(Ticket.assignee_id.is_(None))
-    elif assignee_id:
-        query = query.where(Ticket.assignee_id == assignee_id)
-    if contact_id:
-        query = query.where(Ticket.contact_id == contact_id)
-    if q and q.strip():
-        needle = q.strip()
-        matches = Ticket.subject.icontains(needle, autoescape=True)
-        digits = needle.removeprefix("#")
-        if digits.isdigit() and len(digits) < 10:
-            matches = or_(matches, Ticket.number == int(digits))
-        query = query.where(matches)
-    if cursor:
-        at, last_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(Ticket.updated_at < at, and_(Ticket.updated_at == at, Ticket.id < last_id))
-        )
-    query = query.order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-    rows = list((await session.scalars(query.limit(limit + 1))).all())
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode_cursor(rows[-1].updated_at, rows[-1].id)
-    return rows, next_cursor
-
-
-async def describe_tickets(session: AsyncSession, tickets: list[Ticket]) -> list[TicketOut]:
-    """API shapes for many tickets in a fixed number of queries."""
-    if not tickets:
-        return []
-    contacts = await contacts_by_ids(session, {t.contact_id for t in tickets})
-    users = await users_by_ids(
-        session, {u for t in tickets for u in (t.assignee_id, t.created_by) if u}
-    )
-    links = await conversation_ids_of(session, [t.id for t in tickets])
-
-    def ref(user: User | None) -> UserRef | None:
-        return UserRef(id=user.id, name=user.name) if user else None
-
-    out = []
-    for t in tickets:
-        contact = contacts[t.contact_id]
-        out.append(
-            TicketOut(
-                id=t.id,
-                number=t.number,
-                subject=t.subject,
-                status=t.status,
-                priority=t.priority,
-                contact=ContactRef(id=contact.id, name=contact.name, email=contact.email),
-                assignee=ref(users.get(t.assignee_id) if t.assignee_id else None),
-                due_at=t.due_at,
-                created_by=ref(users.get(t.created_by) if t.created_by else None),
-                conversation_ids=links[t.id],
-                created_at=t.created_at,
-                updated_at=t.updated_at,
-                solved_at=t.solved_at,
-                closed_at=t.closed_at,
-            )
-        )
-    return out
-
-
-async def describe_ticket(session: AsyncSession, ticket: Ticket) -> TicketOut:
-    return (await describe_tickets(session, [ticket]))[0]
-
-
-async def list_notes(session: AsyncSession, ticket: Ticket) -> list[TicketNote]:
-    rows = await session.scalars(
-        select(TicketNote)
-        .where(TicketNote.ticket_id == ticket.id, TicketNote.workspace_id == ticket.workspace_id)
-        .order_by(TicketNote.created_at, TicketNote.id)
-    )
-    return list(rows)
 
 
 async def list_history(session: AsyncSession, ticket: Ticket) -> list[TicketEvent]:
@@ -362,7 +200,7 @@ async def _next_number(tx: Tx, workspace_id: str) -> int:
     return int((await tx.session.execute(statement)).scalar_one())
 
 
-def _audit(
+def record_change(
     tx: Tx,
     ticket: Ticket,
     field_name: str,
@@ -390,7 +228,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-async def _publish(
+async def publish_change(
     tx: Tx, name: str, ticket: Ticket, actor: str, extra: dict[str, Any] | None = None
 ) -> None:
     await tx.session.flush()
@@ -475,9 +313,9 @@ async def do_create_ticket(
         )
     )
     actor = user_actor(user_id)
-    _audit(tx, ticket, "created", None, "new", actor, {"conversation_id": conversation.id})
+    record_change(tx, ticket, "created", None, "new", actor, {"conversation_id": conversation.id})
     await _record_on_timeline(tx, ticket, TICKET_OPENED, now)
-    await _publish(tx, events.TICKET_CREATED, ticket, actor)
+    await publish_change(tx, events.TICKET_CREATED, ticket, actor)
     return ticket
 
 
@@ -490,23 +328,25 @@ async def do_update_ticket(
     now = clock.now()
     applied: list[dict[str, str | None]] = []
     if changes.subject is not _UNSET and changes.subject != ticket.subject:
-        applied.append(_audit(tx, ticket, "subject", ticket.subject, changes.subject, actor))
+        applied.append(record_change(tx, ticket, "subject", ticket.subject, changes.subject, actor))
         ticket.subject = changes.subject
     if changes.priority is not _UNSET and changes.priority != ticket.priority:
-        applied.append(_audit(tx, ticket, "priority", ticket.priority, changes.priority, actor))
+        applied.append(
+            record_change(tx, ticket, "priority", ticket.priority, changes.priority, actor)
+        )
         ticket.priority = changes.priority
     if changes.assignee_id is not _UNSET and changes.assignee_id != ticket.assignee_id:
         applied.append(
-            _audit(tx, ticket, "assignee", ticket.assignee_id, changes.assignee_id, actor)
+            record_change(tx, ticket, "assignee", ticket.assignee_id, changes.assignee_id, actor)
         )
         ticket.assignee_id = changes.assignee_id
     if changes.due_at is not _UNSET and changes.due_at != ticket.due_at:
         applied.append(
-            _audit(tx, ticket, "due_at", _iso(ticket.due_at), _iso(changes.due_at), actor)
+            record_change(tx, ticket, "due_at", _iso(ticket.due_at), _iso(changes.due_at), actor)
         )
         ticket.due_at = changes.due_at
     if changes.status is not _UNSET and changes.status != ticket.status:
-        applied.append(_audit(tx, ticket, "status", ticket.status, changes.status, actor))
+        applied.append(record_change(tx, ticket, "status", ticket.status, changes.status, actor))
         ticket.status = changes.status
         if ticket.status == "solved":
             ticket.solved_at = now
@@ -518,100 +358,8 @@ async def do_update_ticket(
             ticket.solved_at = None
     if applied:
         ticket.updated_at = now
-        await _publish(tx, events.TICKET_UPDATED, ticket, actor, {"changes": applied})
+        await publish_change(tx, events.TICKET_UPDATED, ticket, actor, {"changes": applied})
     return ticket
-
-
-async def do_link_conversation(
-    tx: Tx, ticket: Ticket, conversation: Conversation, *, user_id: str | None
-) -> Ticket:
-    """Link another conversation of the ticket's contact (any channel). Linking one that is
-    already linked to this ticket changes nothing."""
-    check_not_closed(ticket)
-    if conversation.workspace_id != ticket.workspace_id:
-        raise NotFound("no such conversation")
-    linked = await ticket_of_conversation(tx.session, ticket.workspace_id, conversation.id)
-    if linked is not None:
-        if linked.id == ticket.id:
-            return ticket
-        raise Conflict(f"the conversation already belongs to ticket #{linked.number}")
-    if conversation.contact_id != ticket.contact_id:
-        raise InvalidInput(
-            "the conversation is another contact's",
-            errors=[{"loc": ["body", "conversation_id"], "msg": "another contact's conversation"}],
-        )
-    now = clock.now()
-    tx.session.add(
-        TicketConversation(
-            conversation_id=conversation.id,
-            ticket_id=ticket.id,
-            workspace_id=ticket.workspace_id,
-            linked_by=user_id,
-            created_at=now,
-        )
-    )
-    actor = user_actor(user_id)
-    change = _audit(tx, ticket, "conversation_linked", None, conversation.id, actor)
-    ticket.updated_at = now
-    await _publish(tx, events.TICKET_UPDATED, ticket, actor, {"changes": [change]})
-    return ticket
-
-
-async def do_unlink_conversation(
-    tx: Tx, ticket: Ticket, conversation_id: str, *, user_id: str | None
-) -> Ticket:
-    check_not_closed(ticket)
-    link = await tx.session.scalar(
-        select(TicketConversation).where(
-            TicketConversation.ticket_id == ticket.id,
-            TicketConversation.conversation_id == conversation_id,
-            TicketConversation.workspace_id == ticket.workspace_id,
-        )
-    )
-    if link is None:
-        raise NotFound("the conversation is not linked to this ticket")
-    await tx.session.delete(link)
-    actor = user_actor(user_id)
-    change = _audit(tx, ticket, "conversation_unlinked", conversation_id, None, actor)
-    ticket.updated_at = clock.now()
-    await _publish(tx, events.TICKET_UPDATED, ticket, actor, {"changes": [change]})
-    return ticket
-
-
-def check_note(body: str) -> str:
-    body = body.strip()
-    if not body or len(body) > MAX_NOTE:
-        raise InvalidInput(
-            f"a note is 1 to {MAX_NOTE} characters",
-            errors=[{"loc": ["body", "body"], "msg": f"1 to {MAX_NOTE} characters"}],
-        )
-    return body
-
-
-async def do_add_note(tx: Tx, ticket: Ticket, body: str, *, user_id: str | None) -> TicketNote:
-    """An internal note for the team (allowed on closed tickets too)."""
-    note = TicketNote(
-        workspace_id=ticket.workspace_id,
-        ticket_id=ticket.id,
-        author_id=user_id,
-        body=check_note(body),
-        created_at=clock.now(),
-    )
-    tx.session.add(note)
-    ticket.updated_at = note.created_at
-    await tx.session.flush()
-    tx.publish_on_commit(
-        DomainEvent(
-            events.TICKET_NOTE_ADDED,
-            ticket.workspace_id,
-            {
-                "ticket_id": ticket.id,
-                "number": ticket.number,
-                "note": NoteOut.model_validate(note).model_dump(mode="json"),
-            },
-        )
-    )
-    return note
 
 
 async def do_move_tickets(
@@ -625,7 +373,7 @@ async def do_move_tickets(
         query = query.where(Ticket.id.in_(only))
     tickets = list((await tx.session.scalars(query)).all())
     for ticket in tickets:
-        _audit(tx, ticket, "contact", from_contact_id, to_contact_id, "system:merge")
+        record_change(tx, ticket, "contact", from_contact_id, to_contact_id, "system:merge")
     ids = [t.id for t in tickets]
     if ids:
         await tx.session.execute(
