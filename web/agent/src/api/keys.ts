@@ -30,7 +30,7 @@ export const keys = {
   contactTimeline: (id: string, kinds: string | undefined) => ["contacts", "c", id, "timeline", kinds ?? "all"] as const,
   contactMerges: (id: string) => ["contacts", "c", id, "merges"] as const,
   contactAttributes: ["contact-attributes"] as const,
-  servedPaths: ["openapi", "paths"] as const,
+  contactTickets: (id: string) => ["contacts", "c", id, "tickets", "open"] as const,
 };
 
 /** Reads the filter back out of a list key (for cache-wide updates). */

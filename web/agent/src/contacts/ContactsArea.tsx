@@ -241,7 +241,7 @@ function ContactPage({ contactId, canMerge }: { contactId: string; canMerge: boo
               <div className="contact-grid__side">
                 <ContactProfile contact={data} />
                 <LiveSession identities={data.identities} />
-                <OpenTickets />
+                <OpenTickets contactId={data.id} />
                 <ContactOrders contactId={data.id} />
                 <MergeSection contact={data} canMerge={canMerge && !mergedInto} />
               </div>

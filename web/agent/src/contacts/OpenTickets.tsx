@@ -1,22 +1,39 @@
-/**
- * PLACEHOLDER for the contact's open tickets. The tickets back-end is still
- * being built and GET /v1/contacts/{id}/tickets is not in the generated
- * schema (api/schema.d.ts). This section renders nothing unless the server's
- * OpenAPI document lists that path; when it does, it only says so, so the
- * team knows to regenerate the client and build the real list (no data is
- * invented here).
- */
-import { TICKETS_PATH, useServedPaths } from "./queries";
+import { ListState } from "../ui/ListState";
+import { formatDateTime } from "../ui/dateTime";
+import { useOpenTickets } from "./queries";
 
-export function OpenTickets() {
-  const paths = useServedPaths();
-  if (!paths.data?.has(TICKETS_PATH)) return null;
+const STATUS_TONE: Record<string, string> = { new: "chip--accent", open: "chip--ok", pending: "chip--warn" };
+const PRIORITY_TONE: Record<string, string> = { high: "chip--warn", urgent: "chip--danger" };
+
+/** The contact's tickets that still need work (new, open, pending). */
+export function OpenTickets({ contactId }: { contactId: string }) {
+  const tickets = useOpenTickets(contactId);
+  const list = tickets.data ?? [];
   return (
     <section className="pane" data-testid="profile-tickets" aria-label="Open tickets">
       <header className="pane__header">
         <h3 className="pane__title">Open tickets</h3>
+        {tickets.isSuccess && <span className="card__count">{list.length}</span>}
       </header>
-      <p className="pane__note">The server offers tickets now; this desktop build does not show them yet.</p>
+      <ListState query={tickets} loading="Loading tickets…" empty="No open tickets." isEmpty={list.length === 0} />
+      {list.length > 0 && (
+        <ul className="tickets">
+          {list.map((ticket) => (
+            <li key={ticket.id} className="ticket" data-testid="ticket-row" data-ticket-id={ticket.id} data-status={ticket.status}>
+              <div className="ticket__top">
+                <span className="ticket__number">#{ticket.number}</span>
+                <span className="ticket__subject" title={ticket.subject}>{ticket.subject}</span>
+              </div>
+              <div className="ticket__meta">
+                <span className={`chip ${STATUS_TONE[ticket.status] ?? ""}`}>{ticket.status}</span>
+                {ticket.priority !== "normal" && <span className={`chip ${PRIORITY_TONE[ticket.priority] ?? "chip--muted"}`}>{ticket.priority}</span>}
+                <span className="ticket__who">{ticket.assignee ? ticket.assignee.name : "Unassigned"}</span>
+                {ticket.due_at && <span className="ticket__due">due {formatDateTime(ticket.due_at)}</span>}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

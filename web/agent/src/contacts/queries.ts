@@ -8,6 +8,7 @@ export type IdentityOut = Schemas["IdentityOut"];
 export type OrderOut = Schemas["OrderOut"];
 export type MergeOut = Schemas["MergeOut"];
 export type AttributeOut = Schemas["AttributeOut"];
+export type TicketOut = Schemas["TicketOut"];
 
 export const CONTACT_PAGE = 25;
 const TIMELINE_PAGE = 20;
@@ -99,25 +100,12 @@ export function useUndoMerge() {
   });
 }
 
-/* ------------------------------------------------------------------ tickets --
- * PLACEHOLDER. The tickets back-end is being built; its endpoint
- * (GET /v1/contacts/{id}/tickets?status=open) is not in the generated schema
- * yet. Until it is, the desktop asks the served OpenAPI document whether the
- * path exists and shows nothing when it does not. Once it lands: run
- * `npm run gen:api` and replace this with a typed api.GET call.
- */
-export const TICKETS_PATH = "/v1/contacts/{contact_id}/tickets";
-
-export function useServedPaths() {
+/** The contact's tickets not yet solved or closed (new, open, pending). */
+export function useOpenTickets(id: string) {
   return useQuery({
-    queryKey: keys.servedPaths,
-    queryFn: async ({ signal }) => {
-      const response = await fetch("/openapi.json", { credentials: "same-origin", signal });
-      if (!response.ok) return new Set<string>();
-      const doc = (await response.json()) as { paths?: Record<string, unknown> };
-      return new Set(Object.keys(doc.paths ?? {}));
-    },
-    staleTime: Infinity,
-    retry: false,
+    queryKey: keys.contactTickets(id),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/v1/contacts/{contact_id}/tickets", { params: { path: { contact_id: id }, query: { status: "open" } }, signal })),
+    staleTime: 30_000,
   });
 }

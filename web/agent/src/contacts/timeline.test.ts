@@ -12,6 +12,7 @@ describe("filters", () => {
     expect(kindGroup("order.placed")).toBe("order");
     expect(kindGroup("conversation.closed")).toBe("conversation");
     expect(kindGroup("ticket.opened")).toBe("ticket");
+    expect(kindGroup("refund.issued")).toBe("refund");
   });
 
   it("asks the server for the kinds of the chosen chips, or everything", () => {

@@ -17,6 +17,7 @@ export interface TimelineFilter {
 /** The kinds written by the back-end (docs/contacts.md, "Timeline"). */
 export const TIMELINE_FILTERS: readonly TimelineFilter[] = [
   { id: "conversation", label: "Chats", kinds: ["conversation.started", "conversation.closed"] },
+  { id: "ticket", label: "Tickets", kinds: ["ticket.opened", "ticket.solved", "ticket.closed"] },
   { id: "order", label: "Orders", kinds: ["order.placed"] },
   { id: "web", label: "Web visits", kinds: ["web.session"] },
   { id: "offer", label: "Offers", kinds: ["offer.accepted"] },

@@ -91,7 +91,7 @@ function PanelContent({ contactId, conversationId }: { contactId: string; conver
     <>
       <ContactProfile contact={contact} />
       <LiveSession identities={contact.identities} />
-      <OpenTickets />
+      <OpenTickets contactId={contact.id} />
       <ContactOrders contactId={contact.id} />
       <ContactTimeline contactId={contact.id} exceptConversationId={conversationId} />
     </>
