@@ -19,6 +19,8 @@ from hovor.db.transaction import Database
 from hovor.engagement.models import Offer
 from hovor.models import metadata
 from hovor.orders.service import CustomerRef, OrderData, do_record_order
+from hovor.tickets.notes import do_add_note
+from hovor.tickets.service import do_create_ticket
 from hovor.tracking.models import TrackedEvent, WebSession
 from tests.contacts.helpers import LINKS
 from tests.support.factories import visitor_writes
@@ -118,6 +120,13 @@ async def build_contact(db: Database, workspace_id: str, agent: User) -> Built:
             {"pages": [LANDING, PAGE], "cart": {"p1": PRODUCT}},
         )
         contact_id = contact.id
+    async with db.transaction() as tx:
+        conversation = await tx.session.get(Conversation, first.conversation_id)
+        assert conversation is not None
+        ticket = await do_create_ticket(
+            tx, conversation, user_id=agent.id, subject=f"Refund for {NAME}"
+        )
+        await do_add_note(tx, ticket, f"Send the refund to {EMAIL}", user_id=agent.id)
     second_conversation = second.conversation_id
     async with db.transaction() as tx:
         other = await tx.session.get(Conversation, second_conversation)

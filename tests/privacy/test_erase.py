@@ -119,6 +119,7 @@ async def test_delete_removes_rows_everywhere_and_keeps_orders(db: Database) -> 
     assert after["tracked_events"] == 0 and after["web_sessions"] == 0
     assert after["engagement_offers"] == 0 and after["callback_requests"] == 0
     assert after["timeline_entries"] == 0 and after["contact_merges"] == 0
+    assert after["tickets"] == after["ticket_notes"] == after["ticket_events"] == 0
     assert after["conversations"] == 1 and after["messages"] == 1  # the bystander's
     assert after["orders"] == 1 and after["contacts"] == 2  # tombstone + bystander
     assert after["privacy_requests"] == 1

@@ -71,6 +71,9 @@ async def test_export_contains_every_kind_of_data(db: Database) -> None:
     assert any("Zyxwvut" in m["body"] for m in notes)  # private notes, marked
     assert any(PHONE in m["body"] for m in notes)  # the callback's system note
     assert {c["channel"] for c in doc["conversations"]} == {"webchat", "callback"}
+    assert [t["subject"] for t in doc["tickets"]] == [f"Refund for {NAME}"]
+    assert [n["body"] for n in doc["ticket_notes"]] == [f"Send the refund to {EMAIL}"]
+    assert doc["ticket_history"] and len(doc["ticket_conversations"]) == 1
     assert [(o["external_id"], o["total"]) for o in doc["orders"]] == [("order-1001", "129.00")]
     assert doc["orders"][0]["items"][0]["name"] == PRODUCT
     assert [o["context"]["cart"]["p1"]["name"] for o in doc["offers"]] == [PRODUCT]

@@ -25,6 +25,7 @@ from hovor.orders.models import Order
 from hovor.privacy import events
 from hovor.privacy.models import PrivacyRequest
 from hovor.privacy.scope import ContactScope, contact_scope
+from hovor.tickets.models import Ticket, TicketEvent, TicketNote
 from hovor.tracking.models import TrackedEvent, WebSession
 
 Mode = Literal["anonymise", "delete"]
@@ -147,6 +148,29 @@ async def _anonymise(tx: Tx, scope: ContactScope) -> dict[str, Any]:
         )
         .values(source_id=ERASED_TEXT),
     )
+    tickets = select(Ticket.id).where(Ticket.workspace_id == ws, Ticket.contact_id.in_(ids))
+    counts["ticket_notes"] = await _run(
+        tx,
+        update(TicketNote)
+        .where(TicketNote.workspace_id == ws, TicketNote.ticket_id.in_(tickets))
+        .values(body=ERASED_TEXT),
+    )
+    counts["ticket_events"] = await _run(
+        tx,
+        update(TicketEvent)
+        .where(
+            TicketEvent.workspace_id == ws,
+            TicketEvent.ticket_id.in_(tickets),
+            TicketEvent.field == "subject",
+        )
+        .values(old_value=ERASED_TEXT, new_value=ERASED_TEXT, data={}),
+    )
+    counts["tickets"] = await _run(
+        tx,
+        update(Ticket)
+        .where(Ticket.workspace_id == ws, Ticket.contact_id.in_(ids))
+        .values(subject=ERASED_TEXT),
+    )
     counts["timeline_entries"] = await _run(
         tx,
         update(TimelineEntry)
@@ -210,6 +234,21 @@ async def _delete(tx: Tx, scope: ContactScope) -> dict[str, Any]:
             CallbackRequest.workspace_id == ws,
             CallbackRequest.conversation_id.in_(conversations),
         ),
+    )
+    tickets = select(Ticket.id).where(Ticket.workspace_id == ws, Ticket.contact_id.in_(ids))
+    counts["ticket_notes"] = await _run(
+        tx,
+        delete(TicketNote).where(TicketNote.workspace_id == ws, TicketNote.ticket_id.in_(tickets)),
+    )
+    counts["ticket_events"] = await _run(
+        tx,
+        delete(TicketEvent).where(
+            TicketEvent.workspace_id == ws, TicketEvent.ticket_id.in_(tickets)
+        ),
+    )
+    # Their links to conversations go with the tickets (ON DELETE CASCADE).
+    counts["tickets"] = await _run(
+        tx, delete(Ticket).where(Ticket.workspace_id == ws, Ticket.contact_id.in_(ids))
     )
     counts["messages"] = await _run(
         tx,

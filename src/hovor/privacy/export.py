@@ -34,6 +34,7 @@ from hovor.db.transaction import Database
 from hovor.engagement.models import Offer
 from hovor.orders.models import Order
 from hovor.privacy.scope import ContactScope
+from hovor.tickets.models import Ticket, TicketConversation, TicketEvent, TicketNote
 from hovor.tracking.models import TrackedEvent, WebSession
 
 FORMAT = "hovor.contact-export/1"
@@ -148,6 +149,38 @@ async def export_document(db: Database, scope: ContactScope) -> AsyncIterator[st
         yield _key("conversations")
         async for piece in _conversations(session, scope):
             yield piece
+        tickets = select(Ticket.id).where(Ticket.workspace_id == ws, Ticket.contact_id.in_(ids))
+        yield _key("tickets")
+        async for piece in _array(
+            _pages(session, Ticket, Ticket.workspace_id == ws, Ticket.contact_id.in_(ids))
+        ):
+            yield piece
+        yield _key("ticket_notes")
+        async for piece in _array(
+            _pages(
+                session,
+                TicketNote,
+                TicketNote.workspace_id == ws,
+                TicketNote.ticket_id.in_(tickets),
+            )
+        ):
+            yield piece
+        yield _key("ticket_history")
+        async for piece in _array(
+            _pages(
+                session,
+                TicketEvent,
+                TicketEvent.workspace_id == ws,
+                TicketEvent.ticket_id.in_(tickets),
+            )
+        ):
+            yield piece
+        links = await session.execute(
+            select(*_columns(TicketConversation)).where(
+                TicketConversation.workspace_id == ws, TicketConversation.ticket_id.in_(tickets)
+            )
+        )
+        yield _key("ticket_conversations") + encode([dict(r._mapping) for r in links])
         yield _key("orders")
         async for piece in _array(
             _pages(session, Order, Order.workspace_id == ws, Order.contact_id.in_(ids))
