@@ -163,7 +163,7 @@ function SavedSegments({ query, onApply }: { query: string; onApply(query: strin
   return (
     <section className="card segments" aria-labelledby="segments-title" data-testid="segments">
       <header className="card__header">
-        <h2 className="card__title" id="segments-title">Saved segments</h2>
+        <h2 className="card__title" id="segments-title">Segments</h2>
         <span className="chip chip--muted" title="Kept in this browser's storage; not shared with the team">this browser only</span>
       </header>
       <div className="card__body segments__body">

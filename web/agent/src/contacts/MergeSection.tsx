@@ -3,7 +3,7 @@ import { errorMessage } from "../api/client";
 import { useUsers } from "../conversation/queries";
 import { formatDateTime } from "../ui/dateTime";
 import { FormError } from "../ui/FormField";
-import { describeActor } from "./format";
+import { describeActor, movedLabel } from "./format";
 import { useContact, useContactSearch, useMergeContacts, useMerges, useUndoMerge, type ContactOut, type ContactSummary, type MergeOut } from "./queries";
 import { openContacts } from "./route";
 import { useDebounced } from "./useDebounced";
@@ -53,7 +53,7 @@ function MergeRow({ merge, contactId, canUndo }: { merge: MergeOut; contactId: s
   const otherName = other.data?.name ?? "another contact";
   const moved = Object.entries(merge.moved)
     .filter(([, ids]) => ids.length > 0)
-    .map(([what, ids]) => `${ids.length} ${what.replace(/_/g, " ")}`)
+    .map(([what, ids]) => movedLabel(what, ids.length))
     .join(", ");
   const userName = (id: string) => users.data?.find((u) => u.id === id)?.name;
 

@@ -49,3 +49,18 @@ export function describeActor(actor: string, userName: (id: string) => string | 
   if (kind === "system") return `automatic (${rest})`;
   return actor;
 }
+
+const MOVED_NAMES: Record<string, [string, string]> = {
+  identities: ["identity", "identities"],
+  timeline: ["timeline entry", "timeline entries"],
+  orders: ["order", "orders"],
+  conversations: ["conversation", "conversations"],
+  attributes: ["attribute", "attributes"],
+  tickets: ["ticket", "tickets"],
+};
+
+/** "1 identity", "3 timeline entries": what a merge moved, from the audit's `moved` keys. */
+export function movedLabel(what: string, count: number): string {
+  const [one, many] = MOVED_NAMES[what] ?? [what.replace(/_/g, " "), what.replace(/_/g, " ")];
+  return `${count} ${count === 1 ? one : many}`;
+}
