@@ -130,13 +130,20 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
     # The shop signs the customer in; its back-end made the signature.
     visitor.evaluate(
         "(traits) => window.hovor('identify', traits)",
-        {"external_id": customer_id, "email": email, "name": name, "signature": shop.sign(customer_id)},
+        {
+            "external_id": customer_id,
+            "email": email,
+            "name": name,
+            "signature": shop.sign(customer_id),
+        },
     )
     contact = wait_for(
         "the visitor's contact to carry the verified customer id",
-        lambda: (c := shop.contact_by(customer_id))
-        and any(i["kind"] == "external_id" and i["verified"] for i in c["identities"])
-        and c,
+        lambda: (
+            (c := shop.contact_by(customer_id))
+            and any(i["kind"] == "external_id" and i["verified"] for i in c["identities"])
+            and c
+        ),
     )
 
     # They chat; the shop reports their order.
@@ -187,7 +194,9 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
     expect(web).to_have_count(1)
     expect(web).to_contain_text("Visited the website: 2 pages")
     expect(web).to_contain_text("tv-vistaview.html")
-    expect(entries.and_(agent.locator('[data-kind="order.placed"]'))).to_contain_text(f"order-{tag}")
+    expect(entries.and_(agent.locator('[data-kind="order.placed"]'))).to_contain_text(
+        f"order-{tag}"
+    )
     expect(entries.and_(agent.locator('[data-kind="contact.identified"]'))).to_have_count(1)
     # This conversation's own entries are not repeated beside it.
     expect(entries.and_(agent.locator('[data-kind="conversation.started"]'))).to_have_count(0)
