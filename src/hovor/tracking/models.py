@@ -15,7 +15,10 @@ class WebSession(IdMixin, Base):
     """One visit: events of a visitor with no gap longer than the inactivity timeout."""
 
     __tablename__ = "web_sessions"
-    __table_args__ = (Index("ix_web_sessions_visitor", "workspace_id", "visitor_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_web_sessions_visitor", "workspace_id", "visitor_id", "started_at"),
+        Index("ix_web_sessions_last_seen", "workspace_id", "last_seen_at"),  # retention purge
+    )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
     visitor_id: Mapped[str] = mapped_column(String(64))
