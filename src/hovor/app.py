@@ -16,6 +16,9 @@ from hovor.auth.api import router as auth_router
 from hovor.bus import create_bus
 from hovor.channels import outbound
 from hovor.channels.base import ChannelRegistry
+from hovor.channels.email.adapter import EmailAdapter
+from hovor.channels.email.api import router as email_router
+from hovor.channels.email.smtp import SmtpServer
 from hovor.channels.voice.adapter import CallbackAdapter
 from hovor.channels.webchat import listeners as webchat_listeners
 from hovor.channels.webchat.adapter import WebChatAdapter
@@ -59,13 +62,15 @@ NOT_BUILT = """<!doctype html><title>Hovor</title><h1>The agent desktop is not b
 <p>Run <code>make run</code> (or <code>cd web && npm ci && npm run build</code>).</p>"""
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, channels: ChannelRegistry | None = None) -> Runtime:
     dispatcher = Dispatcher()
     db = Database(settings.database_url, dispatcher)
     bus = create_bus(settings.redis_url)
-    channels = ChannelRegistry()
+    channels = channels if channels is not None else ChannelRegistry()
     channels.add(WebChatAdapter(bus))
     channels.add(CallbackAdapter())
+    smtp = SmtpServer.from_url(settings.smtp_url) if settings.smtp_url else None
+    channels.add(EmailAdapter(db, smtp))
     # Listeners run in registration order: deliver what happened, then react to it (routing),
     # so clients see "conversation.created" before the "conversation.updated" of its assignment.
     outbound.register(dispatcher, channels)
@@ -86,7 +91,8 @@ def build_runtime(settings: Settings) -> Runtime:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    runtime = build_runtime(settings)
+    channels = ChannelRegistry()
+    runtime = build_runtime(settings, channels)
     tracking = Tracking(
         EventLogWriter(runtime.db),
         runtime.limiter,
@@ -105,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     tracking.on_events(Identify(runtime.db, links).on_events)
     retention = EventRetention(runtime.db, settings.event_retention_days)
+    email = channels.get("email")
+    assert isinstance(email, EmailAdapter)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -116,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await retention.close()
+            await email.close()  # deliveries still retrying stay "pending" in the table
             await engagement.close()
             await tracking.writer.close()  # stores what is queued before the database closes
             await tracking.checkpoints.close()
@@ -127,12 +136,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tracking = tracking
     app.state.engagement = engagement
     app.state.contact_links = links
+    app.state.email = email
     problems.install(app)
     app.add_middleware(WidgetCORS)
     for router in (
         auth_router,
         conversations_router,
         widget_router,
+        email_router,
         tracking_router,
         engagement_router,
         contacts_router,

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(
         default=90, ge=0, description="delete raw tracked events older than this; 0 keeps them"
     )
+    smtp_url: str | None = Field(
+        default=None,
+        description="e-mail replies: smtp://user:pass@host:587?starttls=true (smtps:// for TLS); "
+        "unset: replies are stored, not sent",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod

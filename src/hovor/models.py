@@ -1,6 +1,7 @@
 """Every context's tables, imported in one place for migrations and tests."""
 
 from hovor.auth import models as auth_models
+from hovor.channels.email import models as email_models
 from hovor.channels.voice import models as voice_models
 from hovor.contacts import models as contacts_models
 from hovor.conversations import models as conversations_models
@@ -17,6 +18,7 @@ __all__ = [
     "auth_models",
     "contacts_models",
     "conversations_models",
+    "email_models",
     "engagement_models",
     "metadata",
     "orders_models",

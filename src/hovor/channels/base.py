@@ -33,6 +33,12 @@ class Inbound:
     identity_kind: str  # which kind of contact identity ``source_id`` is
     body: str
     provider_message_id: str | None  # deduplicates resends
+    contact_name: str | None = None  # the sender's name, when the channel carries one
+    # Channels that thread messages themselves (e-mail) set ``threaded``: the message then
+    # continues ``conversation_id`` (reopened if closed), or opens a new conversation when
+    # that is None. Otherwise it joins the source's latest open conversation.
+    threaded: bool = False
+    conversation_id: str | None = None
 
 
 @dataclass(frozen=True)

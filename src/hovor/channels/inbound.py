@@ -8,8 +8,10 @@ from hovor.channels.base import Inbound
 from hovor.contacts.service import do_get_or_create_by_identity, visitor_display_name
 from hovor.conversations.models import Conversation, Message
 from hovor.conversations.service import (
+    access_conversation,
     check_message_body,
     do_open_conversation,
+    do_reopen_conversation,
     do_send_message,
     find_latest_conversation,
     find_message_by_client_id,
@@ -36,16 +38,24 @@ async def receive_inbound(tx: Tx, inbound: Inbound) -> Received:
         )
         if existing is not None:
             return Received(existing, existing.conversation_id, created=False)
-    conversation: Conversation | None = await find_latest_conversation(
-        tx.session, inbound.workspace_id, inbound.channel, inbound.source_id
-    )
+    conversation: Conversation | None = None
+    if inbound.threaded:
+        if inbound.conversation_id is not None:
+            conversation = await access_conversation(
+                tx.session, inbound.workspace_id, inbound.conversation_id
+            )
+            await do_reopen_conversation(tx, conversation)
+    else:
+        conversation = await find_latest_conversation(
+            tx.session, inbound.workspace_id, inbound.channel, inbound.source_id
+        )
     if conversation is None or conversation.status == "closed":
         contact = await do_get_or_create_by_identity(
             tx,
             inbound.workspace_id,
             inbound.identity_kind,
             inbound.source_id,
-            name=visitor_display_name(inbound.source_id),
+            name=inbound.contact_name or visitor_display_name(inbound.source_id),
         )
         conversation = await do_open_conversation(
             tx,

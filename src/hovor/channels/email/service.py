@@ -1,0 +1,116 @@
+"""E-mail service: the support address, receiving a parsed message, preparing a reply."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hovor.channels.base import Inbound
+from hovor.channels.email.models import EmailMessageId, EmailSettings
+from hovor.channels.email.parse import ParsedEmail
+from hovor.channels.inbound import Received, receive_inbound
+from hovor.contacts.identities import normalize_email
+from hovor.conversations.models import Message
+from hovor.conversations.schemas import MAX_BODY
+from hovor.db.transaction import Tx
+
+KIND = "email"
+
+
+async def get_settings(session: AsyncSession, workspace_id: str) -> EmailSettings | None:
+    return await session.get(EmailSettings, workspace_id)
+
+
+async def do_set_settings(
+    tx: Tx, workspace_id: str, *, support_address: str, display_name: str | None
+) -> EmailSettings:
+    address = normalize_email(support_address, ["support_address"])
+    row = await get_settings(tx.session, workspace_id)
+    if row is None:
+        row = EmailSettings(workspace_id=workspace_id, support_address=address)
+        tx.session.add(row)
+    row.support_address = address
+    row.display_name = (display_name or "").strip()[:120] or None
+    await tx.session.flush()
+    return row
+
+
+def client_id_for(header_id: str) -> str:
+    """Message-IDs can be long; the message's ``client_id`` (64 chars) holds a digest."""
+    return "email:" + hashlib.sha256(header_id.encode()).hexdigest()[:40]
+
+
+def message_body(email: ParsedEmail, *, new_thread: bool) -> str:
+    text = email.text.strip()
+    if new_thread and email.subject:
+        text = f"Subject: {email.subject}\n\n{text}".strip()
+    if email.attachments:
+        listed = ", ".join(f"{a.filename} ({_size(a.size)})" for a in email.attachments)
+        text = f"{text}\n\n[Attachments, not stored: {listed}]".strip()
+    text = text or "(empty e-mail)"
+    if len(text) > MAX_BODY:
+        text = text[: MAX_BODY - 20].rstrip() + "\n…[truncated]"
+    return text
+
+
+def _size(size: int) -> str:
+    return f"{size} B" if size < 1024 else f"{size / 1024:.0f} kB"
+
+
+async def find_thread(session: AsyncSession, workspace_id: str, ids: list[str]) -> str | None:
+    """The conversation of the first of ``ids`` we know, most specific first."""
+    if not ids:
+        return None
+    rows = (
+        await session.execute(
+            select(EmailMessageId.header_id, EmailMessageId.conversation_id).where(
+                EmailMessageId.workspace_id == workspace_id, EmailMessageId.header_id.in_(ids)
+            )
+        )
+    ).all()
+    known = {header_id: conversation_id for header_id, conversation_id in rows}
+    return next((known[i] for i in ids if i in known), None)
+
+
+@dataclass(frozen=True)
+class EmailReceived:
+    received: Received
+    threaded: bool  # True: continued a known conversation
+
+
+async def do_receive_email(tx: Tx, inbound: Inbound, email: ParsedEmail) -> EmailReceived:
+    """Dedup by Message-ID, thread by In-Reply-To/References, then the shared inbound path."""
+    known = await tx.session.scalar(
+        select(EmailMessageId).where(
+            EmailMessageId.workspace_id == inbound.workspace_id,
+            EmailMessageId.header_id == email.message_id,
+        )
+    )
+    if known is not None:
+        message = await tx.session.get(Message, known.message_id)
+        if message is not None:
+            return EmailReceived(Received(message, message.conversation_id, False), True)
+    conversation_id = await find_thread(tx.session, inbound.workspace_id, email.thread_ids)
+    inbound = replace(
+        inbound,
+        threaded=True,
+        conversation_id=conversation_id,
+        body=message_body(email, new_thread=conversation_id is None),
+    )
+    received = await receive_inbound(tx, inbound)
+    if received.created:
+        tx.session.add(
+            EmailMessageId(
+                workspace_id=inbound.workspace_id,
+                header_id=email.message_id,
+                conversation_id=received.conversation_id,
+                message_id=received.message.id,
+                direction="in",
+                subject=email.subject,
+            )
+        )
+        await tx.session.flush()
+    return EmailReceived(received, conversation_id is not None)
