@@ -215,3 +215,29 @@ async def test_auto_assignment_to_an_online_agent(server: ServerProcess) -> None
         await desk.change("PUT", "/v1/me/presence", json={"status": "offline"})
         await desk.close()
         await admin.close()
+
+
+async def test_desktops_hear_of_ticket_and_contact_changes(server: ServerProcess) -> None:
+    desk = await Desktop(server).login(ALICE)
+    agent_ws = await desk.socket()
+    try:
+        visitor = await Visitor(server).start()
+        async with await visitor.connect() as ws:
+            await receive(ws, "hello")
+            await send(ws, {"type": "message.send", "client_id": client_id(), "body": "refund?"})
+            ack = await receive(ws, "message.ack")
+        conversation_id = ack["message"]["conversation_id"]
+        r = await desk.change(
+            "POST", f"/v1/conversations/{conversation_id}/ticket", json={"subject": "Refund"}
+        )
+        assert r.status_code == 201, r.text
+        hint = await receive(agent_ws, "ticket.changed")
+        assert hint["ticket_id"] == r.json()["id"] and hint["contact_id"]
+        r = await desk.change(
+            "PATCH", f"/v1/contacts/{hint['contact_id']}", json={"name": "Dana Refund"}
+        )
+        assert r.status_code == 200, r.text
+        assert (await receive(agent_ws, "contact.changed"))["contact_ids"] == [hint["contact_id"]]
+    finally:
+        await agent_ws.close()
+        await desk.close()

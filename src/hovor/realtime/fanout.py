@@ -5,9 +5,12 @@ from __future__ import annotations
 from hovor.auth import events as auth_events
 from hovor.bus import Bus
 from hovor.bus.topics import agents_topic
+from hovor.contacts import events as contact_events
 from hovor.conversations import events as conversation_events
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
+from hovor.orders import events as order_events
+from hovor.tickets import events as ticket_events
 
 
 def register(dispatcher: Dispatcher, bus: Bus) -> None:
@@ -42,4 +45,35 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
                 "user_id": event.payload["user_id"],
                 "status": event.payload["status"],
             },
+        )
+
+    @dispatcher.on(
+        ticket_events.TICKET_CREATED, ticket_events.TICKET_UPDATED, ticket_events.TICKET_NOTE_ADDED
+    )
+    async def ticket_changed(event: DomainEvent) -> None:
+        # A hint, not the data: desktops refetch what they show of the ticket.
+        ticket = event.payload.get("ticket") or {}
+        contact = ticket.get("contact") or {}
+        await bus.publish(
+            agents_topic(event.workspace_id),
+            {
+                "type": "ticket.changed",
+                "ticket_id": ticket.get("id") or event.payload.get("ticket_id"),
+                "contact_id": contact.get("id"),
+            },
+        )
+
+    @dispatcher.on(
+        contact_events.CONTACT_UPDATED,
+        contact_events.CONTACT_IDENTIFIED,
+        contact_events.CONTACT_MERGED,
+        contact_events.CONTACT_UNMERGED,
+        order_events.ORDER_CREATED,
+    )
+    async def contact_changed(event: DomainEvent) -> None:
+        ids = [
+            event.payload[k] for k in ("contact_id", "source_id", "target_id") if k in event.payload
+        ]
+        await bus.publish(
+            agents_topic(event.workspace_id), {"type": "contact.changed", "contact_ids": ids}
         )

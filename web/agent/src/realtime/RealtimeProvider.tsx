@@ -4,6 +4,7 @@ import { api, unwrap, type ConversationOut, type MeOut } from "../api/client";
 import { keys } from "../api/keys";
 import { selectedConversationId } from "../app/selection";
 import { applyConversation, applyFrame, type MergeContext } from "./cacheMerge";
+import { invalidationKeys } from "./invalidation";
 import type { ClientFrame, ServerFrame } from "./frames";
 import { AgentSocket, agentSocketUrl, type ConnectionStatus } from "./socket";
 import { flashTitle } from "./titleFlash";
@@ -58,6 +59,11 @@ export function RealtimeProvider({ me, children }: { me: MeOut; children: ReactN
         }
         if (frame.type === "message.created" && frame.message.author_type === "visitor") {
           setVisitorTyping(frame.message.conversation_id, false);
+        }
+        if (frame.type === "ticket.changed" || frame.type === "contact.changed") {
+          // Hints: refetch what is on screen about the ticket or the contacts.
+          for (const key of invalidationKeys(frame)) void queryClient.invalidateQueries({ queryKey: key });
+          return;
         }
         const effects = applyFrame(queryClient, frame, context());
         if (effects.unknownConversationId) {

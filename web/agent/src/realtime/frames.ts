@@ -7,6 +7,8 @@ export type ServerFrame =
   | { type: "message.created"; message: MessageOut }
   | { type: "typing"; conversation_id: string; author_type: "visitor"; state: boolean }
   | { type: "presence.changed"; user_id: string; status: Presence }
+  | { type: "ticket.changed"; ticket_id: string; contact_id: string | null }
+  | { type: "contact.changed"; contact_ids: string[] }
   | { type: "error"; code: string; detail: string }
   | { type: "pong" };
 
@@ -43,6 +45,14 @@ export function parseFrame(text: string): ServerFrame | null {
         : null;
     case "presence.changed":
       return typeof raw.user_id === "string" && typeof raw.status === "string" ? (raw as ServerFrame) : null;
+    case "ticket.changed":
+      return typeof raw.ticket_id === "string"
+        ? { type: "ticket.changed", ticket_id: raw.ticket_id, contact_id: typeof raw.contact_id === "string" ? raw.contact_id : null }
+        : null;
+    case "contact.changed":
+      return Array.isArray(raw.contact_ids)
+        ? { type: "contact.changed", contact_ids: raw.contact_ids.filter((id): id is string => typeof id === "string") }
+        : null;
     case "error":
       return { type: "error", code: String(raw.code ?? ""), detail: String(raw.detail ?? "") };
     case "pong":
