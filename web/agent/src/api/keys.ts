@@ -31,6 +31,11 @@ export const keys = {
   contactMerges: (id: string) => ["contacts", "c", id, "merges"] as const,
   contactAttributes: ["contact-attributes"] as const,
   contactTickets: (id: string) => ["contacts", "c", id, "tickets", "open"] as const,
+  tickets: ["tickets"] as const,
+  ticketList: (query: object) => ["tickets", "list", query] as const,
+  ticket: (id: string) => ["tickets", "t", id] as const,
+  ticketHistory: (id: string) => ["tickets", "t", id, "history"] as const,
+  contactAllTickets: (id: string) => ["tickets", "contact", id] as const,
 };
 
 /** Reads the filter back out of a list key (for cache-wide updates). */

@@ -14,6 +14,8 @@ import { ConnectionBanner } from "../realtime/ConnectionBanner";
 import { RealtimeProvider } from "../realtime/RealtimeProvider";
 import { RulesArea, RulesNavEntry } from "../rules/RulesArea";
 import { closeRules, useRulesRoute } from "../rules/route";
+import { TicketsArea, TicketsNavEntry } from "../tickets/TicketsArea";
+import { closeTickets, useTicketsRoute } from "../tickets/route";
 import { LiveVisitors, VisitorsNavEntry } from "../visitors/LiveVisitors";
 import { closeVisitors, openVisitors, useVisitorsOpen } from "../visitors/route";
 import { Avatar } from "./Avatar";
@@ -34,7 +36,9 @@ export function Desktop({ me }: { me: MeOut }) {
   const showVisitors = !showAdmin && !showRules && visitorsOpen;
   const contactsRoute = useContactsRoute();
   const showContacts = !showAdmin && !showRules && !showVisitors && contactsRoute !== null;
-  const elsewhere = showAdmin || showRules || showVisitors || showContacts;
+  const ticketsRoute = useTicketsRoute();
+  const showTickets = !showAdmin && !showRules && !showVisitors && !showContacts && ticketsRoute !== null;
+  const elsewhere = showAdmin || showRules || showVisitors || showContacts || showTickets;
 
   return (
     <RealtimeProvider me={me}>
@@ -70,6 +74,7 @@ export function Desktop({ me }: { me: MeOut }) {
                 closeRules();
                 closeVisitors();
                 closeContacts();
+                closeTickets();
               }}
             />
             <nav className="nav nav--section" aria-label="Engagement">
@@ -83,6 +88,7 @@ export function Desktop({ me }: { me: MeOut }) {
               <div className="nav__heading">Customers</div>
               <div className="nav__list">
                 <ContactsNavEntry active={showContacts} />
+                <TicketsNavEntry active={showTickets} />
               </div>
             </nav>
             {isAdmin && <AdminNavEntry active={showAdmin} />}
@@ -95,6 +101,8 @@ export function Desktop({ me }: { me: MeOut }) {
             <LiveVisitors me={me} />
           ) : showContacts && contactsRoute ? (
             <ContactsArea me={me} route={contactsRoute} />
+          ) : showTickets && ticketsRoute ? (
+            <TicketsArea me={me} route={ticketsRoute} />
           ) : (
             <>
               <InboxList

@@ -3,6 +3,7 @@ import { errorMessage, type ConversationOut } from "../api/client";
 import { Avatar } from "../app/Avatar";
 import { flattenMessages } from "../realtime/cacheMerge";
 import { useVisitorTyping } from "../realtime/typing";
+import { ConversationTicket } from "../tickets/ConversationTicket";
 import { MessageList } from "./MessageList";
 import { ProfilePanel } from "./ProfilePanel";
 import { removePending, usePending } from "./outbox";
@@ -74,7 +75,12 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
   return (
     <div className="conversation-layout">
       <section className="conversation" aria-label={`Conversation with ${data.contact.name}`}>
-        <ConversationHeader conversation={data} meId={meId} action={action} />
+        <ConversationHeader
+          conversation={data}
+          meId={meId}
+          action={action}
+          firstVisitorText={stored.find((m) => m.author_type === "visitor")?.body ?? null}
+        />
         {action.isError && (
           <div className="inline-error" role="alert">
             {errorMessage(action.error)}
@@ -119,10 +125,12 @@ function ConversationHeader({
   conversation,
   meId,
   action,
+  firstVisitorText,
 }: {
   conversation: ConversationOut;
   meId: string;
   action: ReturnType<typeof useConversationAction>;
+  firstVisitorText: string | null;
 }) {
   const users = useUsers();
   const mine = conversation.assignee?.id === meId;
@@ -140,6 +148,7 @@ function ConversationHeader({
           <span className="chip" data-testid="conversation-assignee">
             {conversation.assignee ? (mine ? "Assigned to you" : `Assigned to ${conversation.assignee.name}`) : "Unassigned"}
           </span>
+          <ConversationTicket conversationId={conversation.id} contactId={conversation.contact.id} firstVisitorText={firstVisitorText} />
         </div>
       </div>
       <div className="conversation__actions">
