@@ -172,6 +172,26 @@ def cmd_openapi(output: str | None) -> None:
         sys.stdout.write(schema)
 
 
+def cmd_simulate(args: argparse.Namespace) -> None:
+    from hovor.routing.simulation import Scenario, simulate
+    from hovor.routing.simulation_report import html_report, table
+
+    scenario = Scenario(
+        agents=args.agents,
+        arrivals_per_hour=args.arrivals_per_hour,
+        handle_seconds=args.handle_seconds,
+        target_seconds=args.target_seconds,
+        patience_seconds=args.patience_seconds,
+        hours=args.hours,
+        seed=args.seed,
+    )
+    result = simulate(scenario)
+    print(table(scenario, result))
+    if args.report:
+        Path(args.report).write_text(html_report(scenario, result))
+        print(f"hovor: report written to {args.report}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="hovor", description="Hovor service")
     parser.add_argument("--version", action="version", version=__version__)
@@ -193,6 +213,15 @@ def main(argv: list[str] | None = None) -> None:
         "purge-events", help="delete raw web events and sessions past the retention now"
     )
     purge.add_argument("--days", type=int, help="default: HOVOR_EVENT_RETENTION_DAYS")
+    sim = sub.add_parser("simulate", help="simulate a contact centre and compare with Erlang C")
+    sim.add_argument("--agents", type=int, default=10)
+    sim.add_argument("--arrivals-per-hour", type=float, default=102.0)
+    sim.add_argument("--handle-seconds", type=float, default=300.0)
+    sim.add_argument("--target-seconds", type=float, default=20.0)
+    sim.add_argument("--patience-seconds", type=float, default=None)
+    sim.add_argument("--hours", type=float, default=200.0)
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--report", help="write an HTML report with a chart to this file")
     openapi = sub.add_parser("openapi", help="print the OpenAPI schema")
     openapi.add_argument("-o", "--output")
     args = parser.parse_args(argv)
@@ -224,6 +253,8 @@ def main(argv: list[str] | None = None) -> None:
             cmd_create_user(settings, args)
         elif args.command == "purge-events":
             cmd_purge_events(settings, args.days)
+        elif args.command == "simulate":
+            cmd_simulate(args)
         elif args.command == "openapi":
             cmd_openapi(args.output)
     except StartupError as exc:
