@@ -52,18 +52,27 @@ async def visitor_removes_tv(
 
 @pytest.fixture
 async def team(server: ServerProcess) -> Any:
-    """The demo admin and Alice (online, so pacing lets offers through). Rules made by a
-    test are switched off after it, so each test sees only its own."""
+    """The demo admin and Alice, plus an online agent with room for 50 chats, so pacing
+    lets offers through whatever other tests left assigned (the PostgreSQL database is
+    shared by the run). Rules made by a test are switched off after it."""
     admin = await Desktop(server).login(ADMIN)
     alice = await Desktop(server).login(ALICE)
-    await alice.change("PUT", "/v1/me/presence", json={"status": "online"})
+    email = f"pacer-{client_id()[:8]}@demo.hovor.dev"
+    r = await admin.change(
+        "POST",
+        "/v1/users",
+        json={"email": email, "name": "Pacer", "password": "pacer-password", "chat_capacity": 50},
+    )
+    assert r.status_code == 201, r.text
+    pacer = await Desktop(server).login(email, "pacer-password")
+    await pacer.change("PUT", "/v1/me/presence", json={"status": "online"})
     yield admin, alice
     for rule in (await admin.http.get("/v1/rules")).json():
         if rule["enabled"]:
             await admin.change("PUT", f"/v1/rules/{rule['key']}/enabled", json={"enabled": False})
-    await alice.change("PUT", "/v1/me/presence", json={"status": "offline"})
-    await admin.close()
-    await alice.close()
+    await pacer.change("PUT", "/v1/me/presence", json={"status": "offline"})
+    for desk in (admin, alice, pacer):
+        await desk.close()
 
 
 async def test_removing_an_expensive_item_offers_a_callback_that_reaches_the_inbox(
