@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth.deps import Actor, ActorDep
 from hovor.auth.service import require_role, users_by_ids
@@ -15,6 +16,7 @@ from hovor.core.errors import InvalidInput, NotFound
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.engagement import offers, service
 from hovor.engagement.backtest import backtest
+from hovor.engagement.models import Rule
 from hovor.engagement.rules.templates import TEMPLATES
 from hovor.engagement.runtime import Engagement
 from hovor.engagement.schemas import (
@@ -50,71 +52,48 @@ def get_engagement(request: Request) -> Engagement:
     return engagement
 
 
-@router.get("/rules", response_model=list[RuleOut])
-async def list_rules(actor: ActorDep, runtime: RuntimeDep) -> list[RuleOut]:
-    async with runtime.db.read() as session:
-        rules = await service.list_rules(session, actor.workspace_id)
-        return [
-            RuleOut(
-                key=r.key,
-                version=r.version,
-                enabled=r.enabled,
-                updated_at=r.updated_at,
-                data=await service.current_data(session, r),
-            )
-            for r in rules
-        ]
-
-
-@router.post("/rules", response_model=RuleOut, status_code=status.HTTP_201_CREATED)
-async def create_rule(body: RuleChangeIn, actor: ManagerDep, tx: TxDep) -> RuleOut:
-    rule = await service.do_create_rule(tx, actor.workspace_id, body.data, author_id=actor.user.id)
+async def _rule_out(session: AsyncSession, rule: Rule) -> RuleOut:
     return RuleOut(
         key=rule.key,
         version=rule.version,
         enabled=rule.enabled,
         updated_at=rule.updated_at,
-        data=await service.current_data(tx.session, rule),
+        data=await service.current_data(session, rule),
     )
+
+
+@router.get("/rules", response_model=list[RuleOut])
+async def list_rules(actor: ActorDep, runtime: RuntimeDep) -> list[RuleOut]:
+    async with runtime.db.read() as session:
+        rules = await service.list_rules(session, actor.workspace_id)
+        return [await _rule_out(session, r) for r in rules]
+
+
+@router.post("/rules", response_model=RuleOut, status_code=status.HTTP_201_CREATED)
+async def create_rule(body: RuleChangeIn, actor: ManagerDep, tx: TxDep) -> RuleOut:
+    rule = await service.do_create_rule(tx, actor.workspace_id, body.data, author_id=actor.user.id)
+    return await _rule_out(tx.session, rule)
 
 
 @router.get("/rules/{key}", response_model=RuleOut)
 async def get_rule(key: str, actor: ActorDep, runtime: RuntimeDep) -> RuleOut:
     async with runtime.db.read() as session:
         rule = await service.access_rule(session, actor.workspace_id, key)
-        return RuleOut(
-            key=rule.key,
-            version=rule.version,
-            enabled=rule.enabled,
-            updated_at=rule.updated_at,
-            data=await service.current_data(session, rule),
-        )
+        return await _rule_out(session, rule)
 
 
 @router.put("/rules/{key}", response_model=RuleOut)
 async def change_rule(key: str, body: RuleChangeIn, actor: ManagerDep, tx: TxDep) -> RuleOut:
     rule = await service.access_rule(tx.session, actor.workspace_id, key)
     await service.do_update_rule(tx, rule, body.data, author_id=actor.user.id, note=body.note)
-    return RuleOut(
-        key=rule.key,
-        version=rule.version,
-        enabled=rule.enabled,
-        updated_at=rule.updated_at,
-        data=await service.current_data(tx.session, rule),
-    )
+    return await _rule_out(tx.session, rule)
 
 
 @router.put("/rules/{key}/enabled", response_model=RuleOut)
 async def set_enabled(key: str, body: RuleEnabledIn, actor: ManagerDep, tx: TxDep) -> RuleOut:
     rule = await service.access_rule(tx.session, actor.workspace_id, key)
     await service.do_set_enabled(tx, rule, body.enabled, author_id=actor.user.id)
-    return RuleOut(
-        key=rule.key,
-        version=rule.version,
-        enabled=rule.enabled,
-        updated_at=rule.updated_at,
-        data=await service.current_data(tx.session, rule),
-    )
+    return await _rule_out(tx.session, rule)
 
 
 @router.get("/rules/{key}/versions", response_model=list[RuleVersionOut])
