@@ -94,13 +94,17 @@ async def test_removing_an_expensive_item_offers_a_callback_that_reaches_the_inb
         )
         updated = await receive(ws, "offer.updated")
         assert updated["status"] == "accepted" and updated["conversation_id"]
+        # Still on the site: the live view lists this visit's offer as accepted.
+        live = (await admin.http.get("/v1/visitors/live")).json()
+        mine = next(v for v in live if v["visitor_id"] == visitor.visitor_id)
+        assert [(o["kind"], o["status"]) for o in mine["offers"]] == [("callback", "accepted")]
     conversation = (await alice.http.get(f"/v1/conversations/{updated['conversation_id']}")).json()
     assert conversation["channel"] == "callback"
     messages = (await alice.http.get(f"/v1/conversations/{conversation['id']}/messages")).json()
-    note = messages["items"][0]["body"]
+    first = messages["items"][0]
+    assert first["private"] is True and first["author_type"] == "system"
+    note = first["body"]
     assert "+420601123456" in note and "VistaView 65" in note and "call by" in note
-    live = (await admin.http.get("/v1/visitors/live")).json()
-    assert all(v["visitor_id"] != visitor.visitor_id or v["offers"] for v in live)
 
 
 async def test_a_declined_offer_is_not_repeated_in_the_quiet_period(
