@@ -87,13 +87,15 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
                     await webchat.relay_visitor_typing(session, runtime.bus, claims, frame.state)
             return None
         await runtime.limiter.check(VISITOR_MESSAGE_LIMIT, "visitor-msg", visitor, what="messages")
-        try:
-            async with runtime.db.transaction() as tx:
-                received = await webchat.receive_visitor_message(tx, adapter, claims, frame)
-        except IntegrityError:
-            # The same message raced in from another tab; this retry finds it stored.
-            async with runtime.db.transaction() as tx:
-                received = await webchat.receive_visitor_message(tx, adapter, claims, frame)
+        for attempt in (1, 2):
+            try:
+                async with runtime.db.transaction() as tx:
+                    received = await webchat.receive_visitor_message(tx, adapter, claims, frame)
+                break
+            except IntegrityError:
+                # The same message raced in from another tab; the retry finds it stored.
+                if attempt == 2:
+                    raise
         return {
             "type": "message.ack",
             "client_id": frame.client_id,
