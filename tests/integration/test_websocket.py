@@ -241,3 +241,22 @@ async def test_desktops_hear_of_ticket_and_contact_changes(server: ServerProcess
     finally:
         await agent_ws.close()
         await desk.close()
+
+
+async def test_a_logged_out_desktop_socket_is_closed_at_its_next_ping(
+    server: ServerProcess,
+) -> None:
+    desk = await Desktop(server).login(ALICE)
+    agent_ws = await desk.socket()
+    try:
+        await send(agent_ws, {"type": "ping"})
+        await receive(agent_ws, "pong")
+        assert (await desk.change("POST", "/v1/auth/logout")).status_code == 204
+        await send(agent_ws, {"type": "ping"})
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await agent_ws.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+    finally:
+        await agent_ws.close()
+        await desk.close()

@@ -144,6 +144,12 @@ async def agent_socket(websocket: WebSocket) -> None:
 
     async def handle(frame: AgentTyping | AgentPing) -> dict[str, Any] | None:
         if isinstance(frame, AgentPing):
+            # The desktop pings every 25 s: a session ended by log-out or expiry ends the socket.
+            async with runtime.db.read() as session:
+                still = await get_session_user(session, raw) if raw else None
+            if still is None:
+                await websocket.close(code=CLOSE_UNAUTHORIZED, reason="the session has ended")
+                return None
             return {"type": "pong"}
         async with runtime.db.read() as session:
             conversation = await access_conversation(
