@@ -24,8 +24,12 @@ async def test_login_me_logout(server: ServerProcess) -> None:
         assert me["csrf_token"] == desk.csrf
         cookie = desk.http.cookies.jar
         assert any(c.name == "hovor_session" and c.has_nonstandard_attr("HttpOnly") for c in cookie)
+        await desk.change("PUT", "/v1/me/presence", json={"status": "online"})
         assert (await desk.change("POST", "/v1/auth/logout")).status_code == 204
         assert (await desk.http.get("/v1/auth/me")).status_code == 401
+        again = await Desktop(server).login(ALICE)
+        assert again.user["presence"] == "offline"  # logging out took her off routing
+        await again.close()
     finally:
         await desk.close()
 

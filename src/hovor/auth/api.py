@@ -70,6 +70,9 @@ async def login(
 async def logout(actor: ActorDep, response: Response, tx: TxDep) -> None:
     if actor.session is not None:
         await service.do_logout(tx, actor.session)
+        # Someone who logged out cannot answer: routing must stop giving them chats.
+        user = await service.access_user(tx.session, actor.workspace_id, actor.user.id)
+        await service.do_set_presence(tx, user, "offline")
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
