@@ -22,10 +22,10 @@ from typing import Any
 from unittest import mock
 
 from bench.report import Metric, report
+from hovor.core.cel import EvaluationError, Expression
 from hovor.engagement.cep import engine as engine_module
 from hovor.engagement.cep.engine import Engine, Event
 from hovor.engagement.cep.state import VisitorState
-from hovor.engagement.rules.cel import EvaluationError, Expression
 from hovor.engagement.rules.compiler import compile_rule
 from hovor.engagement.rules.templates import TEMPLATES
 

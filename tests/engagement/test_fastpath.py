@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hovor.engagement.rules.cel import (
+from hovor.core.cel import (
     Bindings,
     EvaluationError,
     compile_expression,

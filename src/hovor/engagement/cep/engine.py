@@ -14,6 +14,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from hovor.core.cel import (
+    Bindings,
+    EvaluationError,
+    Expression,
+    Projection,
+    merge_projections,
+    project,
+    run,
+    run_with_cel,
+)
+from hovor.core.cel_fastpath import Defer, FastError
 from hovor.engagement.cep.state import (
     MAX_DISTINCT,
     MAX_RUNS,
@@ -25,18 +36,7 @@ from hovor.engagement.cep.state import (
     epoch,
     hashable,
 )
-from hovor.engagement.rules.cel import (
-    Bindings,
-    EvaluationError,
-    Expression,
-    Projection,
-    merge_projections,
-    project,
-    run,
-    run_with_cel,
-)
 from hovor.engagement.rules.compiler import CompiledFact, CompiledRule
-from hovor.engagement.rules.fastpath import Defer, FastError
 from hovor.engagement.rules.model import Action
 
 

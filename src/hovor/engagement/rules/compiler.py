@@ -10,14 +10,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from hovor.core.errors import InvalidInput
-from hovor.engagement.rules.cel import (
+from hovor.core.cel import (
     Expression,
     ExpressionError,
     Projection,
     compile_expression,
     merge_projections,
 )
+from hovor.core.errors import InvalidInput
 from hovor.engagement.rules.model import (
     Absence,
     CountFact,

@@ -1,4 +1,6 @@
-"""The one door to CEL (``common-expression-language``). Nobody else imports ``cel``.
+"""The one door to CEL (``common-expression-language``) for rules and routing targets.
+
+Nobody else imports ``cel``.
 
 Besides compiling, this module knows which parts of the variables an expression reads
 (a *projection*): handing CEL only those parts is what keeps evaluation cheap, because
@@ -13,7 +15,7 @@ from typing import Any
 
 import cel
 
-from hovor.engagement.rules import fastpath
+from hovor.core import cel_fastpath as fastpath
 
 # A projection: key → sub-projection, or None for "the whole value".
 Projection = dict[str, "Projection | None"]
