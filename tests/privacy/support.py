@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hovor.auth.models import User
 from hovor.channels.voice.service import do_request_callback
 from hovor.contacts import attributes, merge, service, timeline
+from hovor.contacts.customers import CustomerRef
 from hovor.conversations.models import Conversation, Message
 from hovor.conversations.service import do_send_message
 from hovor.core import clock
@@ -18,7 +19,7 @@ from hovor.core.ids import new_id
 from hovor.db.transaction import Database
 from hovor.engagement.models import Offer
 from hovor.models import metadata
-from hovor.orders.service import CustomerRef, OrderData, do_record_order
+from hovor.orders.service import OrderData, do_record_order
 from hovor.tickets.notes import do_add_note
 from hovor.tickets.service import do_create_ticket
 from hovor.tracking.models import TrackedEvent, WebSession

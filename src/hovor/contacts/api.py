@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, status
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth import visitors
 from hovor.auth.deps import ActorDep, AdminDep
 from hovor.auth.service import access_site_key
-from hovor.contacts import attributes, identify, merge, service, timeline
+from hovor.contacts import attributes, customers, identify, merge, service, timeline
 from hovor.contacts.merge import LinkedRows
 from hovor.contacts.models import Contact
 from hovor.contacts.schemas import (
@@ -20,6 +20,8 @@ from hovor.contacts.schemas import (
     ContactPage,
     ContactPatch,
     ContactSummary,
+    CustomerIn,
+    CustomerOut,
     IdentifyIn,
     IdentifyOut,
     IdentityIn,
@@ -165,6 +167,60 @@ async def undo_merge(merge_id: str, request: Request, actor: ActorDep, tx: TxDep
         tx, actor.workspace_id, merge_id, actor_ref(actor), links=get_links(request)
     )
     return MergeOut.model_validate(row)
+
+
+# The shop's customers -----------------------------------------------------------------------
+
+ExternalId = Annotated[
+    str, Path(min_length=1, max_length=254, description="the shop's customer id")
+]
+
+
+@router.put(
+    "/customers/{external_id:path}",
+    response_model=CustomerOut,
+    responses={201: {"model": CustomerOut, "description": "the first time for this customer"}},
+)
+async def upsert_customer(
+    external_id: ExternalId,
+    body: CustomerIn,
+    request: Request,
+    response: Response,
+    actor: AdminDep,
+    tx: TxDep,
+) -> CustomerOut:
+    """From the shop's back-end (an admin's API token): who its customer is. The contact with
+    this verified customer id gets the e-mail and phone as **verified** identities, created if
+    there is none; contacts known only by those addresses (e.g. from inbound e-mail) are merged
+    in (reason ``customer_api``). Idempotent. 409 (nothing changed) if the e-mail or phone is
+    verified for another customer id."""
+    customer = customers.check_customer(
+        ["body"],
+        external_id=external_id,
+        email=body.email,
+        phone=body.phone,
+        name=body.name,
+        external_id_loc=["path", "external_id"],
+        external_id_required=True,
+    )
+    done = await customers.do_upsert_customer(
+        tx, actor.workspace_id, customer, attributes=body.attributes or {}, links=get_links(request)
+    )
+    if done.created:
+        response.status_code = status.HTTP_201_CREATED
+    return CustomerOut(
+        external_id=customer.external_id or external_id,
+        contact=await _contact_out(tx.session, done.contact),
+        merges=[MergeOut.model_validate(m) for m in done.merges],
+    )
+
+
+@router.get("/customers/{external_id:path}", response_model=ContactOut)
+async def get_customer(external_id: ExternalId, actor: ActorDep, runtime: RuntimeDep) -> ContactOut:
+    """The contact holding this verified customer id of the shop; 404 if none."""
+    async with runtime.db.read() as session:
+        contact = await customers.find_customer(session, actor.workspace_id, external_id)
+        return await _contact_out(session, contact)
 
 
 # Attributes --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ those back. A merge can be undone while its target is itself not merged elsewher
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -72,6 +72,31 @@ async def _move_timeline(
     return ids
 
 
+async def _set_verified(
+    tx: Tx, workspace_id: str, contact_id: str, ids: list[str], verified: bool
+) -> list[str]:
+    """Mark those of the contact's identities ``verified``; returns the ids that changed."""
+    if not ids:
+        return []
+    changed = list(
+        (
+            await tx.session.scalars(
+                select(ContactIdentity.id).where(
+                    ContactIdentity.workspace_id == workspace_id,
+                    ContactIdentity.contact_id == contact_id,
+                    ContactIdentity.id.in_(ids),
+                    ContactIdentity.verified.is_(not verified),
+                )
+            )
+        ).all()
+    )
+    if changed:
+        await tx.session.execute(
+            update(ContactIdentity).where(ContactIdentity.id.in_(changed)).values(verified=verified)
+        )
+    return changed
+
+
 OWN_MOVERS: dict[str, Mover] = {"identities": _move_identities, "timeline": _move_timeline}
 
 
@@ -96,14 +121,20 @@ async def do_merge_contacts(
     *,
     reason: str = "manual",
     links: LinkedRows | None = None,
+    verify: Sequence[str] = (),
 ) -> ContactMerge:
-    """Merge ``source`` into ``target`` (both in ``workspace_id``; 404 otherwise)."""
+    """Merge ``source`` into ``target`` (both in ``workspace_id``; 404 otherwise).
+
+    ``verify``: ids of the source's identities that the reason for this merge proves (the
+    shop vouched for them); they become verified, and unverified again on undo.
+    """
     await check_merge(tx, workspace_id, source_id, target_id)
     source = await access_contact(tx.session, workspace_id, source_id)
     target = await access_contact(tx.session, workspace_id, target_id)
     for contact in (source, target):
         if contact.merged_into_id is not None:
             raise Conflict(f"contact {contact.id} is already merged into {contact.merged_into_id}")
+    verified = await _set_verified(tx, workspace_id, source.id, list(verify), True)
     moved: dict[str, list[str]] = {}
     for kind, mover in _movers(links).items():
         moved[kind] = await mover(tx, workspace_id, source.id, target.id, None)
@@ -121,7 +152,11 @@ async def do_merge_contacts(
         target_id=target.id,
         actor=actor,
         reason=reason,
-        moved={**moved, "attributes": sorted(filled)},
+        moved={
+            **moved,
+            "attributes": sorted(filled),
+            **({"verified": verified} if verified else {}),
+        },
     )
     tx.session.add(merge)
     await tx.session.flush()
@@ -178,6 +213,7 @@ async def do_unmerge(
         mover = movers.get(kind)
         if mover is not None and ids:
             await mover(tx, workspace_id, target.id, source.id, list(ids))
+    await _set_verified(tx, workspace_id, source.id, list(merge.moved.get("verified", [])), False)
     target_attributes = dict(target.attributes or {})
     for name in merge.moved.get("attributes", []):
         target_attributes.pop(name, None)

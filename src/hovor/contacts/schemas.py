@@ -127,3 +127,24 @@ class IdentitySecretOut(BaseModel):
     site_key_id: str
     secret: str
     rotated_at: datetime
+
+
+class CustomerIn(BaseModel):
+    """What the shop's back-end knows about its customer; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=64, description="international form, +…")
+    name: str | None = Field(default=None, max_length=200)
+    attributes: dict[str, Any] | None = Field(
+        default=None, description="declared attributes to set; null removes one"
+    )
+
+
+class CustomerOut(BaseModel):
+    external_id: str
+    contact: ContactOut
+    merges: list[MergeOut] = Field(
+        description="contacts this call merged into the customer's (empty when nothing changed)"
+    )

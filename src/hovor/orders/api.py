@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from hovor.auth.deps import ActorDep
 from hovor.auth.service import require_role
-from hovor.contacts.identities import normalize_email, normalize_phone
+from hovor.contacts.customers import check_customer
 from hovor.contacts.merge import LinkedRows
 from hovor.contacts.service import access_contact
 from hovor.core.errors import InvalidInput
@@ -25,30 +25,25 @@ def check_order(body: OrderIn) -> service.OrderData:
     """The order as stored: customer identities normalised, currency known; all field errors
     at once."""
     errors: list[dict[str, Any]] = []
-    email = phone = None
-    if body.contact.email:
-        try:
-            email = normalize_email(body.contact.email, ["body", "contact", "email"])
-        except InvalidInput as exc:
-            errors.extend(exc.errors or [])
-    if body.contact.phone:
-        try:
-            phone = normalize_phone(body.contact.phone, ["body", "contact", "phone"])
-        except InvalidInput as exc:
-            errors.extend(exc.errors or [])
-    external_id = body.contact.external_id.strip() if body.contact.external_id else None
-    if not (external_id or body.contact.email or body.contact.phone):
-        errors.append({"loc": ["body", "contact"], "msg": "give external_id, email or phone"})
+    customer = None
+    try:
+        customer = check_customer(
+            ["body", "contact"],
+            external_id=body.contact.external_id,
+            email=body.contact.email,
+            phone=body.contact.phone,
+            name=body.contact.name,
+        )
+    except InvalidInput as exc:
+        errors.extend(exc.errors or [])
     currency = body.currency.upper()
     if currency not in CODES:
         errors.append({"loc": ["body", "currency"], "msg": "not an ISO 4217 currency code"})
-    if errors:
+    if errors or customer is None:
         raise InvalidInput("invalid order", errors=errors)
     return service.OrderData(
         external_id=body.external_id.strip(),
-        customer=service.CustomerRef(
-            external_id=external_id, email=email, phone=phone, name=body.contact.name
-        ),
+        customer=customer,
         total=body.total,
         currency=currency,
         items=[i.model_dump(mode="json", exclude_none=True) for i in body.items],

@@ -1,8 +1,10 @@
 """Orders from the shop's back-end: stored once per external id, shown on the timeline.
 
 The back-end is trusted (it holds an API token), so the customer it names is resolved, or
-created, with verified identities; a verified identity that another contact holds joins
-the two (an automatic merge), except two contacts each with their own external id.
+created, with verified identities, by ``contacts.customers.do_resolve_customer`` (the same
+path as ``PUT /v1/customers/{id}``), which may merge contacts it proves to be that customer.
+Unlike the upsert, an order is never refused over an identity verified for another
+customer: the order is stored and only that identity moves.
 """
 
 from __future__ import annotations
@@ -19,33 +21,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.contacts import timeline
-from hovor.contacts.merge import LinkedRows, do_merge_contacts
-from hovor.contacts.models import Contact
-from hovor.contacts.service import (
-    access_contact,
-    do_add_identity,
-    find_identity,
-    identities_of,
-)
+from hovor.contacts.customers import CustomerRef, do_resolve_customer
+from hovor.contacts.merge import LinkedRows
 from hovor.core.errors import Conflict
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Tx
 from hovor.orders import events
 from hovor.orders.models import Order
 
-
-@dataclass(frozen=True)
-class CustomerRef:
-    """Who placed the order, as the shop knows them (already normalised)."""
-
-    external_id: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    name: str | None = None
-
-    def identities(self) -> list[tuple[str, str]]:
-        pairs = (("external_id", self.external_id), ("email", self.email), ("phone", self.phone))
-        return [(kind, value) for kind, value in pairs if value]
+ORDER = "order"  # merge reason
 
 
 @dataclass(frozen=True)
@@ -69,61 +53,6 @@ class OrderData:
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-async def _external_ids(tx: Tx, contact: Contact) -> set[str]:
-    return {
-        i.value
-        for i in await identities_of(tx.session, contact.workspace_id, contact.id)
-        if i.kind == "external_id" and i.verified
-    }
-
-
-async def do_resolve_customer(
-    tx: Tx, workspace_id: str, customer: CustomerRef, *, links: LinkedRows | None
-) -> Contact:
-    """The contact the shop means, created if none; its identities become verified."""
-    owned = []
-    for kind, value in customer.identities():
-        identity = await find_identity(tx.session, workspace_id, kind, value)
-        if identity is not None:
-            owned.append(identity)
-    primary_identity = next((i for i in owned if i.verified), owned[0] if owned else None)
-    contact: Contact | None = None
-    if primary_identity is not None:
-        contact = await access_contact(tx.session, workspace_id, primary_identity.contact_id)
-        known = await _external_ids(tx, contact)
-        if customer.external_id and known and customer.external_id not in known:
-            contact = None  # another customer of the shop: never this one's profile
-    if contact is None:
-        contact = Contact(
-            workspace_id=workspace_id,
-            name=customer.name or customer.email or customer.external_id or "Customer",
-            attributes={},
-            claims={},
-        )
-        tx.session.add(contact)
-        await tx.session.flush()
-    for identity in owned:
-        if identity.contact_id == contact.id:
-            identity.verified = True
-            continue
-        other = await access_contact(tx.session, workspace_id, identity.contact_id)
-        mine = await _external_ids(tx, contact) | {customer.external_id} - {None}
-        theirs = await _external_ids(tx, other)
-        if identity.verified and not (mine and theirs and mine != theirs):
-            await do_merge_contacts(
-                tx, workspace_id, other.id, contact.id, "system:order", reason="order", links=links
-            )
-        else:  # an unverified claim, or two distinct customers: move only this identity
-            identity.contact_id = contact.id
-            identity.verified = True
-    await tx.session.flush()
-    for kind, value in customer.identities():
-        await do_add_identity(tx, contact, kind, value, verified=True)
-    if customer.name and contact.name.startswith("Visitor "):
-        contact.name = customer.name
-    return contact
-
-
 async def find_order(session: AsyncSession, workspace_id: str, external_id: str) -> Order | None:
     return await session.scalar(
         select(Order).where(Order.workspace_id == workspace_id, Order.external_id == external_id)
@@ -141,7 +70,8 @@ async def do_record_order(
         if existing.digest != digest:
             raise Conflict(f"order {data.external_id} was already recorded with other content")
         return existing, False
-    contact = await do_resolve_customer(tx, workspace_id, data.customer, links=links)
+    resolved = await do_resolve_customer(tx, workspace_id, data.customer, reason=ORDER, links=links)
+    contact = resolved.contact
     order = Order(
         workspace_id=workspace_id,
         external_id=data.external_id,

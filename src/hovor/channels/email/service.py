@@ -12,12 +12,14 @@ from hovor.channels.base import Inbound
 from hovor.channels.email.models import EmailMessageId, EmailSettings
 from hovor.channels.email.parse import ParsedEmail
 from hovor.channels.inbound import Received, receive_inbound
+from hovor.contacts import timeline
 from hovor.contacts.identities import normalize_email
-from hovor.conversations.models import Message
+from hovor.conversations.models import Conversation, Message
 from hovor.conversations.schemas import MAX_BODY
 from hovor.db.transaction import Tx
 
 KIND = "email"
+PREVIEW = 200  # characters of a new thread's text kept on the customer's timeline
 
 
 async def get_settings(session: AsyncSession, workspace_id: str) -> EmailSettings | None:
@@ -113,4 +115,32 @@ async def do_receive_email(tx: Tx, inbound: Inbound, email: ParsedEmail) -> Emai
             )
         )
         await tx.session.flush()
+        if conversation_id is None:
+            await record_thread_started(tx, received.conversation_id, email)
     return EmailReceived(received, conversation_id is not None)
+
+
+async def record_thread_started(tx: Tx, conversation_id: str, email: ParsedEmail) -> None:
+    """The timeline's ``conversation.started`` entry of a new e-mail thread, with its subject
+    and the start of its text, written with the conversation (the generic listener, which
+    runs after the commit, then finds it recorded and adds nothing)."""
+    conversation = await tx.session.get(Conversation, conversation_id)
+    assert conversation is not None
+    text = " ".join(email.text.split())
+    preview = text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…"
+    await timeline.do_record(
+        tx,
+        conversation.workspace_id,
+        conversation.contact_id,
+        timeline.CONVERSATION_STARTED,
+        conversation.created_at,
+        "conversation",
+        conversation.id,
+        f"E-mail: {email.subject}" if email.subject else "E-mail (no subject)",
+        {
+            "conversation_id": conversation.id,
+            "channel": KIND,
+            "subject": email.subject,
+            "preview": preview,
+        },
+    )
