@@ -46,6 +46,8 @@ from hovor.privacy.retention import EventRetention
 from hovor.realtime import fanout
 from hovor.realtime.gateway import router as gateway_router
 from hovor.routing import listeners as routing_listeners
+from hovor.routing.api import router as routing_router
+from hovor.routing.node import RoutingNode, create_lease
 from hovor.runtime import Runtime
 from hovor.tickets import listeners as ticket_listeners
 from hovor.tickets.api import router as tickets_router
@@ -62,7 +64,9 @@ NOT_BUILT = """<!doctype html><title>Hovor</title><h1>The agent desktop is not b
 <p>Run <code>make run</code> (or <code>cd web && npm ci && npm run build</code>).</p>"""
 
 
-def build_runtime(settings: Settings, channels: ChannelRegistry | None = None) -> Runtime:
+def build_runtime(
+    settings: Settings, channels: ChannelRegistry | None = None
+) -> tuple[Runtime, RoutingNode]:
     dispatcher = Dispatcher()
     db = Database(settings.database_url, dispatcher)
     bus = create_bus(settings.redis_url)
@@ -76,10 +80,11 @@ def build_runtime(settings: Settings, channels: ChannelRegistry | None = None) -
     outbound.register(dispatcher, channels)
     webchat_listeners.register(dispatcher, bus)
     fanout.register(dispatcher, bus)
-    routing_listeners.register(dispatcher, db)
+    routing = RoutingNode(db, bus, create_lease(settings.redis_url))
+    routing_listeners.register(dispatcher, db, routing)
     contact_listeners.register(dispatcher, db)  # the timeline hears what happened
     ticket_listeners.register(dispatcher, db)  # open tickets shown on new conversations
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         db=db,
         bus=bus,
@@ -87,12 +92,13 @@ def build_runtime(settings: Settings, channels: ChannelRegistry | None = None) -
         limiter=RateLimiter(settings.redis_url),
         visitor_tokens=VisitorTokens(settings.secret_key),
     )
+    return runtime, routing
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     channels = ChannelRegistry()
-    runtime = build_runtime(settings, channels)
+    runtime, routing = build_runtime(settings, channels)
     tracking = Tracking(
         EventLogWriter(runtime.db),
         runtime.limiter,
@@ -120,9 +126,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await tracking.writer.start()
         await engagement.start()
         await retention.start()
+        await routing.start()
         try:
             yield
         finally:
+            await routing.close()
             await retention.close()
             await email.close()  # deliveries still retrying stay "pending" in the table
             await engagement.close()
@@ -137,6 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engagement = engagement
     app.state.contact_links = links
     app.state.email = email
+    app.state.routing = routing
     problems.install(app)
     app.add_middleware(WidgetCORS)
     for router in (
@@ -150,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         orders_router,
         privacy_router,
         tickets_router,
+        routing_router,
         gateway_router,
         demo_router,
     ):

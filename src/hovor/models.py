@@ -9,6 +9,7 @@ from hovor.db.base import Base
 from hovor.engagement import models as engagement_models
 from hovor.orders import models as orders_models
 from hovor.privacy import models as privacy_models
+from hovor.routing import models as routing_models
 from hovor.tickets import models as tickets_models
 from hovor.tracking import models as tracking_models
 
@@ -23,6 +24,7 @@ __all__ = [
     "metadata",
     "orders_models",
     "privacy_models",
+    "routing_models",
     "tickets_models",
     "tracking_models",
     "voice_models",

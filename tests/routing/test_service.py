@@ -1,17 +1,18 @@
-"""Auto-assignment: least-occupied online agent with free chat capacity."""
+"""Routing through the database: tasks, the node's decisions, restarts (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 from hovor.auth import service as auth
 from hovor.conversations import service as conversations
 from hovor.db.transaction import Database
+from hovor.bus import MemoryBus
 from hovor.routing import listeners
-from hovor.routing.service import choose_agent
+from hovor.routing.node import LocalLease, RoutingNode
 from tests.support.factories import make_team, visitor_writes
 
 
 def _routed(db: Database) -> Database:
-    listeners.register(db.dispatcher, db)
+    listeners.register(db.dispatcher, db, RoutingNode(db, MemoryBus(), LocalLease()))
     return db
 
 
@@ -66,24 +67,3 @@ async def test_agents_of_other_workspaces_are_never_chosen(db: Database) -> None
     lonely = await make_team(db, "Lonely Co", agents=1, online=False)
     conv = (await visitor_writes(db, lonely.workspace.id, "v_x", "hi")).conversation_id
     assert await assignee_of(db, lonely.workspace.id, conv) is None
-
-
-def test_choose_agent_prefers_free_share_then_longest_online() -> None:
-    from datetime import UTC, datetime
-
-    from hovor.auth.models import User
-
-    def agent(uid: str, capacity: int, since: int, presence: str = "online") -> User:
-        return User(
-            id=uid,
-            presence=presence,
-            chat_capacity=capacity,
-            presence_changed_at=datetime(2026, 1, 1, 0, since, tzinfo=UTC),
-        )
-
-    a, b, c = agent("a", 4, 5), agent("b", 2, 1), agent("c", 3, 0, presence="away")
-    assert choose_agent([a, b, c], {"a": 1, "b": 1}) is a  # 1/4 < 1/2
-    assert choose_agent([a, b], {"a": 2, "b": 1}) is b  # same share (1/2): fewer chats wins
-    assert choose_agent([a, b], {"a": 4, "b": 2}) is None
-    assert choose_agent([a, b], {}) is b  # both empty: b has been online longer
-    assert choose_agent([], {}) is None

@@ -90,7 +90,7 @@ async def me(actor: ActorDep, runtime: RuntimeDep) -> MeOut:
 @router.put("/me/presence", response_model=UserOut)
 async def set_presence(body: PresenceIn, actor: ActorDep, tx: TxDep) -> UserOut:
     user = await service.access_user(tx.session, actor.workspace_id, actor.user.id)
-    return UserOut.model_validate(await service.do_set_presence(tx, user, body.status))
+    return UserOut.model_validate(await service.do_set_presence(tx, user, body.status, body.reason))
 
 
 @router.get("/users", response_model=list[UserOut])

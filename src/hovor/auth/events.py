@@ -2,3 +2,4 @@
 
 USER_CREATED = "user.created"
 AGENT_PRESENCE_CHANGED = "agent.presence_changed"
+AGENT_PROFILE_CHANGED = "agent.profile_changed"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hovor.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 ROLES = ("admin", "supervisor", "agent")
-PRESENCES = ("online", "away", "offline")
+PRESENCES = ("online", "busy", "away", "offline")  # online: available for routing
 
 
 class Workspace(IdMixin, TimestampMixin, Base):
@@ -32,6 +32,7 @@ class User(IdMixin, TimestampMixin, Base):
     # The agent's declared availability. Routing reads it through auth.service.
     presence: Mapped[str] = mapped_column(String(16), default="offline")
     presence_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    presence_reason: Mapped[str | None] = mapped_column(String(64), nullable=True)  # "lunch"
     chat_capacity: Mapped[int] = mapped_column(Integer, default=3)
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 Role = Literal["admin", "supervisor", "agent"]
-Presence = Literal["online", "away", "offline"]
+Presence = Literal["online", "busy", "away", "offline"]
 
 
 class LoginIn(BaseModel):
@@ -24,6 +24,7 @@ class UserOut(BaseModel):
     name: str
     role: Role
     presence: Presence
+    presence_reason: str | None = None
     chat_capacity: int
 
 
@@ -52,6 +53,7 @@ class UserIn(BaseModel):
 
 class PresenceIn(BaseModel):
     status: Presence
+    reason: str | None = Field(default=None, max_length=64)
 
 
 class ApiTokenIn(BaseModel):

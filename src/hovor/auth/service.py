@@ -112,20 +112,40 @@ async def get_workspace(session: AsyncSession, workspace_id: str) -> Workspace:
     return workspace
 
 
-async def do_set_presence(tx: Tx, user: User, status: str) -> User:
+async def do_set_presence(tx: Tx, user: User, status: str, reason: str | None = None) -> User:
+    """Set what the agent declares: online (available for routing), busy, away or offline.
+
+    ``reason`` is a free text such as "lunch" or "training", kept with busy and away.
+    """
     if status not in PRESENCES:
         raise InvalidInput(f"presence must be one of {', '.join(PRESENCES)}")
-    if user.presence == status:
+    reason = (reason or "").strip()[:64] or None if status in ("busy", "away") else None
+    if user.presence == status and user.presence_reason == reason:
         return user
     user.presence = status
+    user.presence_reason = reason
     user.presence_changed_at = clock.now()
     tx.publish_on_commit(
         DomainEvent(
             events.AGENT_PRESENCE_CHANGED,
             user.workspace_id,
-            {"user_id": user.id, "status": status},
+            {"user_id": user.id, "status": status, "reason": reason},
         )
     )
+    return user
+
+
+async def do_set_chat_capacity(tx: Tx, user: User, slots: int) -> User:
+    if not 0 <= slots <= 50:
+        raise InvalidInput(
+            "chat capacity is not valid",
+            errors=[{"loc": ["capacity", "webchat"], "msg": "must be between 0 and 50"}],
+        )
+    if user.chat_capacity != slots:
+        user.chat_capacity = slots
+        tx.publish_on_commit(
+            DomainEvent(events.AGENT_PROFILE_CHANGED, user.workspace_id, {"user_id": user.id})
+        )
     return user
 
 

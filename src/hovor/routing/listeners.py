@@ -1,30 +1,59 @@
-"""Routing reacts to conversations and agents through their domain events."""
+"""Routing hears conversations and agents through their domain events, and tells its node.
+
+Each listener writes the task row first (in its own transaction) and then kicks the
+routing node, which re-reads the row and decides; on another process than the leader the
+kick travels over the bus.
+"""
 
 from __future__ import annotations
 
 from hovor.auth import events as auth_events
 from hovor.conversations import events as conversation_events
+from hovor.conversations.models import Conversation
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
-from hovor.routing.service import assign_conversation, assign_waiting
+from hovor.routing import events, service
+from hovor.routing.node import RoutingNode
 
 
-def register(dispatcher: Dispatcher, db: Database) -> None:
+def register(dispatcher: Dispatcher, db: Database, node: RoutingNode) -> None:
+    @dispatcher.on(events.ROUTING_CHANGED)
+    async def changed(event: DomainEvent) -> None:
+        await node.kick(event.workspace_id, event.payload["kind"], event.payload["id"])
+
     @dispatcher.on(
         conversation_events.CONVERSATION_CREATED, conversation_events.CONVERSATION_REOPENED
     )
-    async def route_new_work(event: DomainEvent) -> None:
+    async def new_work(event: DomainEvent) -> None:
         conversation = event.payload["conversation"]
-        if conversation["assignee"] is None:
-            await assign_conversation(db, event.workspace_id, conversation["id"])
+        if conversation["status"] != "open":
+            return
+        async with db.transaction() as tx:
+            row = await tx.session.get(Conversation, conversation["id"])
+            if row is not None and row.status == "open":
+                task = await service.do_enqueue(tx, row)
+                if row.assignee_id is not None and task.agent_id != row.assignee_id:
+                    await service.do_take_over(tx, row, row.assignee_id)
+
+    @dispatcher.on(conversation_events.CONVERSATION_ASSIGNED)
+    async def assigned(event: DomainEvent) -> None:
+        conversation = event.payload["conversation"]
+        assignee = conversation["assignee"]
+        async with db.transaction() as tx:
+            row = await tx.session.get(Conversation, conversation["id"])
+            if row is not None and row.status == "open":
+                await service.do_take_over(tx, row, assignee["id"] if assignee else None)
 
     @dispatcher.on(conversation_events.CONVERSATION_CLOSED)
-    async def route_after_capacity_freed(event: DomainEvent) -> None:
-        if event.payload["conversation"]["assignee"] is not None:
-            await assign_waiting(db, event.workspace_id)
+    async def ended(event: DomainEvent) -> None:
+        async with db.transaction() as tx:
+            await service.do_end(tx, event.payload["conversation"]["id"], "closed")
 
-    @dispatcher.on(auth_events.AGENT_PRESENCE_CHANGED)
-    async def route_to_agent_online(event: DomainEvent) -> None:
-        if event.payload["status"] == "online":
-            await assign_waiting(db, event.workspace_id)
+    @dispatcher.on(auth_events.AGENT_PRESENCE_CHANGED, auth_events.AGENT_PROFILE_CHANGED)
+    async def agent_changed(event: DomainEvent) -> None:
+        await node.kick(event.workspace_id, "agent", event.payload["user_id"])
+
+    @dispatcher.on(auth_events.USER_CREATED)
+    async def agent_added(event: DomainEvent) -> None:
+        await node.kick(event.workspace_id, "agent", event.payload["user_id"])

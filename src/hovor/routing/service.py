@@ -1,29 +1,558 @@
-"""Assignment of waiting conversations to agents: simple least-occupied routing.
+"""Routing's operations on the database: queues, agent profiles and tasks.
 
-An agent can take a chat when they are online and hold fewer open conversations than their
-chat capacity. Among those, the least occupied (load / capacity) wins, then the one online
-for longest. Claims are conditional updates, so two nodes never assign the same conversation.
-The routing issue grows this into queues, skills, reservations and SLAs.
+``check_*`` validate, ``do_*`` write inside the caller's transaction. Deciding who gets a
+task is the router's job (``routing.engine``, run by ``routing.node``); this module only
+stores what was decided, with conditional updates on ``RoutingTask.version`` so a task
+changes hands exactly once even with several processes.
 """
 
 from __future__ import annotations
 
-import logging
+import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hovor.auth import service as auth
 from hovor.auth.models import User
 from hovor.conversations.models import Conversation
-from hovor.conversations.service import do_claim_unassigned
-from hovor.db.transaction import Database
+from hovor.conversations.service import do_assign_conversation
+from hovor.core import clock
+from hovor.core.errors import Conflict, InvalidInput, NotFound
+from hovor.core.events import DomainEvent
+from hovor.db.transaction import Tx
+from hovor.routing import engine, events
+from hovor.routing.models import ACTIVE_TASK_STATUSES, RoutingAgent, RoutingQueue, RoutingTask
 
-log = logging.getLogger(__name__)
+DEFAULT_QUEUE_NAME = "General"
+STICKY_LOOKBACK = timedelta(days=7)  # "the agent who last served this contact": this far back
+CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+MAX_CAPACITY = 50
+WEBCHAT = "webchat"
 
-MAX_ASSIGNMENTS_PER_PASS = 200
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Queues ------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueSpec:
+    name: str
+    steps: list[dict[str, Any]]
+    channels: list[str]
+    strategy: str = "least_occupied"
+    overflow_queue_id: str | None = None
+    sla_seconds: dict[str, float] | None = None
+    sticky_seconds: float = 0.0
+    wrap_up_seconds: float = 0.0
+    reservation_seconds: float = 30.0
+    auto_accept: bool = True
+    weight_skill: str | None = None
+
+
+def to_engine_queue(row: RoutingQueue) -> engine.Queue:
+    return engine.Queue(
+        id=row.id,
+        steps=tuple(
+            engine.Step(target=s.get("target", ""), timeout=s.get("timeout_seconds"))
+            for s in row.steps
+        ),
+        strategy=row.strategy,  # type: ignore[arg-type]
+        overflow_queue_id=row.overflow_queue_id,
+        sla_seconds=dict(row.sla_seconds or {}),
+        sticky_seconds=row.sticky_seconds,
+        wrap_up_seconds=row.wrap_up_seconds,
+        reservation_seconds=row.reservation_seconds,
+        auto_accept=row.auto_accept,
+        weight_skill=row.weight_skill,
+    )
+
+
+async def check_queue(
+    session: AsyncSession, workspace_id: str, spec: QueueSpec, queue_id: str | None = None
+) -> None:
+    """Field-level errors for everything wrong with a queue; raises InvalidInput."""
+    errors: list[dict[str, Any]] = []
+    if not spec.name.strip():
+        errors.append({"loc": ["name"], "msg": "must not be empty"})
+    if not spec.steps:
+        errors.append({"loc": ["steps"], "msg": "needs at least one step"})
+    for i, step in enumerate(spec.steps):
+        try:
+            engine.compile_target(step.get("target", ""))
+        except engine.TargetError as exc:
+            errors.append({"loc": ["steps", i, "target"], "msg": str(exc)})
+        timeout = step.get("timeout_seconds")
+        if timeout is not None and timeout <= 0:
+            errors.append({"loc": ["steps", i, "timeout_seconds"], "msg": "must be above 0"})
+    if spec.strategy not in engine.STRATEGIES:
+        errors.append(
+            {"loc": ["strategy"], "msg": f"must be one of {', '.join(engine.STRATEGIES)}"}
+        )
+    for channel in spec.channels:
+        if not CHANNEL_NAME.match(channel):
+            errors.append({"loc": ["channels"], "msg": f"not a channel name: {channel!r}"})
+    for channel, seconds in (spec.sla_seconds or {}).items():
+        if not CHANNEL_NAME.match(channel) or seconds <= 0:
+            errors.append({"loc": ["sla_seconds", channel], "msg": "must be above 0"})
+    for name in ("sticky_seconds", "wrap_up_seconds"):
+        if getattr(spec, name) < 0:
+            errors.append({"loc": [name], "msg": "must not be negative"})
+    if spec.reservation_seconds <= 0:
+        errors.append({"loc": ["reservation_seconds"], "msg": "must be above 0"})
+    if spec.overflow_queue_id is not None:
+        if spec.overflow_queue_id == queue_id:
+            errors.append(
+                {"loc": ["overflow_queue_id"], "msg": "a queue cannot overflow into itself"}
+            )
+        elif await _queue_row(session, workspace_id, spec.overflow_queue_id) is None:
+            errors.append({"loc": ["overflow_queue_id"], "msg": "no such queue"})
+    clash = await session.scalar(
+        select(RoutingQueue.id).where(
+            RoutingQueue.workspace_id == workspace_id,
+            RoutingQueue.name == spec.name.strip(),
+            RoutingQueue.id != (queue_id or ""),
+        )
+    )
+    if clash is not None:
+        errors.append({"loc": ["name"], "msg": "another queue has this name"})
+    if errors:
+        raise InvalidInput("the queue is not valid", errors=errors)
+
+
+async def _queue_row(
+    session: AsyncSession, workspace_id: str, queue_id: str
+) -> RoutingQueue | None:
+    return await session.scalar(
+        select(RoutingQueue).where(
+            RoutingQueue.id == queue_id, RoutingQueue.workspace_id == workspace_id
+        )
+    )
+
+
+async def access_queue(session: AsyncSession, workspace_id: str, queue_id: str) -> RoutingQueue:
+    row = await _queue_row(session, workspace_id, queue_id)
+    if row is None:
+        raise NotFound("no such queue")
+    return row
+
+
+async def list_queues(session: AsyncSession, workspace_id: str) -> Sequence[RoutingQueue]:
+    rows = await session.scalars(
+        select(RoutingQueue)
+        .where(RoutingQueue.workspace_id == workspace_id)
+        .order_by(RoutingQueue.name)
+    )
+    return rows.all()
+
+
+def _apply(row: RoutingQueue, spec: QueueSpec) -> None:
+    row.name = spec.name.strip()
+    row.steps = [
+        {"target": s.get("target", ""), "timeout_seconds": s.get("timeout_seconds")}
+        for s in spec.steps
+    ]
+    row.channels = list(dict.fromkeys(spec.channels))
+    row.strategy = spec.strategy
+    row.overflow_queue_id = spec.overflow_queue_id
+    row.sla_seconds = dict(spec.sla_seconds or {})
+    row.sticky_seconds = spec.sticky_seconds
+    row.wrap_up_seconds = spec.wrap_up_seconds
+    row.reservation_seconds = spec.reservation_seconds
+    row.auto_accept = spec.auto_accept
+    row.weight_skill = spec.weight_skill
+    row.updated_at = clock.now()
+
+
+async def do_create_queue(tx: Tx, workspace_id: str, spec: QueueSpec) -> RoutingQueue:
+    await check_queue(tx.session, workspace_id, spec)
+    row = RoutingQueue(workspace_id=workspace_id)
+    _apply(row, spec)
+    tx.session.add(row)
+    await tx.session.flush()
+    _changed(tx, workspace_id, "queue", row.id)
+    return row
+
+
+async def do_update_queue(tx: Tx, row: RoutingQueue, spec: QueueSpec) -> RoutingQueue:
+    await check_queue(tx.session, row.workspace_id, spec, queue_id=row.id)
+    _apply(row, spec)
+    _changed(tx, row.workspace_id, "queue", row.id)
+    return row
+
+
+async def do_delete_queue(tx: Tx, row: RoutingQueue) -> None:
+    active = await tx.session.scalar(
+        select(func.count())
+        .select_from(RoutingTask)
+        .where(RoutingTask.queue_id == row.id, RoutingTask.status.in_(ACTIVE_TASK_STATUSES))
+    )
+    if active:
+        raise Conflict(f"{active} task(s) are still in this queue; transfer them first")
+    ended = await tx.session.scalar(
+        select(func.count()).select_from(RoutingTask).where(RoutingTask.queue_id == row.id)
+    )
+    if ended:
+        raise Conflict("this queue has a history of tasks; rename it instead of deleting it")
+    await tx.session.delete(row)
+    _changed(tx, row.workspace_id, "queue", row.id)
+
+
+async def do_default_queue(tx: Tx, workspace_id: str, channel: str) -> RoutingQueue:
+    """The queue serving ``channel``: one that lists it, else "General" (created if missing)."""
+    queues = await list_queues(tx.session, workspace_id)
+    for row in queues:
+        if channel in (row.channels or []):
+            return row
+    for row in queues:
+        if row.name == DEFAULT_QUEUE_NAME:
+            return row
+    row = RoutingQueue(workspace_id=workspace_id)
+    _apply(row, QueueSpec(name=DEFAULT_QUEUE_NAME, steps=[{"target": ""}], channels=[]))
+    tx.session.add(row)
+    await tx.session.flush()
+    _changed(tx, workspace_id, "queue", row.id)
+    return row
+
+
+async def queue_by_name(session: AsyncSession, workspace_id: str, name: str) -> RoutingQueue | None:
+    return await session.scalar(
+        select(RoutingQueue).where(
+            RoutingQueue.workspace_id == workspace_id, RoutingQueue.name == name
+        )
+    )
+
+
+# Agents ------------------------------------------------------------------------------------
+
+
+def presence_to_status(presence: str) -> str:
+    """The user's declared presence, as the router reads it ("online" means available)."""
+    return "available" if presence == "online" else presence
+
+
+async def get_profile(session: AsyncSession, user: User) -> RoutingAgent | None:
+    return await session.get(RoutingAgent, user.id)
+
+
+def capacity_of(user: User, profile: RoutingAgent | None) -> dict[str, int]:
+    capacity = dict(profile.capacity) if profile is not None else {}
+    capacity[WEBCHAT] = user.chat_capacity
+    return capacity
+
+
+def to_engine_agent(user: User, profile: RoutingAgent | None) -> engine.Agent:
+    return engine.Agent(
+        id=user.id,
+        status=presence_to_status(user.presence) if user.is_active else "offline",
+        skills=dict(profile.skills) if profile is not None else {},
+        attributes=dict(profile.attributes) if profile is not None else {},
+        capacity=capacity_of(user, profile),
+    )
+
+
+def check_profile(skills: dict[str, int] | None, capacity: dict[str, int] | None) -> None:
+    errors: list[dict[str, Any]] = []
+    for name, level in (skills or {}).items():
+        if not CHANNEL_NAME.match(name):
+            errors.append(
+                {"loc": ["skills", name], "msg": "a skill name is lower-case letters, digits and _"}
+            )
+        if level not in engine.SKILL_LEVELS:
+            errors.append({"loc": ["skills", name], "msg": "level must be between 1 and 5"})
+    for channel, slots in (capacity or {}).items():
+        if not CHANNEL_NAME.match(channel):
+            errors.append({"loc": ["capacity", channel], "msg": "not a channel name"})
+        if not isinstance(slots, int) or not 0 <= slots <= MAX_CAPACITY:
+            errors.append(
+                {"loc": ["capacity", channel], "msg": f"must be between 0 and {MAX_CAPACITY}"}
+            )
+    if errors:
+        raise InvalidInput("the routing profile is not valid", errors=errors)
+
+
+async def do_set_profile(
+    tx: Tx,
+    user: User,
+    *,
+    skills: dict[str, int] | None = None,
+    attributes: dict[str, Any] | None = None,
+    capacity: dict[str, int] | None = None,
+) -> RoutingAgent:
+    """Replace what is given (skills, attributes, capacity per channel) of an agent's profile."""
+    check_profile(skills, capacity)
+    profile = await get_profile(tx.session, user)
+    if profile is None:
+        profile = RoutingAgent(
+            user_id=user.id, workspace_id=user.workspace_id, skills={}, attributes={}, capacity={}
+        )
+        tx.session.add(profile)
+    if skills is not None:
+        profile.skills = dict(skills)
+    if attributes is not None:
+        profile.attributes = dict(attributes)
+    if capacity is not None:
+        others = {c: n for c, n in capacity.items() if c != WEBCHAT}
+        profile.capacity = others
+        if WEBCHAT in capacity:
+            await auth.do_set_chat_capacity(tx, user, capacity[WEBCHAT])
+    profile.updated_at = clock.now()
+    await tx.session.flush()
+    _changed(tx, user.workspace_id, "agent", user.id)
+    return profile
+
+
+# Tasks -------------------------------------------------------------------------------------
+
+
+async def active_task(session: AsyncSession, conversation_id: str) -> RoutingTask | None:
+    return await session.scalar(
+        select(RoutingTask).where(
+            RoutingTask.conversation_id == conversation_id,
+            RoutingTask.status.in_(ACTIVE_TASK_STATUSES),
+        )
+    )
+
+
+async def access_task(session: AsyncSession, workspace_id: str, task_id: str) -> RoutingTask:
+    row = await session.scalar(
+        select(RoutingTask).where(
+            RoutingTask.id == task_id, RoutingTask.workspace_id == workspace_id
+        )
+    )
+    if row is None:
+        raise NotFound("no such task")
+    return row
+
+
+async def _last_agent_of(session: AsyncSession, workspace_id: str, contact_id: str) -> str | None:
+    return await session.scalar(
+        select(RoutingTask.agent_id)
+        .where(
+            RoutingTask.workspace_id == workspace_id,
+            RoutingTask.contact_id == contact_id,
+            RoutingTask.agent_id.is_not(None),
+            RoutingTask.created_at >= clock.now() - STICKY_LOOKBACK,
+        )
+        .order_by(RoutingTask.created_at.desc())
+        .limit(1)
+    )
+
+
+async def do_enqueue(
+    tx: Tx,
+    conversation: Conversation,
+    *,
+    queue: RoutingQueue | None = None,
+    priority: int = 0,
+    ready_at: datetime | None = None,
+    deadline: datetime | None = None,
+) -> RoutingTask:
+    """Make the conversation wait for an agent (once: an active task is returned as it is)."""
+    existing = await active_task(tx.session, conversation.id)
+    if existing is not None:
+        return existing
+    now = clock.now()
+    if queue is None:
+        queue = await do_default_queue(tx, conversation.workspace_id, conversation.channel)
+    ready = max(now, ready_at) if ready_at is not None else now
+    if deadline is None:
+        deadline = ready + timedelta(seconds=to_engine_queue(queue).sla_for(conversation.channel))
+    sticky = (
+        await _last_agent_of(tx.session, conversation.workspace_id, conversation.contact_id)
+        if queue.sticky_seconds > 0
+        else None
+    )
+    task = RoutingTask(
+        workspace_id=conversation.workspace_id,
+        conversation_id=conversation.id,
+        contact_id=conversation.contact_id,
+        channel=conversation.channel,
+        queue_id=queue.id,
+        priority=priority,
+        status="waiting",
+        step=0,
+        step_started_at=ready,
+        ready_at=ready,
+        deadline=deadline,
+        sticky_agent_id=sticky,
+        rejected=[],
+        version=0,
+    )
+    tx.session.add(task)
+    await tx.session.flush()
+    _changed(tx, conversation.workspace_id, "task", task.id)
+    return task
+
+
+async def do_take_over(tx: Tx, conversation: Conversation, agent_id: str | None) -> None:
+    """Someone assigned the conversation by hand (or took it off an agent): the task follows."""
+    task = await active_task(tx.session, conversation.id)
+    if task is None:
+        if agent_id is None or conversation.status != "open":
+            return
+        task = await do_enqueue(tx, conversation)
+    if agent_id is None:
+        values: dict[str, Any] = {"status": "waiting", "agent_id": None, "assigned_at": None}
+    elif task.status == "assigned" and task.agent_id == agent_id:
+        return
+    else:
+        values = {"status": "assigned", "agent_id": agent_id, "assigned_at": clock.now()}
+    await _conditional(tx, task, reservation_expires_at=None, **values)
+    _changed(tx, task.workspace_id, "task", task.id)
+
+
+async def do_end(tx: Tx, conversation_id: str, reason: str) -> RoutingTask | None:
+    """The conversation closed: its task ends (completed if an agent had it, else cancelled)."""
+    task = await active_task(tx.session, conversation_id)
+    if task is None:
+        return None
+    status = "completed" if task.status == "assigned" else "cancelled"
+    await _conditional(tx, task, status=status, ended_at=clock.now(), end_reason=reason)
+    _changed(tx, task.workspace_id, "task", task.id)
+    return task
+
+
+async def do_accept(tx: Tx, task: RoutingTask, agent: User) -> RoutingTask:
+    if task.status != "reserved" or task.agent_id != agent.id:
+        raise Conflict("this task is not reserved for you (it may have timed out)")
+    expires = task.reservation_expires_at
+    if expires is not None and expires <= clock.now():
+        raise Conflict("the reservation has expired")
+    await _conditional(
+        tx, task, status="assigned", assigned_at=clock.now(), reservation_expires_at=None
+    )
+    conversation = await tx.session.get(Conversation, task.conversation_id)
+    if conversation is not None:
+        await do_assign_conversation(tx, conversation, agent.id)
+    _changed(tx, task.workspace_id, "task", task.id)
+    return task
+
+
+async def do_reject(tx: Tx, task: RoutingTask, agent: User) -> RoutingTask:
+    if task.status != "reserved" or task.agent_id != agent.id:
+        raise Conflict("this task is not reserved for you")
+    await _conditional(
+        tx,
+        task,
+        status="waiting",
+        agent_id=None,
+        reserved_at=None,
+        reservation_expires_at=None,
+        rejected=sorted({*task.rejected, agent.id}),
+    )
+    _changed(tx, task.workspace_id, "task", task.id, reason="rejected", agent_id=agent.id)
+    return task
+
+
+async def do_transfer_to_queue(tx: Tx, task: RoutingTask, queue: RoutingQueue) -> RoutingTask:
+    """Back to waiting in another queue; the arrival time and the SLA deadline stay."""
+    if task.status not in ACTIVE_TASK_STATUSES:
+        raise Conflict("this task has ended")
+    await _conditional(
+        tx,
+        task,
+        queue_id=queue.id,
+        step=0,
+        step_started_at=clock.now(),
+        status="waiting",
+        agent_id=None,
+        reserved_at=None,
+        reservation_expires_at=None,
+        assigned_at=None,
+        rejected=[],
+    )
+    conversation = await tx.session.get(Conversation, task.conversation_id)
+    if conversation is not None and conversation.assignee_id is not None:
+        await do_assign_conversation(tx, conversation, None)
+    _changed(tx, task.workspace_id, "task", task.id, transfer=True)
+    return task
+
+
+class StaleTask(Exception):
+    """The task changed since it was read (another process or request got there first)."""
+
+
+async def _conditional(tx: Tx, task: RoutingTask, **values: Any) -> None:
+    """Write ``values`` only if nobody changed the task since it was read; bump its version."""
+    result = await tx.session.execute(
+        update(RoutingTask)
+        .where(RoutingTask.id == task.id, RoutingTask.version == task.version)
+        .values(version=task.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise StaleTask(task.id)
+    await tx.session.refresh(task)
+
+
+async def do_apply(tx: Tx, task: RoutingTask, **values: Any) -> None:
+    """The router's own writes (reservations, steps, SLA flags): conditional like the rest."""
+    await _conditional(tx, task, **values)
+
+
+def _changed(tx: Tx, workspace_id: str, kind: str, key: str, **extra: Any) -> None:
+    tx.publish_on_commit(
+        DomainEvent(events.ROUTING_CHANGED, workspace_id, {"kind": kind, "id": key, **extra})
+    )
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+async def active_tasks(session: AsyncSession, workspace_id: str) -> Sequence[RoutingTask]:
+    rows = await session.scalars(
+        select(RoutingTask)
+        .where(
+            RoutingTask.workspace_id == workspace_id, RoutingTask.status.in_(ACTIVE_TASK_STATUSES)
+        )
+        .order_by(RoutingTask.created_at, RoutingTask.id)
+    )
+    return rows.all()
+
+
+async def orphan_conversations(session: AsyncSession, workspace_id: str) -> Sequence[Conversation]:
+    """Open conversations without an active task (from before routing, or a lost write)."""
+    has_task = (
+        select(RoutingTask.id)
+        .where(
+            RoutingTask.conversation_id == Conversation.id,
+            RoutingTask.status.in_(ACTIVE_TASK_STATUSES),
+        )
+        .exists()
+    )
+    rows = await session.scalars(
+        select(Conversation).where(
+            Conversation.workspace_id == workspace_id, Conversation.status == "open", ~has_task
+        )
+    )
+    return rows.all()
+
+
+async def team(session: AsyncSession, workspace_id: str) -> list[tuple[User, RoutingAgent | None]]:
+    users = await auth.list_users(session, workspace_id)
+    profiles = {
+        p.user_id: p
+        for p in await session.scalars(
+            select(RoutingAgent).where(RoutingAgent.workspace_id == workspace_id)
+        )
+    }
+    return [(u, profiles.get(u.id)) for u in users]
+
+
+async def workspaces_with_work(session: AsyncSession) -> list[str]:
+    rows = await session.scalars(
+        select(RoutingTask.workspace_id)
+        .where(RoutingTask.status.in_(ACTIVE_TASK_STATUSES))
+        .distinct()
+    )
+    open_rows = await session.scalars(
+        select(Conversation.workspace_id).where(Conversation.status == "open").distinct()
+    )
+    return sorted({*rows.all(), *open_rows.all()})
 
 
 async def agent_loads(session: AsyncSession, workspace_id: str) -> dict[str, int]:
@@ -39,26 +568,6 @@ async def agent_loads(session: AsyncSession, workspace_id: str) -> dict[str, int
     return {row[0]: row[1] for row in rows if row[0] is not None}
 
 
-def choose_agent(agents: Sequence[User], loads: dict[str, int]) -> User | None:
-    """The least occupied online agent with free chat capacity, or None."""
-    free = [
-        a
-        for a in agents
-        if a.presence == "online" and a.chat_capacity > 0 and loads.get(a.id, 0) < a.chat_capacity
-    ]
-    if not free:
-        return None
-    return min(
-        free,
-        key=lambda a: (
-            loads.get(a.id, 0) / a.chat_capacity,
-            loads.get(a.id, 0),
-            a.presence_changed_at or _EPOCH,
-            a.id,
-        ),
-    )
-
-
 async def online_agents(session: AsyncSession, workspace_id: str) -> Sequence[User]:
     result = await session.scalars(
         select(User).where(
@@ -66,59 +575,6 @@ async def online_agents(session: AsyncSession, workspace_id: str) -> Sequence[Us
         )
     )
     return result.all()
-
-
-async def assign_conversation(db: Database, workspace_id: str, conversation_id: str) -> str | None:
-    """Try to give one waiting conversation to an agent; returns the agent's id or None."""
-    async with db.transaction() as tx:
-        conversation = await tx.session.get(Conversation, conversation_id)
-        if (
-            conversation is None
-            or conversation.workspace_id != workspace_id
-            or conversation.status != "open"
-            or conversation.assignee_id is not None
-        ):
-            return None
-        agent = choose_agent(
-            await online_agents(tx.session, workspace_id),
-            await agent_loads(tx.session, workspace_id),
-        )
-        if agent is None or not await do_claim_unassigned(tx, conversation, agent.id):
-            return None
-        log.info("assigned conversation %s to %s", conversation_id, agent.id)
-        return agent.id
-
-
-async def assign_waiting(db: Database, workspace_id: str) -> int:
-    """Hand out waiting conversations, oldest first, while some agent has capacity."""
-    assigned = 0
-    skipped: set[str] = set()
-    while assigned < MAX_ASSIGNMENTS_PER_PASS:
-        async with db.read() as session:
-            query = (
-                select(Conversation.id)
-                .where(
-                    Conversation.workspace_id == workspace_id,
-                    Conversation.status == "open",
-                    Conversation.assignee_id.is_(None),
-                )
-                .order_by(Conversation.created_at, Conversation.id)
-            )
-            if skipped:
-                query = query.where(Conversation.id.not_in(skipped))
-            waiting = await session.scalar(query.limit(1))
-        if waiting is None:
-            break
-        if await assign_conversation(db, workspace_id, waiting) is None:
-            # Either no agent is free (stop) or someone else took it (skip it and go on).
-            async with db.read() as session:
-                agents = await online_agents(session, workspace_id)
-                if choose_agent(agents, await agent_loads(session, workspace_id)) is None:
-                    break
-            skipped.add(waiting)
-            continue
-        assigned += 1
-    return assigned
 
 
 async def free_chat_slots(session: AsyncSession, workspace_id: str) -> tuple[int, int]:

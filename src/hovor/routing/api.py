@@ -1,0 +1,297 @@
+"""Routing endpoints: queues, agents' routing profiles, tasks, transfers and the wallboard."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from sqlalchemy import select
+
+from hovor.auth import service as auth
+from hovor.auth.deps import ActorDep
+from hovor.conversations.service import access_conversation, do_assign_conversation, do_send_message
+from hovor.core import clock
+from hovor.core.errors import InvalidInput, NotFound
+from hovor.core.problems import PROBLEM_RESPONSES
+from hovor.db.transaction import Tx
+from hovor.routing import service
+from hovor.routing.models import ACTIVE_TASK_STATUSES, RoutingTask
+from hovor.routing.node import RoutingNode, task_out
+from hovor.routing.schemas import (
+    AgentOut,
+    ProfileIn,
+    QueueIn,
+    QueueOut,
+    QueueToday,
+    TaskOut,
+    TransferIn,
+    Wallboard,
+)
+from hovor.runtime import RuntimeDep, TxDep
+
+router = APIRouter(prefix="/v1", tags=["routing"], responses=PROBLEM_RESPONSES)
+
+
+def get_node(request: Request) -> RoutingNode:
+    node: RoutingNode = request.app.state.routing
+    return node
+
+
+NodeDep = Annotated[RoutingNode, Depends(get_node)]
+
+
+def _supervise(actor: ActorDep) -> None:
+    auth.require_role(actor.user, "admin", "supervisor")
+
+
+def _spec(body: QueueIn) -> service.QueueSpec:
+    return service.QueueSpec(
+        name=body.name,
+        steps=[s.model_dump() for s in body.steps],
+        channels=body.channels,
+        strategy=body.strategy,
+        overflow_queue_id=body.overflow_queue_id,
+        sla_seconds=body.sla_seconds,
+        sticky_seconds=body.sticky_seconds,
+        wrap_up_seconds=body.wrap_up_seconds,
+        reservation_seconds=body.reservation_seconds,
+        auto_accept=body.auto_accept,
+        weight_skill=body.weight_skill,
+    )
+
+
+# Queues ------------------------------------------------------------------------------------
+
+
+@router.get("/routing/queues", response_model=list[QueueOut])
+async def list_queues(actor: ActorDep, runtime: RuntimeDep) -> list[QueueOut]:
+    async with runtime.db.read() as session:
+        rows = await service.list_queues(session, actor.workspace_id)
+    return [QueueOut.model_validate(r) for r in rows]
+
+
+@router.post("/routing/queues", response_model=QueueOut, status_code=status.HTTP_201_CREATED)
+async def create_queue(body: QueueIn, actor: ActorDep, tx: TxDep) -> QueueOut:
+    """A queue: ordered steps (CEL target over agents' skills and attributes, timeout), the
+    strategy, SLA targets per channel, sticky/wrap-up/reservation times, an overflow queue."""
+    _supervise(actor)
+    row = await service.do_create_queue(tx, actor.workspace_id, _spec(body))
+    return QueueOut.model_validate(row)
+
+
+@router.get("/routing/queues/{queue_id}", response_model=QueueOut)
+async def get_queue(queue_id: str, actor: ActorDep, runtime: RuntimeDep) -> QueueOut:
+    async with runtime.db.read() as session:
+        row = await service.access_queue(session, actor.workspace_id, queue_id)
+    return QueueOut.model_validate(row)
+
+
+@router.put("/routing/queues/{queue_id}", response_model=QueueOut)
+async def update_queue(queue_id: str, body: QueueIn, actor: ActorDep, tx: TxDep) -> QueueOut:
+    _supervise(actor)
+    row = await service.access_queue(tx.session, actor.workspace_id, queue_id)
+    return QueueOut.model_validate(await service.do_update_queue(tx, row, _spec(body)))
+
+
+@router.delete("/routing/queues/{queue_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_queue(queue_id: str, actor: ActorDep, tx: TxDep) -> None:
+    """409 while tasks wait in it or once it has a history (rename it instead)."""
+    _supervise(actor)
+    row = await service.access_queue(tx.session, actor.workspace_id, queue_id)
+    await service.do_delete_queue(tx, row)
+
+
+# Agents ------------------------------------------------------------------------------------
+
+
+@router.get("/routing/agents", response_model=list[AgentOut])
+async def list_agents(actor: ActorDep, runtime: RuntimeDep) -> list[AgentOut]:
+    async with runtime.db.read() as session:
+        team = await service.team(session, actor.workspace_id)
+    return [_agent_out(user, profile) for user, profile in team]
+
+
+@router.put("/routing/agents/{user_id}", response_model=AgentOut)
+async def set_profile(user_id: str, body: ProfileIn, actor: ActorDep, tx: TxDep) -> AgentOut:
+    """Skills (name → level 1-5), attributes and capacity per channel; what is left out stays."""
+    _supervise(actor)
+    user = await auth.access_user(tx.session, actor.workspace_id, user_id)
+    profile = await service.do_set_profile(
+        tx, user, skills=body.skills, attributes=body.attributes, capacity=body.capacity
+    )
+    return _agent_out(user, profile)
+
+
+def _agent_out(user: Any, profile: Any) -> AgentOut:
+    return AgentOut(
+        id=user.id,
+        name=user.name,
+        role=user.role,
+        presence=user.presence,
+        presence_reason=user.presence_reason,
+        skills=dict(profile.skills) if profile else {},
+        attributes=dict(profile.attributes) if profile else {},
+        capacity=service.capacity_of(user, profile),
+    )
+
+
+# Tasks -------------------------------------------------------------------------------------
+
+
+@router.get("/routing/tasks", response_model=list[TaskOut])
+async def list_tasks(
+    actor: ActorDep,
+    runtime: RuntimeDep,
+    node: NodeDep,
+    queue_id: str | None = None,
+    mine: bool = False,
+    active: bool = True,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[TaskOut]:
+    """Active tasks (waiting, reserved, assigned) oldest first; ``mine`` for the caller's."""
+    query = select(RoutingTask).where(RoutingTask.workspace_id == actor.workspace_id)
+    if active:
+        query = query.where(RoutingTask.status.in_(ACTIVE_TASK_STATUSES))
+    if queue_id is not None:
+        query = query.where(RoutingTask.queue_id == queue_id)
+    if mine:
+        query = query.where(RoutingTask.agent_id == actor.user.id)
+    query = query.order_by(RoutingTask.created_at.desc() if not active else RoutingTask.created_at)
+    async with runtime.db.read() as session:
+        rows = (await session.scalars(query.limit(limit))).all()
+        names = {q.id: q.name for q in await service.list_queues(session, actor.workspace_id)}
+    return [TaskOut.model_validate(task_out(r, names.get(r.queue_id))) for r in rows]
+
+
+@router.post("/routing/tasks/{task_id}/accept", response_model=TaskOut)
+async def accept_task(task_id: str, actor: ActorDep, tx: TxDep) -> TaskOut:
+    """Take a task reserved for you; 409 if the reservation is gone (timed out, taken back)."""
+    task = await service.access_task(tx.session, actor.workspace_id, task_id)
+    return TaskOut.model_validate(task_out(await service.do_accept(tx, task, actor.user)))
+
+
+@router.post("/routing/tasks/{task_id}/reject", response_model=TaskOut)
+async def reject_task(task_id: str, actor: ActorDep, tx: TxDep) -> TaskOut:
+    """Decline a task reserved for you; it goes to the next agent."""
+    task = await service.access_task(tx.session, actor.workspace_id, task_id)
+    return TaskOut.model_validate(task_out(await service.do_reject(tx, task, actor.user)))
+
+
+@router.post("/conversations/{conversation_id}/transfer", response_model=TaskOut)
+async def transfer(conversation_id: str, body: TransferIn, actor: ActorDep, tx: TxDep) -> TaskOut:
+    """To a queue (it waits there, keeping its SLA) or to an agent; the history stays with the
+    conversation and ``note`` is added as a private note for whoever takes it."""
+    if (body.queue_id is None) == (body.agent_id is None):
+        raise InvalidInput(
+            "name a queue or an agent",
+            errors=[{"loc": ["queue_id"], "msg": "give exactly one of queue_id and agent_id"}],
+        )
+    conversation = await access_conversation(tx.session, actor.workspace_id, conversation_id)
+    task = await service.active_task(tx.session, conversation.id)
+    if task is None or conversation.status != "open":
+        raise NotFound("this conversation is not open")
+    if body.queue_id is not None:
+        queue = await service.access_queue(tx.session, actor.workspace_id, body.queue_id)
+        task = await service.do_transfer_to_queue(tx, task, queue)
+        where = f"queue {queue.name}"
+    else:
+        agent = await auth.access_user(tx.session, actor.workspace_id, body.agent_id or "")
+        await do_assign_conversation(tx, conversation, agent.id)
+        await service.do_take_over(tx, conversation, agent.id)
+        where = agent.name
+    await _transfer_note(tx, conversation, actor, where, body.note)
+    await tx.session.refresh(task)
+    return TaskOut.model_validate(task_out(task))
+
+
+async def _transfer_note(
+    tx: Tx, conversation: Any, actor: Any, where: str, note: str | None
+) -> None:
+    text = f"Transferred to {where} by {actor.user.name}."
+    if note and note.strip():
+        text += f" {note.strip()}"
+    await do_send_message(
+        tx,
+        conversation,
+        author_type="system",
+        author_id=None,
+        author_name=None,
+        body=text,
+        private=True,
+    )
+
+
+# Supervisor --------------------------------------------------------------------------------
+
+
+@router.get("/routing/wallboard", response_model=Wallboard)
+async def wallboard(actor: ActorDep, runtime: RuntimeDep, node: NodeDep) -> Wallboard:
+    """Right now (waiting per queue, longest wait, agents by state, estimated waits; the same
+    figures arrive live as ``routing.stats`` frames) and today's service level per queue."""
+    live = node.snapshot(actor.workspace_id) if node.leader else node.stats.get(actor.workspace_id)
+    if live is None and node.leader:
+        await node.kick(actor.workspace_id, "reload", "")
+        live = node.snapshot(actor.workspace_id)
+    midnight = datetime.combine(clock.now().date(), time.min, tzinfo=clock.now().tzinfo)
+    async with runtime.db.read() as session:
+        rows = (
+            await session.execute(
+                select(
+                    RoutingTask.queue_id,
+                    RoutingTask.status,
+                    RoutingTask.created_at,
+                    RoutingTask.ready_at,
+                    RoutingTask.assigned_at,
+                    RoutingTask.deadline,
+                ).where(
+                    RoutingTask.workspace_id == actor.workspace_id,
+                    RoutingTask.ready_at >= midnight,
+                    RoutingTask.ready_at <= clock.now(),
+                )
+            )
+        ).all()
+        queue_ids = [q.id for q in await service.list_queues(session, actor.workspace_id)]
+    today: dict[str, dict[str, Any]] = {
+        q: {"offered": 0, "answered": 0, "in_sla": 0, "abandoned": 0, "waited": 0.0}
+        for q in queue_ids
+    }
+    for queue_id, task_status, _created, ready, assigned, deadline in rows:
+        figures = today.setdefault(
+            queue_id, {"offered": 0, "answered": 0, "in_sla": 0, "abandoned": 0, "waited": 0.0}
+        )
+        if assigned is None and task_status in ACTIVE_TASK_STATUSES and deadline > clock.now():
+            continue  # still waiting within its target: not decided yet
+        figures["offered"] += 1
+        if assigned is not None:
+            figures["answered"] += 1
+            figures["waited"] += max(0.0, (assigned - ready).total_seconds())
+            figures["in_sla"] += assigned <= deadline
+        elif task_status == "cancelled":
+            figures["abandoned"] += 1
+    return Wallboard(
+        live=live,
+        today=[
+            QueueToday(
+                queue_id=q,
+                offered=f["offered"],
+                answered=f["answered"],
+                answered_in_sla=f["in_sla"],
+                abandoned=f["abandoned"],
+                sla_percent=round(100 * f["in_sla"] / f["offered"], 1) if f["offered"] else None,
+                average_answer_seconds=round(f["waited"] / f["answered"], 1)
+                if f["answered"]
+                else None,
+            )
+            for q, f in today.items()
+        ],
+    )
+
+
+@router.get("/routing/estimated-wait")
+async def estimated_wait(
+    actor: ActorDep, node: NodeDep, channel: str = "webchat"
+) -> dict[str, float | None]:
+    """Seconds a new task on ``channel`` would wait (the shortest over the queues); null when
+    no available agent could take it. Engagement pacing reads the same figure."""
+    return {"seconds": node.estimated_wait(actor.workspace_id, channel)}
