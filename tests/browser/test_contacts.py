@@ -1,11 +1,14 @@
 """Contacts in the desktop, end to end in Chromium, on both server backends.
 
-A visitor browses the demo shop anonymously, then the shop signs them in (``hovor('identify')``
-with an HMAC of their customer id made with the site key's identity secret) and they chat;
-the shop's back-end reports an order with an API token. Beside the conversation the agent sees
-the verified identity, the order, and in the timeline the anonymous visit and the order; the
-contacts list finds the customer by e-mail. A supervisor-level user merges a duplicate in and
-undoes it.
+The customer first writes an e-mail to support (posted raw to the inbound endpoint: a contact
+known only by an unverified address). Then they browse the demo shop anonymously, and the shop
+signs them in (``hovor('identify')`` with an HMAC of their customer id made with the site key's
+identity secret) while its back-end vouches for their e-mail (``PUT /v1/customers/{id}`` with
+an API token), which merges the e-mail's contact into their profile; they chat, and the
+back-end reports an order. Beside the conversation the agent sees the verified identity, the
+order, and in the timeline the anonymous visit, the earlier e-mail conversation and the order;
+the contacts list finds the customer by e-mail and shows the automatic merge. A
+supervisor-level user merges a duplicate in and undoes it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from tests.support.server import ADMIN, DEMO_PASSWORD, DEMO_SITE_KEY, ServerProc
 
 pytestmark = pytest.mark.browser
 
+SUPPORT = "support@demo.hovor.dev"
 LANDING_PAGE = "/demo/shop/tv-vistaview.html"
 PRODUCT_PAGE = "/demo/shop/kettle-brewmate.html"
 
@@ -79,6 +83,37 @@ class Shop:
         assert r.status_code == 201, r.text
         return dict(r.json())
 
+    def mail(self, sender: str, name: str, subject: str, text: str) -> dict[str, Any]:
+        """The mail server posts a customer's raw e-mail (an API token, like Postfix would)."""
+        r = self.http.put(
+            "/v1/channels/email/settings", json={"support_address": SUPPORT}, headers=self.csrf
+        )
+        assert r.status_code == 200, r.text
+        raw = (
+            f"From: {name} <{sender}>\r\nTo: Support <{SUPPORT}>\r\nSubject: {subject}\r\n"
+            f"Message-ID: <{uuid.uuid4().hex}@mail.example.org>\r\n"
+            f"Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n"
+        )
+        r = httpx.post(
+            f"{self.http.base_url}/v1/channels/email/inbound",
+            content=raw.encode(),
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "message/rfc822"},
+            timeout=TIMEOUT_MS / 1000,
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    def vouch(self, external_id: str, **customer: str) -> dict[str, Any]:
+        """At sign-in the back-end tells Hovor who its customer is (server to server)."""
+        r = httpx.put(
+            f"{self.http.base_url}/v1/customers/{external_id}",
+            headers={"Authorization": f"Bearer {self.token}"},
+            json=customer,
+            timeout=TIMEOUT_MS / 1000,
+        )
+        assert r.status_code in (200, 201), r.text
+        return dict(r.json())
+
     def ticket(self, conversation_id: str, subject: str) -> dict[str, Any]:
         r = self.http.post(
             f"/v1/conversations/{conversation_id}/ticket",
@@ -119,6 +154,13 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
     tag = uuid.uuid4().hex[:8]
     customer_id, email, name = f"cust-{tag}", f"ann.{tag}@example.org", f"Ann Lee {tag}"
     question = f"Is the kettle in stock? {tag}"
+    subject, mail_text = f"Kettle arrived broken {tag}", "The lid is cracked and it leaks."
+
+    # Weeks ago the customer wrote to support: a contact known only by an unverified address.
+    mailed = shop.mail(email, name, subject, mail_text)
+    mail_contact = shop.contact_by(email)
+    assert mail_contact is not None
+    assert [(i["kind"], i["verified"]) for i in mail_contact["identities"]] == [("email", False)]
 
     # Anonymous browsing: a landing page, then the product page.
     visitor = new_context("visitor").new_page()
@@ -145,6 +187,14 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
             and c
         ),
     )
+    # The identify's e-mail is not signed, so the e-mail's contact is still apart ...
+    assert all(i["kind"] != "email" for i in contact["identities"])
+    # ... until the shop's back-end vouches for the address: that contact joins the profile.
+    vouched = shop.vouch(customer_id, email=email, name=name)
+    assert vouched["contact"]["id"] == contact["id"]
+    assert [(m["source_id"], m["reason"]) for m in vouched["merges"]] == [
+        (mail_contact["id"], "customer_api")
+    ]
 
     # They chat; the shop reports their order.
     visitor.get_by_test_id("hovor-launcher").click()
@@ -162,7 +212,7 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
             (
                 c
                 for c in shop.http.get("/v1/conversations", params={"view": "all"}).json()["items"]
-                if c["contact"]["id"] == contact["id"]
+                if c["contact"]["id"] == contact["id"] and c["channel"] == "webchat"
             ),
             None,
         ),
@@ -198,8 +248,13 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
         f"order-{tag}"
     )
     expect(entries.and_(agent.locator('[data-kind="contact.identified"]'))).to_have_count(1)
-    # This conversation's own entries are not repeated beside it.
-    expect(entries.and_(agent.locator('[data-kind="conversation.started"]'))).to_have_count(0)
+    # The earlier e-mail conversation, with its subject and text; this conversation's own
+    # entries are not repeated beside it.
+    started = entries.and_(agent.locator('[data-kind="conversation.started"]'))
+    expect(started).to_have_count(1)
+    expect(started).to_contain_text(f"E-mail: {subject}")
+    expect(started).to_contain_text(mail_text)
+    assert mailed["conversation_id"] != conversation["id"]
     agent.screenshot(path=str(tmp_path / "panel.png"))
 
     # Filter chips ask the server for one kind.
@@ -219,6 +274,10 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
     row.click()
     expect(agent.get_by_test_id("profile-name")).to_have_text(name)
     expect(agent.get_by_test_id("order-row")).to_contain_text(f"order-{tag}")
+    # The automatic merge of the e-mail's contact is on record.
+    expect(
+        agent.get_by_test_id("merge-row").filter(has_text="customer_api").filter(has_text=name)
+    ).to_have_count(1)
     # Merging is for admins and supervisors.
     expect(agent.get_by_test_id("contact-merge")).to_have_count(0)
     print(f"screenshots: {tmp_path}")

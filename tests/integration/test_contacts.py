@@ -15,7 +15,9 @@ import httpx
 import pytest
 
 from tests.support.clients import Desktop, Visitor, client_id, receive, send
-from tests.support.server import ADMIN, DEMO_SITE_KEY, ServerProcess
+from tests.support.server import ADMIN, ALICE, DEMO_SITE_KEY, ServerProcess
+
+SUPPORT = "support@demo.hovor.dev"
 
 pytestmark = pytest.mark.storage
 
@@ -203,3 +205,130 @@ async def other_admin(server: ServerProcess) -> Desktop:
         capture_output=True,
     )
     return await Desktop(server).login(email, "other-workspace-pass")
+
+
+async def test_the_shop_vouches_for_a_customer_and_their_mail_joins_the_profile(
+    server: ServerProcess,
+) -> None:
+    """PUT /v1/customers/{id} over HTTP: problem+json errors, the automatic merge of the
+    mail-only contact, idempotence, the 409 for another customer's address, and isolation."""
+    admin = await Desktop(server).login(ADMIN)
+    tag = client_id()[:8]
+    customer, address = f"cust-{tag}", f"ann.{tag}@example.org"
+    try:
+        secret = await identity_secret(admin)
+        r = await admin.change(
+            "PUT", "/v1/channels/email/settings", json={"support_address": SUPPORT}
+        )
+        assert r.status_code == 200, r.text
+        token = (await admin.change("POST", "/v1/api-tokens", json={"name": "shop"})).json()[
+            "token"
+        ]
+        auth = {"authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=server.base_url, headers=auth) as shop:
+            raw = (
+                f"From: Ann Lee <{address}>\r\nTo: {SUPPORT}\r\n"
+                f"Subject: Kettle arrived broken {tag}\r\nMessage-ID: <{tag}@mail.example.org>\r\n"
+                "Content-Type: text/plain; charset=utf-8\r\n\r\nThe lid is cracked.\r\n"
+            ).encode()
+            mailed = await shop.post(
+                "/v1/channels/email/inbound",
+                content=raw,
+                headers={"content-type": "message/rfc822"},
+            )
+            assert mailed.status_code == 200, mailed.text
+            mail_conversation = mailed.json()["conversation_id"]
+
+            missing = await shop.get(f"/v1/customers/{customer}")
+            assert missing.status_code == 404
+            assert missing.headers["content-type"].startswith("application/problem+json")
+            assert missing.json()["detail"] == "no such customer"
+
+            bad = await shop.put(
+                f"/v1/customers/{customer}", json={"email": "ann@", "phone": "+44 1"}
+            )
+            assert bad.status_code == 422
+            assert bad.headers["content-type"].startswith("application/problem+json")
+            assert [e["loc"] for e in bad.json()["errors"]] == [
+                ["body", "email"],
+                ["body", "phone"],
+            ]
+            unknown_field = await shop.put(f"/v1/customers/{customer}", json={"emial": address})
+            assert unknown_field.status_code == 422
+
+            # The customer signs in on the website (signed identify), then the shop vouches.
+            visitor = await Visitor(server).start()
+            signed = await identify_http(
+                server, visitor, {"external_id": customer, "signature": sign(secret, customer)}
+            )
+            assert signed.status_code == 200, signed.text
+            profile_id = signed.json()["contact_id"]
+            body = {"email": address.upper(), "name": "Ann Lee", "phone": "+44 20 7946 0958"}
+            vouched = await shop.put(f"/v1/customers/{customer}", json=body)
+            assert vouched.status_code == 200, vouched.text
+            out = vouched.json()
+            assert out["external_id"] == customer and out["contact"]["id"] == profile_id
+            assert out["contact"]["name"] == "Ann Lee" and out["contact"]["email"] == address
+            assert {
+                (i["kind"], i["value"], i["verified"]) for i in out["contact"]["identities"]
+            } >= {
+                ("external_id", customer, True),
+                ("email", address, True),
+                ("phone", "+442079460958", True),
+            }
+            (made,) = out["merges"]
+            assert (made["reason"], made["actor"]) == ("customer_api", "system:customer_api")
+            assert made["moved"]["conversations"] == [mail_conversation]
+            conversation = (await admin.http.get(f"/v1/conversations/{mail_conversation}")).json()
+            assert conversation["contact"]["id"] == profile_id
+            entries = (await admin.http.get(f"/v1/contacts/{profile_id}/timeline")).json()["items"]
+            assert f"E-mail: Kettle arrived broken {tag}" in [e["summary"] for e in entries]
+
+            again = await shop.put(f"/v1/customers/{customer}", json=body)
+            assert again.status_code == 200 and again.json()["merges"] == []
+            found = await shop.get(f"/v1/customers/{customer}")
+            assert found.status_code == 200 and found.json()["id"] == profile_id
+
+            # Another customer id claiming the verified address: refused, nothing changed.
+            taken = await shop.put(f"/v1/customers/other-{tag}", json={"email": address})
+            assert taken.status_code == 409
+            assert taken.headers["content-type"].startswith("application/problem+json")
+            assert taken.json()["errors"] == [
+                {"loc": ["body", "email"], "msg": f"verified for another customer ({customer})"}
+            ]
+            assert (await shop.get(f"/v1/customers/other-{tag}")).status_code == 404
+
+            # A new customer: 201.
+            fresh = await shop.put(f"/v1/customers/new-{tag}", json={"name": "Bo"})
+            assert fresh.status_code == 201 and fresh.json()["merges"] == []
+
+        # Agents read customers but do not vouch for them.
+        agent = await Desktop(server).login(ALICE)
+        try:
+            assert (await agent.http.get(f"/v1/customers/{customer}")).status_code == 200
+            refused = await agent.change("PUT", f"/v1/customers/{customer}", json={})
+            assert refused.status_code == 403
+        finally:
+            await agent.close()
+
+        # Another workspace: its own customer of the same id; ours is untouched and unseen.
+        other = await other_admin(server)
+        try:
+            assert (await other.http.get(f"/v1/customers/{customer}")).status_code == 404
+            theirs = await other.change("PUT", f"/v1/customers/{customer}", json={"email": address})
+            assert theirs.status_code == 201, theirs.text
+            assert theirs.json()["contact"]["id"] != profile_id and theirs.json()["merges"] == []
+            undo = await other.change("POST", f"/v1/contact-merges/{made['id']}/undo")
+            assert undo.status_code == 404
+        finally:
+            await other.close()
+        mine = (await admin.http.get(f"/v1/customers/{customer}")).json()
+        assert mine["id"] == profile_id and mine["email"] == address
+
+        # The merge is undone like any other.
+        undone = await admin.change("POST", f"/v1/contact-merges/{made['id']}/undo")
+        assert undone.status_code == 200, undone.text
+        back = (await admin.http.get(f"/v1/conversations/{mail_conversation}")).json()
+        assert back["contact"]["id"] == made["source_id"]
+    finally:
+        await admin.close()

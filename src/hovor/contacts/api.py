@@ -20,7 +20,7 @@ from hovor.contacts.schemas import (
     ContactPage,
     ContactPatch,
     ContactSummary,
-    CustomerIn,
+    CustomerUpsertIn,
     CustomerOut,
     IdentifyIn,
     IdentifyOut,
@@ -183,7 +183,7 @@ ExternalId = Annotated[
 )
 async def upsert_customer(
     external_id: ExternalId,
-    body: CustomerIn,
+    body: CustomerUpsertIn,
     request: Request,
     response: Response,
     actor: AdminDep,

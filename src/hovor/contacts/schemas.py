@@ -129,7 +129,7 @@ class IdentitySecretOut(BaseModel):
     rotated_at: datetime
 
 
-class CustomerIn(BaseModel):
+class CustomerUpsertIn(BaseModel):
     """What the shop's back-end knows about its customer; every field is optional."""
 
     model_config = ConfigDict(extra="forbid")

@@ -509,6 +509,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{external_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Customer
+         * @description The contact holding this verified customer id of the shop; 404 if none.
+         */
+        get: operations["get_customer_v1_customers__external_id__get"];
+        /**
+         * Upsert Customer
+         * @description From the shop's back-end (an admin's API token): who its customer is. The contact with
+         *     this verified customer id gets the e-mail and phone as **verified** identities, created if
+         *     there is none; contacts known only by those addresses (e.g. from inbound e-mail) are merged
+         *     in (reason ``customer_api``). Idempotent. 409 (nothing changed) if the e-mail or phone is
+         *     verified for another customer id.
+         */
+        put: operations["upsert_customer_v1_customers__external_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/engagement/stats": {
         parameters: {
             query?: never;
@@ -1305,6 +1333,39 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Phone */
+            phone?: string | null;
+        };
+        /** CustomerOut */
+        CustomerOut: {
+            contact: components["schemas"]["ContactOut"];
+            /** External Id */
+            external_id: string;
+            /**
+             * Merges
+             * @description contacts this call merged into the customer's (empty when nothing changed)
+             */
+            merges: components["schemas"]["MergeOut"][];
+        };
+        /**
+         * CustomerUpsertIn
+         * @description What the shop's back-end knows about its customer; every field is optional.
+         */
+        CustomerUpsertIn: {
+            /**
+             * Attributes
+             * @description declared attributes to set; null removes one
+             */
+            attributes?: {
+                [key: string]: unknown;
+            } | null;
+            /** Email */
+            email?: string | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Phone
+             * @description international form, +…
+             */
             phone?: string | null;
         };
         /** EmailReceivedOut */
@@ -4855,6 +4916,185 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden (wrong CSRF token, role, site key or origin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found, or in another workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid input, with the offending fields in errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_customer_v1_customers__external_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the shop's customer id */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden (wrong CSRF token, role, site key or origin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found, or in another workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid input, with the offending fields in errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    upsert_customer_v1_customers__external_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the shop's customer id */
+                external_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerUpsertIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOut"];
+                };
+            };
+            /** @description the first time for this customer */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOut"];
                 };
             };
             /** @description Not authenticated */

@@ -6,6 +6,7 @@ describe("format", () => {
     expect(movedLabel("identities", 1)).toBe("1 identity");
     expect(movedLabel("timeline", 3)).toBe("3 timeline entries");
     expect(movedLabel("new_things", 2)).toBe("2 new things");
+    expect(movedLabel("verified", 1)).toBe("1 identity verified");
   });
 
   it("names who merged", () => {

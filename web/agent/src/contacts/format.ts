@@ -57,6 +57,7 @@ const MOVED_NAMES: Record<string, [string, string]> = {
   conversations: ["conversation", "conversations"],
   attributes: ["attribute", "attributes"],
   tickets: ["ticket", "tickets"],
+  verified: ["identity verified", "identities verified"],
 };
 
 /** "1 identity", "3 timeline entries": what a merge moved, from the audit's `moved` keys. */

@@ -94,4 +94,10 @@ describe("entryDetail", () => {
     expect(entryDetail(entry("o", "order.placed", "2026-03-12T10:00:00Z"))).toBeNull();
     expect(entryDetail(entry("w2", "web.session", "2026-03-12T10:00:00Z", { cart_value: 0 }))).toBeNull();
   });
+
+  it("shows the start of an e-mail conversation's text", () => {
+    const mail = entry("c", "conversation.started", "2026-03-12T10:00:00Z", { channel: "email", subject: "Kettle", preview: "The lid is cracked." });
+    expect(entryDetail(mail)).toBe("The lid is cracked.");
+    expect(entryDetail(entry("c2", "conversation.started", "2026-03-12T10:00:00Z", { channel: "webchat" }))).toBeNull();
+  });
 });

@@ -123,6 +123,10 @@ export function entryDetail(entry: TimelineEntry): string | null {
     if (typeof data.cart_value === "number" && data.cart_value > 0) parts.push(`cart ${data.cart_value.toFixed(2)}`);
     return parts.length > 0 ? parts.join(" · ") : null;
   }
+  // A conversation that began as an e-mail carries the start of its text (the subject is in the summary).
+  if (entry.kind === "conversation.started" && typeof data.preview === "string" && data.preview) {
+    return data.preview;
+  }
   return null;
 }
 
