@@ -2,6 +2,12 @@
 
 Validation is per event: a bad event is rejected with its id and a reason, the rest of
 its batch goes on.
+
+``EventIn`` (pydantic) is the definition. ``validate_event`` is what ingestion runs: a
+hand-written check of the plain, common shape of an event that accepts only what
+``EventIn`` accepts and gives the same values, several times faster; anything else (every
+invalid event, and valid ones in a rarer shape) goes through ``EventIn``, so rejections
+and their wording are the model's.
 """
 
 from __future__ import annotations
@@ -9,9 +15,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from hovor.core.jsontext import json_bytes_len
 
 MAX_BATCH = 50
 MAX_PROPS_BYTES = 4096
@@ -61,7 +69,11 @@ class EventIn(BaseModel):
     @classmethod
     def _epoch_millis(cls, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value / 1000, UTC)
+            try:
+                return datetime.fromtimestamp(value / 1000, UTC)
+            except (OverflowError, OSError, ValueError):
+                # Raised as such, these would fail the whole frame instead of this event.
+                raise ValueError("epoch milliseconds out of range") from None
         return value
 
     @field_validator("ts")
@@ -118,7 +130,14 @@ def parse_event(raw: Any) -> EventIn | Rejected:
     return event
 
 
-def _check_props(event: EventIn) -> str | None:
+class _Typed(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def props(self) -> dict[str, Any]: ...
+
+
+def _check_props(event: _Typed) -> str | None:
     for name, kind in REQUIRED_PROPS.get(event.type, {}).items():
         value = event.props.get(name)
         if value is None:
@@ -135,6 +154,92 @@ def _check_props(event: EventIn) -> str | None:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class ValidEvent:
+    """A valid event as ingestion uses it: ``page`` as the dict of the page fields given."""
+
+    __slots__ = ("id", "page", "props", "ts", "type")
+
+    def __init__(
+        self, id: str, ts: datetime, type: str, props: dict[str, Any], page: dict[str, Any]
+    ) -> None:
+        self.id, self.ts, self.type, self.props, self.page = id, ts, type, props, page
+
+
+def validate_event(raw: Any) -> ValidEvent | Rejected:
+    """Like ``parse_event`` (same acceptance, values and rejections), faster on the common
+    shape of a valid event."""
+    event = _fast_event(raw)
+    if event is None:
+        parsed = parse_event(raw)
+        if isinstance(parsed, Rejected):
+            return parsed
+        page = parsed.page.model_dump(exclude_none=True) if parsed.page else {}
+        return ValidEvent(parsed.id, parsed.ts, parsed.type, parsed.props, page)
+    problem = _check_props(event)
+    if problem:
+        ref = raw.get("id")
+        return Rejected(id=ref, code="invalid_event", detail=problem)
+    return event
+
+
+_EVENT_KEYS = frozenset(EventIn.model_fields)
+_PAGE_KEYS = tuple(PageIn.model_fields)
+_MAX_PAGE_FIELD = 2048
+# ISO 8601 with a zone, in the one spelling both datetime.fromisoformat and pydantic read alike.
+_ISO_TS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)\Z")
+# ``json.dumps`` (ASCII) writes a value in at most 6 characters per byte orjson writes
+# (e.g. U+007F: 1 byte → ``\u007f``); below this, the props' size needs no exact measure.
+_SURELY_SMALL = MAX_PROPS_BYTES // 6
+_FLAT = (str, int, float, bool, type(None))
+
+
+def _fast_event(raw: Any) -> ValidEvent | None:
+    """The event if it is valid and of the plain shape; None: let ``EventIn`` decide."""
+    if type(raw) is not dict or not _EVENT_KEYS.issuperset(raw):
+        return None
+    event_id, event_type, ts = raw.get("id"), raw.get("type"), raw.get("ts")
+    if type(event_id) is not str or not 0 < len(event_id) <= 64:
+        return None
+    if type(event_type) is not str or not 0 < len(event_type) <= 64:
+        return None
+    if not TYPE_PATTERN.match(event_type):
+        return None
+    try:
+        if type(ts) is str:
+            if not _ISO_TS.match(ts):
+                return None
+            at = datetime.fromisoformat(ts).astimezone(UTC)
+        elif type(ts) is int or type(ts) is float:
+            at = datetime.fromtimestamp(ts / 1000, UTC)
+        else:
+            return None
+    except (ValueError, OverflowError, OSError):
+        return None
+    props = raw.get("props", None) if "props" in raw else {}
+    if type(props) is not dict:
+        return None
+    size = json_bytes_len(props)
+    if (size is None or size > _SURELY_SMALL) and len(
+        json.dumps(props, separators=(",", ":"))
+    ) > MAX_PROPS_BYTES:
+        return None
+    if not all(isinstance(v, _FLAT) for v in props.values()) and _depth(props) > MAX_DEPTH:
+        return None
+    page_in = raw.get("page")
+    page: dict[str, Any] = {}
+    if page_in is not None:
+        if type(page_in) is not dict:
+            return None
+        for name in _PAGE_KEYS:
+            value = page_in.get(name)
+            if value is None:
+                continue
+            if type(value) is not str or len(value) > _MAX_PAGE_FIELD:
+                return None
+            page[name] = value
+    return ValidEvent(event_id, at, event_type, props, page)
 
 
 class TrackAck(BaseModel):

@@ -21,7 +21,7 @@ from hovor.tracking.live import (
     needs_new_visit,
     start_visit,
 )
-from hovor.tracking.schemas import MAX_BATCH, EventIn, Rejected, TrackAck, parse_event
+from hovor.tracking.schemas import MAX_BATCH, Rejected, TrackAck, ValidEvent, validate_event
 from hovor.tracking.writer import EventLogWriter, SessionTouch, WriteRequest
 
 log = logging.getLogger(__name__)
@@ -112,15 +112,17 @@ class Tracking:
 
         rejected: list[Rejected] = []
         accepted: list[str] = []
-        fresh: list[EventIn] = []
+        fresh: list[ValidEvent] = []
+        fresh_ids: set[str] = set()
         for raw in raw_events:
-            parsed = parse_event(raw)
+            parsed = validate_event(raw)
             if isinstance(parsed, Rejected):
                 rejected.append(parsed)
-            elif visitor.seen(parsed.id) or parsed.id in {e.id for e in fresh}:
+            elif visitor.seen(parsed.id) or parsed.id in fresh_ids:
                 accepted.append(parsed.id)  # a resend: already stored or on its way
             else:
                 fresh.append(parsed)
+                fresh_ids.add(parsed.id)
         self.rejected += len(rejected)
         if not fresh:
             return TrackAck(accepted=accepted, rejected=rejected)
@@ -143,7 +145,7 @@ class Tracking:
         return TrackAck(accepted=accepted + [e.id for e in fresh], rejected=rejected)
 
     def _apply(
-        self, visitor: LiveVisitor, events: list[EventIn]
+        self, visitor: LiveVisitor, events: list[ValidEvent]
     ) -> tuple[WriteRequest, list[Tracked]]:
         """Assign visits, update the live state, and build the rows to store."""
         now = clock.now()
@@ -154,7 +156,7 @@ class Tracking:
             ts, skewed = event.ts, False
             if ts > now + MAX_FUTURE_SKEW or ts < now - MAX_PAST_SKEW:
                 ts, skewed = now, True
-            page = event.page.model_dump(exclude_none=True) if event.page else {}
+            page = event.page
             if needs_new_visit(visitor, ts):
                 _, row = start_visit(visitor, ts, page.get("url"), page.get("referrer"))
                 request.new_sessions.append(row)

@@ -11,13 +11,16 @@ import asyncio
 import logging
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
-from sqlalchemy import update
+from sqlalchemy import Integer, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hovor.core.ids import new_ids
+from hovor.core.jsontext import json_text
 from hovor.db.transaction import Database
 from hovor.tracking.models import TrackedEvent, WebSession
 
@@ -25,6 +28,19 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH_ROWS = 1000
 MAX_DELAY_SECONDS = 0.02
+EVENT_COLUMNS = (
+    "id",
+    "workspace_id",
+    "visitor_id",
+    "session_id",
+    "event_id",
+    "type",
+    "ts",
+    "received_at",
+    "clock_skew",
+    "props",
+    "page",
+)
 
 
 @dataclass
@@ -39,6 +55,7 @@ class WriteRequest:
     events: list[dict[str, Any]]
     new_sessions: list[dict[str, Any]] = field(default_factory=list)
     touches: list[SessionTouch] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] | None = None  # ``events`` as the driver takes them
     done: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -49,6 +66,7 @@ class EventLogWriter:
         self._db = db
         self._queue: asyncio.Queue[WriteRequest] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._insert_sql: str | Literal[False] | None = None  # False: the driver's style is unknown
         self.batches = 0
         self.rows = 0
 
@@ -65,6 +83,12 @@ class EventLogWriter:
             await self._task
 
     async def write(self, request: WriteRequest) -> None:
+        dialect = self._db.engine.dialect
+        if self._insert_sql is None:
+            self._insert_sql = _sql_insert_events(dialect) or False
+        if self._insert_sql:
+            # Prepared here, by each caller, so the writer's turn on the event loop stays short.
+            request.rows = _driver_rows(request.events, dialect.name == "sqlite")
         await self._queue.put(request)
         await request.done
 
@@ -85,7 +109,7 @@ class EventLogWriter:
                 rows += len(request.events)
             try:
                 async with self._db.transaction() as tx:
-                    await _store(tx.session, batch)
+                    await _store(tx.session, batch, self._insert_sql or None)
             except Exception as exc:  # nothing was stored: every caller hears why
                 log.exception("event log batch failed")
                 for request in batch:
@@ -102,9 +126,55 @@ class EventLogWriter:
                     self._queue.task_done()
 
 
-async def _store(session: AsyncSession, batch: list[WriteRequest]) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _sql_insert_events(dialect: Dialect) -> str | None:
+    """One INSERT of a tracked event in the driver's own parameter style (or None: use Core)."""
+    quote = dialect.identifier_preparer.quote
+    if dialect.paramstyle == "qmark":
+        marks = ["?"] * len(EVENT_COLUMNS)
+    elif dialect.paramstyle == "numeric_dollar":
+        marks = [f"${i}" for i in range(1, len(EVENT_COLUMNS) + 1)]
+    elif dialect.paramstyle == "format":
+        marks = ["%s"] * len(EVENT_COLUMNS)
+    else:
+        return None
+    table = TrackedEvent.__tablename__
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in EVENT_COLUMNS)}) "
+        f"VALUES ({', '.join(marks)}) "
+        "ON CONFLICT (workspace_id, visitor_id, event_id) DO NOTHING"
+    )
+
+
+def _driver_rows(events: list[dict[str, Any]], sqlite_times: bool) -> list[tuple[Any, ...]]:
+    """Rows as the driver takes them: JSON as text, times as SQLAlchemy would bind them
+    (naive UTC text on SQLite, aware datetimes elsewhere), and a fresh ULID each."""
+    rows = []
+    for row_id, e in zip(new_ids(len(events)), events, strict=True):
+        ts, received = e["ts"].astimezone(UTC), e["received_at"].astimezone(UTC)
+        if sqlite_times:
+            ts = ts.replace(tzinfo=None).isoformat(" ", "microseconds")
+            received = received.replace(tzinfo=None).isoformat(" ", "microseconds")
+        rows.append(
+            (
+                row_id,
+                e["workspace_id"],
+                e["visitor_id"],
+                e["session_id"],
+                e["event_id"],
+                e["type"],
+                ts,
+                received,
+                bool(e["clock_skew"]),
+                json_text(e["props"]),
+                json_text(e["page"]),
+            )
+        )
+    return rows
+
+
+async def _store(session: AsyncSession, batch: list[WriteRequest], insert_sql: str | None) -> None:
+    dialect = session.get_bind().dialect
+    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
     sessions = [s for r in batch for s in r.new_sessions]
     if sessions:
         await session.execute(
@@ -112,12 +182,20 @@ async def _store(session: AsyncSession, batch: list[WriteRequest]) -> None:
         )
     events = [e for r in batch for e in r.events]
     if events:
-        await session.execute(
-            insert(TrackedEvent).on_conflict_do_nothing(
-                index_elements=["workspace_id", "visitor_id", "event_id"]
-            ),
-            events,
-        )
+        # Straight to the driver (one executemany): the ORM's bulk insert cost more Python
+        # per row than everything else in ingestion, all of it on the event loop.
+        if insert_sql is not None and all(r.rows is not None for r in batch):
+            connection = await session.connection()
+            await connection.exec_driver_sql(
+                insert_sql, [row for r in batch for row in r.rows or ()]
+            )
+        else:
+            await session.execute(
+                insert(TrackedEvent).on_conflict_do_nothing(
+                    index_elements=["workspace_id", "visitor_id", "event_id"]
+                ),
+                events,
+            )
     latest: dict[str, SessionTouch] = {}
     for touch in (t for r in batch for t in r.touches):
         seen = latest.get(touch.session_id)
@@ -128,9 +206,23 @@ async def _store(session: AsyncSession, batch: list[WriteRequest]) -> None:
         else:
             seen.last_seen_at = max(seen.last_seen_at, touch.last_seen_at)
             seen.events += touch.events
-    for touch in latest.values():
-        await session.execute(
-            update(WebSession)
-            .where(WebSession.id == touch.session_id)
-            .values(last_seen_at=touch.last_seen_at, events=WebSession.events + touch.events)
+    if latest:
+        table = WebSession.__table__
+        assert isinstance(table, Table)
+        connection = await session.connection()
+        await connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("touched_id"))
+            .values(
+                last_seen_at=bindparam("touched_at"),
+                events=table.c.events + bindparam("touched_events", type_=Integer),
+            ),
+            [
+                {
+                    "touched_id": t.session_id,
+                    "touched_at": t.last_seen_at,
+                    "touched_events": t.events,
+                }
+                for t in latest.values()
+            ],
         )
