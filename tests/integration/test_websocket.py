@@ -193,6 +193,14 @@ async def test_auto_assignment_to_an_online_agent(server: ServerProcess) -> None
         json={"email": email, "name": "Dana", "password": "dana-password", "chat_capacity": 50},
     )
     assert r.status_code == 201
+    # A blended agent: room for 50 chats and 50 callbacks (callbacks need callback capacity).
+    r = await admin.change(
+        "PUT",
+        f"/v1/routing/agents/{r.json()['id']}",
+        json={"capacity": {"webchat": 50, "callback": 50}},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["capacity"]["callback"] == 50
     desk = await Desktop(server).login(email, "dana-password")
     try:
         # Coming online, Dana first takes whatever was waiting (oldest first)...

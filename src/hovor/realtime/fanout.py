@@ -10,6 +10,7 @@ from hovor.conversations import events as conversation_events
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
 from hovor.orders import events as order_events
+from hovor.routing import events as routing_events
 from hovor.tickets import events as ticket_events
 
 
@@ -44,6 +45,7 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
                 "type": "presence.changed",
                 "user_id": event.payload["user_id"],
                 "status": event.payload["status"],
+                "reason": event.payload.get("reason"),
             },
         )
 
@@ -76,4 +78,26 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
         ]
         await bus.publish(
             agents_topic(event.workspace_id), {"type": "contact.changed", "contact_ids": ids}
+        )
+
+    @dispatcher.on(routing_events.TASK_CHANGED)
+    async def task_changed(event: DomainEvent) -> None:
+        # Reservations (the agent named in it accepts or rejects), assignments, steps.
+        await bus.publish(
+            agents_topic(event.workspace_id),
+            {"type": "routing.task", "task": event.payload["task"]},
+        )
+
+    @dispatcher.on(
+        routing_events.SLA_WARNING, routing_events.SLA_BREACHED, routing_events.TASK_UNROUTABLE
+    )
+    async def routing_alert(event: DomainEvent) -> None:
+        kind = {
+            routing_events.SLA_WARNING: "sla_warning",
+            routing_events.SLA_BREACHED: "sla_breached",
+            routing_events.TASK_UNROUTABLE: "unroutable",
+        }[event.name]
+        await bus.publish(
+            agents_topic(event.workspace_id),
+            {"type": "routing.alert", "alert": kind, "task": event.payload["task"]},
         )

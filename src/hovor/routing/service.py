@@ -33,6 +33,7 @@ STICKY_LOOKBACK = timedelta(days=7)  # "the agent who last served this contact":
 CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 MAX_CAPACITY = 50
 WEBCHAT = "webchat"
+DEFAULT_CAPACITY = {"callback": 1, "email": 5}
 
 
 # Queues ------------------------------------------------------------------------------------
@@ -239,7 +240,9 @@ async def get_profile(session: AsyncSession, user: User) -> RoutingAgent | None:
 
 
 def capacity_of(user: User, profile: RoutingAgent | None) -> dict[str, int]:
-    capacity = dict(profile.capacity) if profile is not None else {}
+    """Slots per channel: web chat from the user's chat capacity, the rest from the profile
+    over the defaults (one callback at a time, five e-mails); 0 turns a channel off."""
+    capacity = {**DEFAULT_CAPACITY, **(profile.capacity if profile is not None else {})}
     capacity[WEBCHAT] = user.chat_capacity
     return capacity
 
