@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
 from hovor.auth import service as auth
-from hovor.conversations import service as conversations
-from hovor.db.transaction import Database
 from hovor.bus import MemoryBus
-from hovor.routing import listeners
+from hovor.conversations import service as conversations
+from hovor.core import clock
+from hovor.core.clock import ManualClock
+from hovor.core.dispatch import Dispatcher
+from hovor.core.errors import Conflict, InvalidInput
+from hovor.db.transaction import Database
+from hovor.routing import listeners, service
+from hovor.routing.models import RoutingQueue, RoutingTask
 from hovor.routing.node import LocalLease, RoutingNode
 from tests.support.factories import make_team, visitor_writes
 
 
 def _routed(db: Database) -> Database:
-    listeners.register(db.dispatcher, db, RoutingNode(db, MemoryBus(), LocalLease()))
+    _node(db)
     return db
 
 
@@ -67,3 +78,204 @@ async def test_agents_of_other_workspaces_are_never_chosen(db: Database) -> None
     lonely = await make_team(db, "Lonely Co", agents=1, online=False)
     conv = (await visitor_writes(db, lonely.workspace.id, "v_x", "hi")).conversation_id
     assert await assignee_of(db, lonely.workspace.id, conv) is None
+
+
+# Queues, reservations, restarts ------------------------------------------------------------
+
+
+@pytest.fixture
+def manual_clock() -> Iterator[ManualClock]:
+    """A clock that moves only when the test says (timers: reservations, steps, SLA)."""
+    fixed = ManualClock(datetime.now(UTC).replace(microsecond=0))
+    previous = clock.set_clock(fixed)
+    try:
+        yield fixed
+    finally:
+        clock.set_clock(previous)
+
+
+def _node(db: Database) -> RoutingNode:
+    node = RoutingNode(db, MemoryBus(), LocalLease())
+    listeners.register(db.dispatcher, db, node)
+    return node
+
+
+async def _queue(db: Database, ws: str, **changes: object) -> RoutingQueue:
+    spec = service.QueueSpec(name="Sales", steps=[{"target": ""}], channels=["webchat"])
+    for key, value in changes.items():
+        setattr(spec, key, value)
+    async with db.transaction() as tx:
+        return await service.do_create_queue(tx, ws, spec)
+
+
+async def _task(db: Database, conversation_id: str) -> RoutingTask:
+    async with db.read() as session:
+        task = await service.active_task(session, conversation_id)
+    assert task is not None
+    return task
+
+
+async def test_a_reservation_is_accepted_or_goes_to_the_next_agent_on_timeout(
+    db: Database, manual_clock: ManualClock
+) -> None:
+    node = _node(db)
+    team = await make_team(db, agents=2, online=True)
+    ws = team.workspace.id
+    await _queue(db, ws, auto_accept=False, reservation_seconds=20)
+    first = (await visitor_writes(db, ws, "v_1", "hi")).conversation_id
+    task = await _task(db, first)
+    assert task.status == "reserved" and task.reservation_expires_at is not None
+    held_by = task.agent_id
+    assert await assignee_of(db, ws, first) is None  # offered, not yet taken
+
+    manual_clock.advance(21)
+    await node.tick()
+    task = await _task(db, first)
+    assert task.status == "reserved" and task.agent_id not in (None, held_by)
+    assert task.rejected == [held_by]
+
+    async with db.transaction() as tx:
+        row = await service.access_task(tx.session, ws, task.id)
+        agent = await auth.access_user(tx.session, ws, task.agent_id or "")
+        await service.do_accept(tx, row, agent)
+    assert await assignee_of(db, ws, first) == task.agent_id
+    assert (await _task(db, first)).status == "assigned"
+    # The reservation is gone: a late accept by the first agent is refused.
+    async with db.transaction() as tx:
+        row = await service.access_task(tx.session, ws, task.id)
+        late = await auth.access_user(tx.session, ws, held_by or "")
+        with pytest.raises(Conflict):
+            await service.do_accept(tx, row, late)
+
+
+async def test_a_restart_keeps_reservations_and_assigns_exactly_once(
+    db: Database, manual_clock: ManualClock
+) -> None:
+    _node(db)
+    team = await make_team(db, agents=2, online=True)
+    ws = team.workspace.id
+    await _queue(db, ws, auto_accept=False, reservation_seconds=30)
+    conversation_id = (await visitor_writes(db, ws, "v_1", "hi")).conversation_id
+    before = await _task(db, conversation_id)
+    assert before.status == "reserved"
+
+    # "Restart": a new dispatcher and node read everything back from the database.
+    db.dispatcher = Dispatcher()
+    node = _node(db)
+    await node.kick(ws, "reload", "")
+    assert node.routers[ws].tasks[before.id].status == "reserved"
+    again = await _task(db, conversation_id)
+    assert (again.status, again.agent_id, again.version) == (
+        "reserved",
+        before.agent_id,
+        before.version,
+    )
+
+    manual_clock.advance(31)  # the re-armed reservation timer fires once
+    await node.tick()
+    await node.tick()
+    moved = await _task(db, conversation_id)
+    assert moved.status == "reserved" and moved.agent_id != before.agent_id
+    async with db.transaction() as tx:
+        row = await service.access_task(tx.session, ws, moved.id)
+        agent = await auth.access_user(tx.session, ws, moved.agent_id or "")
+        await service.do_accept(tx, row, agent)
+    async with db.read() as session:
+        tasks = (
+            await session.scalars(
+                select(RoutingTask).where(RoutingTask.conversation_id == conversation_id)
+            )
+        ).all()
+    assert [(t.status, t.agent_id) for t in tasks] == [("assigned", moved.agent_id)]
+
+
+async def test_a_task_nobody_can_take_is_reported_until_someone_can(db: Database) -> None:
+    node = _node(db)
+    team = await make_team(db, agents=1, online=True)
+    ws = team.workspace.id
+    await _queue(db, ws, steps=[{"target": "has(skills.fridges) && skills.fridges >= 3"}])
+    conversation_id = (await visitor_writes(db, ws, "v_1", "fridge?")).conversation_id
+    task = await _task(db, conversation_id)
+    assert task.unroutable and task.status == "waiting"
+    snapshot = node.snapshot(ws)
+    assert snapshot is not None
+    assert [q["unroutable"] for q in snapshot["queues"] if q["name"] == "Sales"] == [1]
+
+    async with db.transaction() as tx:
+        agent = await auth.access_user(tx.session, ws, team.agents[0].id)
+        await service.do_set_profile(tx, agent, skills={"fridges": 4})
+    task = await _task(db, conversation_id)
+    assert not task.unroutable and task.status == "assigned"
+    assert await assignee_of(db, ws, conversation_id) == team.agents[0].id
+
+
+async def test_transfer_to_a_queue_keeps_the_deadline_and_frees_the_agent(db: Database) -> None:
+    _node(db)
+    team = await make_team(db, agents=1, online=True, capacity=1)
+    ws = team.workspace.id
+    await _queue(db, ws)
+    experts = await _queue(
+        db, ws, name="Experts", channels=[], steps=[{"target": "has(skills.expert)"}]
+    )
+    first = (await visitor_writes(db, ws, "v_1", "hi")).conversation_id
+    second = (await visitor_writes(db, ws, "v_2", "hi")).conversation_id
+    before = await _task(db, first)
+    assert before.status == "assigned" and await assignee_of(db, ws, second) is None
+    async with db.transaction() as tx:
+        row = await service.access_task(tx.session, ws, before.id)
+        await service.do_transfer_to_queue(tx, row, experts)
+    moved = await _task(db, first)
+    assert (moved.queue_id, moved.status, moved.deadline) == (
+        experts.id,
+        "waiting",
+        before.deadline,
+    )
+    assert moved.unroutable  # nobody has the skill: said, not silent
+    assert await assignee_of(db, ws, first) is None
+    assert await assignee_of(db, ws, second) == team.agents[0].id  # the freed slot
+
+
+async def test_bad_queues_and_profiles_get_field_errors(db: Database) -> None:
+    team = await make_team(db, agents=1)
+    ws = team.workspace.id
+    async with db.transaction() as tx:
+        with pytest.raises(InvalidInput) as bad:
+            await service.do_create_queue(
+                tx,
+                ws,
+                service.QueueSpec(
+                    name="X",
+                    steps=[{"target": "skills.a >"}, {"target": "agent.x", "timeout_seconds": -1}],
+                    channels=["web chat"],
+                    overflow_queue_id="nope",
+                ),
+            )
+    locs = [tuple(e["loc"]) for e in bad.value.errors or []]
+    assert ("steps", 0, "target") in locs and ("steps", 1, "target") in locs
+    assert ("steps", 1, "timeout_seconds") in locs and ("overflow_queue_id",) in locs
+    assert ("channels",) in locs
+    async with db.transaction() as tx:
+        agent = await auth.access_user(tx.session, ws, team.agents[0].id)
+        with pytest.raises(InvalidInput) as bad:
+            await service.do_set_profile(tx, agent, skills={"fridges": 9}, capacity={"chat": -1})
+    assert {tuple(e["loc"]) for e in bad.value.errors or []} == {
+        ("skills", "fridges"),
+        ("capacity", "chat"),
+    }
+
+
+async def test_manual_assignment_counts_against_capacity(db: Database) -> None:
+    _node(db)
+    team = await make_team(db, agents=2, online=True, capacity=1)
+    ws = team.workspace.id
+    first = (await visitor_writes(db, ws, "v_1", "hi")).conversation_id
+    holder = await assignee_of(db, ws, first)
+    other = next(a.id for a in team.agents if a.id != holder)
+    async with db.transaction() as tx:
+        conv = await conversations.access_conversation(tx.session, ws, first)
+        await conversations.do_assign_conversation(tx, conv, other)
+    task = await _task(db, first)
+    assert (task.status, task.agent_id) == ("assigned", other)
+    # The first holder is free again and takes the next chat; the other is full.
+    second = (await visitor_writes(db, ws, "v_2", "hi")).conversation_id
+    assert await assignee_of(db, ws, second) == holder

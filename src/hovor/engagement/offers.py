@@ -29,6 +29,7 @@ from hovor.db.transaction import Tx
 from hovor.engagement import events
 from hovor.engagement.frames import OfferAccepted
 from hovor.engagement.models import Offer
+from hovor.routing import service as routing
 
 OFFER_LIFETIME = timedelta(minutes=2)
 
@@ -188,6 +189,7 @@ async def do_accept(tx: Tx, offer: Offer, frame: OfferAccepted) -> Offer:
             preferred_at=preferred,
             reason=note,
             context=offer.context,
+            queue=offer.queue,
         )
     else:
         latest = await find_latest_conversation(
@@ -221,6 +223,8 @@ async def do_accept(tx: Tx, offer: Offer, frame: OfferAccepted) -> Offer:
             body=note,
             private=True,
         )
+        named = await routing.queue_by_name(tx.session, offer.workspace_id, offer.queue or "")
+        await routing.do_enqueue(tx, conversation, queue=named)  # the rule's queue, if it exists
     offer.status = "accepted"
     offer.decided_at = now
     offer.conversation_id = conversation.id

@@ -419,6 +419,22 @@ async def do_end(tx: Tx, conversation_id: str, reason: str) -> RoutingTask | Non
     return task
 
 
+async def do_retry_later(
+    tx: Tx, conversation: Conversation, *, ready_at: datetime, deadline: datetime, reason: str
+) -> RoutingTask:
+    """This attempt is over (the agent lets go); the same conversation waits again from
+    ``ready_at`` (a callback nobody answered, tried again later)."""
+    task = await active_task(tx.session, conversation.id)
+    queue = None
+    if task is not None:
+        queue = await _queue_row(tx.session, task.workspace_id, task.queue_id)
+        await _conditional(tx, task, status="completed", ended_at=clock.now(), end_reason=reason)
+        _changed(tx, task.workspace_id, "task", task.id)
+    if conversation.assignee_id is not None:
+        await do_assign_conversation(tx, conversation, None)
+    return await do_enqueue(tx, conversation, queue=queue, ready_at=ready_at, deadline=deadline)
+
+
 async def do_accept(tx: Tx, task: RoutingTask, agent: User) -> RoutingTask:
     if task.status != "reserved" or task.agent_id != agent.id:
         raise Conflict("this task is not reserved for you (it may have timed out)")

@@ -26,4 +26,5 @@ class CallbackRequest(IdMixin, TimestampMixin, Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the SLA: call by then
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
