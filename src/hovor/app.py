@@ -82,7 +82,7 @@ def build_runtime(
     outbound.register(dispatcher, channels)
     webchat_listeners.register(dispatcher, bus)
     fanout.register(dispatcher, bus)
-    routing = RoutingNode(db, bus, create_lease(settings.redis_url))
+    routing = RoutingNode(db, bus, create_lease(settings.redis_url, settings.database_url))
     routing_listeners.register(dispatcher, db, routing)
     contact_listeners.register(dispatcher, db)  # the timeline hears what happened
     ticket_listeners.register(dispatcher, db)  # open tickets shown on new conversations

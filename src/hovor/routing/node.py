@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import secrets
 from collections import deque
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+from sqlalchemy.engine import make_url
 
 from hovor.auth.models import User
 from hovor.bus import Bus
@@ -154,7 +157,7 @@ class RedisLease:
 
     local = False
 
-    def __init__(self, url: str, key: str = LEASE_KEY, seconds: float = LEASE_SECONDS) -> None:
+    def __init__(self, url: str, key: str, seconds: float = LEASE_SECONDS) -> None:
         from redis.asyncio import Redis
 
         self._redis: Redis = Redis.from_url(url)
@@ -176,8 +179,12 @@ class RedisLease:
         await self._redis.aclose()
 
 
-def create_lease(redis_url: str | None) -> Lease:
-    return RedisLease(redis_url) if redis_url else LocalLease()
+def create_lease(redis_url: str | None, database_url: str) -> Lease:
+    """One lease per database: deployments (or test runs) sharing a Redis stay apart."""
+    if not redis_url:
+        return LocalLease()
+    plain = make_url(database_url).render_as_string(hide_password=True)
+    return RedisLease(redis_url, f"{LEASE_KEY}:{hashlib.sha256(plain.encode()).hexdigest()[:16]}")
 
 
 # The node ----------------------------------------------------------------------------------
@@ -205,6 +212,8 @@ class RoutingNode:
     # -- life ---------------------------------------------------------------------------
 
     async def start(self) -> None:
+        if self.leader:  # re-arm every timer (reservations, steps, SLA) from the database
+            await self._load_all()
         self._tasks = [
             asyncio.create_task(self._listen(), name="routing-listen"),
             asyncio.create_task(self._run(), name="routing-run"),
@@ -271,14 +280,17 @@ class RoutingNode:
             log.info("routing: this process leads now")
             self.leader = True
             self.routers.clear()
-            async with self.db.read() as session:
-                workspaces = await service.workspaces_with_work(session)
-            for workspace_id in workspaces:
-                await self._submit((workspace_id, "reload", ""))
+            await self._load_all()
         elif not held and self.leader:
             log.warning("routing: lost the lease; another process leads")
             self.leader = False
             self.routers.clear()
+
+    async def _load_all(self) -> None:
+        async with self.db.read() as session:
+            workspaces = await service.workspaces_with_work(session)
+        for workspace_id in workspaces:
+            await self._submit((workspace_id, "reload", ""))
 
     # -- work items ---------------------------------------------------------------------
 

@@ -1,0 +1,203 @@
+"""Routing across real server processes: a kill mid-reservation, and two processes at once.
+
+Each test routes into its own queue whose target matches only its own agents (an attribute
+with a random value), so agents and queues of other tests in the shared database never
+take its work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.clients import Desktop, Visitor, client_id, receive, send
+from tests.support.server import ADMIN, ServerProcess, run_server
+from tests.support.services import POSTGRES_URL, REDIS_URL, require
+
+pytestmark = pytest.mark.storage
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0) -> Any:
+    """Poll ``check`` until it returns something truthy (or fail with its last value)."""
+    deadline = asyncio.get_running_loop().time() + within
+    last: Any = None
+    while asyncio.get_running_loop().time() < deadline:
+        last = await check()
+        if last:
+            return last
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"not reached in {within} s (last: {last!r})")
+
+
+class Team:
+    """A queue of this test's own and agents who alone match it."""
+
+    def __init__(self, admin: Desktop) -> None:
+        self.admin = admin
+        self.tag = secrets.token_hex(4)
+        self.queue: dict[str, Any] = {}
+        self.agents: list[dict[str, Any]] = []
+        self.passwords: dict[str, str] = {}
+
+    async def create(self, agents: int, capacity: int, **queue: Any) -> Team:
+        r = await self.admin.change(
+            "POST",
+            "/v1/routing/queues",
+            json={
+                "name": f"Team {self.tag}",
+                "steps": [{"target": f"attributes.team == '{self.tag}'"}],
+                **queue,
+            },
+        )
+        assert r.status_code == 201, r.text
+        self.queue = r.json()
+        for i in range(agents):
+            email = f"r{i}-{self.tag}@demo.hovor.dev"
+            r = await self.admin.change(
+                "POST",
+                "/v1/users",
+                json={"email": email, "name": f"R{i}", "password": "routing-pass", "role": "agent"},
+            )
+            assert r.status_code == 201, r.text
+            user = r.json()
+            r = await self.admin.change(
+                "PUT",
+                f"/v1/routing/agents/{user['id']}",
+                json={"attributes": {"team": self.tag}, "capacity": {"webchat": capacity}},
+            )
+            assert r.status_code == 200, r.text
+            self.agents.append({**user, "email": email})
+        return self
+
+    async def online(self, server: ServerProcess) -> list[Desktop]:
+        desks = []
+        for agent in self.agents:
+            desk = await Desktop(server).login(agent["email"], "routing-pass")
+            r = await desk.change("PUT", "/v1/me/presence", json={"status": "online"})
+            assert r.status_code == 200
+            desks.append(desk)
+        return desks
+
+    async def tasks(self, desk: Desktop) -> list[dict[str, Any]]:
+        r = await desk.http.get("/v1/routing/tasks", params={"queue_id": self.queue["id"]})
+        assert r.status_code == 200, r.text
+        return list(r.json())
+
+
+async def new_chat(server: ServerProcess, admin: Desktop, queue_id: str) -> str:
+    """A visitor writes; the chat is transferred into ``queue_id``; returns its id."""
+    visitor = await Visitor(server).start()
+    async with await visitor.connect() as ws:
+        await receive(ws, "hello")
+        await send(ws, {"type": "message.send", "client_id": client_id(), "body": "help"})
+        ack = await receive(ws, "message.ack")
+    conversation_id = str(ack["message"]["conversation_id"])
+    r = await admin.change(
+        "POST", f"/v1/conversations/{conversation_id}/transfer", json={"queue_id": queue_id}
+    )
+    assert r.status_code == 200, r.text
+    return conversation_id
+
+
+async def test_a_reservation_survives_a_kill_and_is_assigned_once(
+    database_url: str, tmp_path: Path
+) -> None:
+    redis_url = None
+    if database_url.startswith("postgresql"):
+        require(REDIS_URL, "Redis")
+        redis_url = REDIS_URL
+    with run_server(tmp_path, database_url=database_url, redis_url=redis_url) as server:
+        port = int(server.base_url.rsplit(":", 1)[1])
+        admin = await Desktop(server).login(ADMIN)
+        team = await Team(admin).create(
+            agents=2, capacity=3, auto_accept=False, reservation_seconds=4
+        )
+        await team.online(server)
+        conversation_id = await new_chat(server, admin, team.queue["id"])
+
+        async def reserved() -> list[dict[str, Any]]:
+            return [t for t in await team.tasks(admin) if t["status"] == "reserved"]
+
+        first = (await eventually(reserved))[0]
+        assert first["conversation_id"] == conversation_id
+        server.process.kill()  # no clean shutdown: the lease, if any, is left to expire
+        server.process.wait()
+
+    with run_server(tmp_path, database_url=database_url, redis_url=redis_url, port=port) as server:
+        admin = await Desktop(server).login(ADMIN)
+
+        async def moved_on() -> list[dict[str, Any]]:
+            tasks = await team.tasks(admin)
+            return [
+                t for t in tasks if t["status"] == "reserved" and t["agent_id"] != first["agent_id"]
+            ]
+
+        second = (await eventually(moved_on, within=40))[0]
+        assert second["id"] == first["id"]
+        by_id = {a["id"]: a for a in team.agents}
+        taker = await Desktop(server).login(by_id[second["agent_id"]]["email"], "routing-pass")
+        late = await Desktop(server).login(by_id[first["agent_id"]]["email"], "routing-pass")
+        r = await late.change("POST", f"/v1/routing/tasks/{first['id']}/accept")
+        assert r.status_code == 409
+        r = await taker.change("POST", f"/v1/routing/tasks/{second['id']}/accept")
+        assert r.status_code == 200, r.text
+        conversation = (await admin.http.get(f"/v1/conversations/{conversation_id}")).json()
+        assert conversation["assignee"]["id"] == second["agent_id"]
+        tasks = await team.tasks(admin)
+        assert [(t["conversation_id"], t["status"]) for t in tasks] == [
+            (conversation_id, "assigned")
+        ]
+
+
+async def test_two_processes_assign_every_task_exactly_once(tmp_path: Path) -> None:
+    from tests.conftest import postgres_url
+
+    require(POSTGRES_URL, "PostgreSQL")
+    require(REDIS_URL, "Redis")
+    url = postgres_url()
+    with (
+        run_server(tmp_path, database_url=url, redis_url=REDIS_URL) as one,
+        run_server(tmp_path, database_url=url, redis_url=REDIS_URL) as two,
+    ):
+        admins = [await Desktop(one).login(ADMIN), await Desktop(two).login(ADMIN)]
+        team = await Team(admins[0]).create(agents=2, capacity=3)
+        await team.online(two)
+        # Ten chats; their transfers (the routing writes) alternate between the processes.
+        chats = [await new_chat(one, admins[i % 2], team.queue["id"]) for i in range(10)]
+
+        async def six_assigned() -> list[dict[str, Any]]:
+            tasks = await team.tasks(admins[1])
+            return tasks if sum(t["status"] == "assigned" for t in tasks) == 6 else []
+
+        tasks = await eventually(six_assigned)
+        assert sorted(t["conversation_id"] for t in tasks) == sorted(chats)  # one task each
+        per_agent = [sum(t["agent_id"] == a["id"] for t in tasks) for a in team.agents]
+        assert per_agent == [3, 3]
+        assert sum(t["status"] == "waiting" for t in tasks) == 4
+
+        # One process dies; closing two chats on the other frees two slots, taken once each.
+        one.process.kill()
+        one.process.wait()
+        done = [t["conversation_id"] for t in tasks if t["status"] == "assigned"][:2]
+        for conversation_id in done:
+            r = await admins[1].change("POST", f"/v1/conversations/{conversation_id}/close")
+            assert r.status_code == 200, r.text
+
+        async def refilled() -> list[dict[str, Any]]:
+            tasks = await team.tasks(admins[1])
+            return tasks if sum(t["status"] == "assigned" for t in tasks) == 6 else []
+
+        tasks = await eventually(refilled, within=40)
+        assert len(tasks) == 8 and len({t["conversation_id"] for t in tasks}) == 8
+        assert sorted(sum(t["agent_id"] == a["id"] for t in tasks) for a in team.agents) == [3, 3]
+        for conversation_id in chats:
+            if conversation_id in done:
+                continue
+            conversation = (await admins[1].http.get(f"/v1/conversations/{conversation_id}")).json()
+            task = next(t for t in tasks if t["conversation_id"] == conversation_id)
+            assert (conversation["assignee"] or {}).get("id") == task["agent_id"]
