@@ -585,7 +585,7 @@ class RoutingNode:
 
 
 async def _adopt(tx: Tx, conversation: Conversation) -> None:
-    task = await service.do_enqueue(tx, conversation)
+    task = await service.do_enqueue(tx, conversation, announce=False)
     if conversation.assignee_id is not None:
         await service.do_apply(
             tx, task, status="assigned", agent_id=conversation.assignee_id, assigned_at=clock.now()

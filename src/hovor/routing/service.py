@@ -353,8 +353,11 @@ async def do_enqueue(
     priority: int = 0,
     ready_at: datetime | None = None,
     deadline: datetime | None = None,
+    announce: bool = True,
 ) -> RoutingTask:
-    """Make the conversation wait for an agent (once: an active task is returned as it is)."""
+    """Make the conversation wait for an agent (once: an active task is returned as it is).
+
+    ``announce=False`` when the caller hands the task to the router itself (a full load)."""
     existing = await active_task(tx.session, conversation.id)
     if existing is not None:
         return existing
@@ -387,7 +390,8 @@ async def do_enqueue(
     )
     tx.session.add(task)
     await tx.session.flush()
-    _changed(tx, conversation.workspace_id, "task", task.id)
+    if announce:
+        _changed(tx, conversation.workspace_id, "task", task.id)
     return task
 
 
