@@ -5,6 +5,7 @@ import { useUsers } from "../conversation/queries";
 import { NO_ERRORS, formErrors, type FormErrors } from "../ui/formErrors";
 import { FormError, FormField } from "../ui/FormField";
 import { ListState } from "../ui/ListState";
+import { PresenceStatus } from "../presence/PresenceStatus";
 import { useCreateUser, type UserIn } from "./queries";
 
 const USER_FIELDS = ["email", "name", "password", "role", "chat_capacity"] as const;
@@ -15,7 +16,6 @@ const ROLES: { value: UserOut["role"]; label: string }[] = [
   { value: "supervisor", label: "Supervisor" },
   { value: "admin", label: "Admin" },
 ];
-const PRESENCE_LABELS: Record<UserOut["presence"], string> = { online: "Online", away: "Away", offline: "Offline" };
 
 function UserRow({ user, meId }: { user: UserOut; meId: string }) {
   return (
@@ -32,10 +32,7 @@ function UserRow({ user, meId }: { user: UserOut; meId: string }) {
         <span className={`chip${user.role === "admin" ? " chip--accent" : ""}`}>{user.role}</span>
       </td>
       <td>
-        <span className={`status status--${user.presence}`}>
-          <span className="status__dot" aria-hidden="true" />
-          {PRESENCE_LABELS[user.presence]}
-        </span>
+        <PresenceStatus presence={user.presence} reason={user.presence_reason} />
       </td>
       <td className="table__num">{user.chat_capacity}</td>
     </tr>

@@ -36,6 +36,10 @@ export const keys = {
   ticket: (id: string) => ["tickets", "t", id] as const,
   ticketHistory: (id: string) => ["tickets", "t", id, "history"] as const,
   contactAllTickets: (id: string) => ["tickets", "contact", id] as const,
+  routingQueues: ["routing", "queues"] as const,
+  routingAgents: ["routing", "agents"] as const,
+  wallboard: ["routing", "wallboard"] as const,
+  myReservations: ["routing", "tasks", "mine"] as const,
 };
 
 /** Reads the filter back out of a list key (for cache-wide updates). */

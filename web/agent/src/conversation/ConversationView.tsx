@@ -3,6 +3,7 @@ import { errorMessage, type ConversationOut } from "../api/client";
 import { Avatar } from "../app/Avatar";
 import { flattenMessages } from "../realtime/cacheMerge";
 import { useVisitorTyping } from "../realtime/typing";
+import { presenceLabel } from "../presence/presenceChoices";
 import { ConversationTicket } from "../tickets/ConversationTicket";
 import { MessageList } from "./MessageList";
 import { ProfilePanel } from "./ProfilePanel";
@@ -174,7 +175,7 @@ function ConversationHeader({
             {users.data.map((user) => (
               <option key={user.id} value={user.id}>
                 {user.id === meId ? `${user.name} (you)` : user.name}
-                {user.presence !== "online" ? ` — ${user.presence}` : ""}
+                {user.presence !== "online" ? ` — ${presenceLabel(user.presence, user.presence_reason).toLowerCase()}` : ""}
               </option>
             ))}
           </select>

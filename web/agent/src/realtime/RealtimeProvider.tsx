@@ -3,6 +3,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type ConversationOut, type MeOut } from "../api/client";
 import { keys } from "../api/keys";
 import { selectedConversationId } from "../app/selection";
+import { channelLabel } from "../routing/channels";
+import { resetRoutingLive } from "../routing/liveStore";
+import { applyRoutingFrame, isRoutingFrame } from "../routing/routingFrames";
 import { applyConversation, applyFrame, type MergeContext } from "./cacheMerge";
 import { invalidationKeys } from "./invalidation";
 import type { ClientFrame, ServerFrame } from "./frames";
@@ -60,6 +63,11 @@ export function RealtimeProvider({ me, children }: { me: MeOut; children: ReactN
         if (frame.type === "message.created" && frame.message.author_type === "visitor") {
           setVisitorTyping(frame.message.conversation_id, false);
         }
+        if (isRoutingFrame(frame)) {
+          const { reservedForMe } = applyRoutingFrame(queryClient, frame, meId);
+          if (reservedForMe) flashTitle(`Incoming ${channelLabel(reservedForMe.channel).toLowerCase()}`);
+          return;
+        }
         if (frame.type === "ticket.changed" || frame.type === "contact.changed") {
           // Hints: refetch what is on screen about the ticket or the contacts.
           for (const key of invalidationKeys(frame)) void queryClient.invalidateQueries({ queryKey: key });
@@ -91,6 +99,7 @@ export function RealtimeProvider({ me, children }: { me: MeOut; children: ReactN
     return () => {
       socket.stop();
       socketRef.current = null;
+      resetRoutingLive();
     };
   }, [queryClient, meId]);
 

@@ -204,8 +204,20 @@ describe("applyFrame on a QueryClient", () => {
       csrf_token: "t",
     };
     client.setQueryData(keys.me, me);
-    applyFrame(client, { type: "presence.changed", user_id: ME, status: "away" }, ctx);
+    applyFrame(client, { type: "presence.changed", user_id: ME, status: "away", reason: "Lunch" }, ctx);
     expect(client.getQueryData<MeOut>(keys.me)?.user.presence).toBe("away");
+    expect(client.getQueryData<MeOut>(keys.me)?.user.presence_reason).toBe("Lunch");
+  });
+
+  it("a presence change reaches the team list and the routing profiles, reason included", () => {
+    const client = new QueryClient();
+    const user = { id: "u-2", email: "b@x", name: "Bo", role: "agent" as const, presence: "away" as const, presence_reason: "Lunch", chat_capacity: 3 };
+    const agent = { id: "u-2", name: "Bo", role: "agent", presence: "away", presence_reason: "Lunch", skills: {}, attributes: {}, capacity: { webchat: 3 } };
+    client.setQueryData(keys.users, [user]);
+    client.setQueryData(keys.routingAgents, [agent]);
+    applyFrame(client, { type: "presence.changed", user_id: "u-2", status: "online", reason: null }, ctx);
+    expect(client.getQueryData<(typeof user)[]>(keys.users)?.[0]).toMatchObject({ presence: "online", presence_reason: null });
+    expect(client.getQueryData<(typeof agent)[]>(keys.routingAgents)?.[0]).toMatchObject({ presence: "online", presence_reason: null });
   });
 
   it("markReadInCache zeroes the badge everywhere", () => {

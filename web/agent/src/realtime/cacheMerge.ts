@@ -4,7 +4,7 @@
  * functions are pure; applyFrame() wires them to a QueryClient.
  */
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
-import type { ConversationOut, ConversationPage, MeOut, MessageOut, MessagePage, UserOut } from "../api/client";
+import type { ConversationOut, ConversationPage, MeOut, MessageOut, MessagePage, Schemas, UserOut } from "../api/client";
 import { filterFromListKey, keys, type InboxFilter } from "../api/keys";
 import type { ServerFrame } from "./frames";
 
@@ -178,12 +178,19 @@ export function applyMessage(client: QueryClient, message: MessageOut, ctx: Merg
   return { unknownConversationId: null };
 }
 
-export function applyPresence(client: QueryClient, userId: string, status: UserOut["presence"]): void {
+export function applyPresence(
+  client: QueryClient,
+  userId: string,
+  status: UserOut["presence"],
+  reason: string | null = null,
+): void {
+  const change = { presence: status, presence_reason: reason };
   client.setQueryData<MeOut | null>(keys.me, (me) =>
-    me && me.user.id === userId ? { ...me, user: { ...me.user, presence: status } } : me,
+    me && me.user.id === userId ? { ...me, user: { ...me.user, ...change } } : me,
   );
-  client.setQueryData<UserOut[]>(keys.users, (users) =>
-    users?.map((u) => (u.id === userId ? { ...u, presence: status } : u)),
+  client.setQueryData<UserOut[]>(keys.users, (users) => users?.map((u) => (u.id === userId ? { ...u, ...change } : u)));
+  client.setQueryData<Schemas["AgentOut"][]>(keys.routingAgents, (agents) =>
+    agents?.map((a) => (a.id === userId ? { ...a, ...change } : a)),
   );
 }
 
@@ -197,7 +204,7 @@ export function applyFrame(client: QueryClient, frame: ServerFrame, ctx: MergeCo
     case "message.created":
       return applyMessage(client, frame.message, ctx);
     case "presence.changed":
-      applyPresence(client, frame.user_id, frame.status);
+      applyPresence(client, frame.user_id, frame.status, frame.reason);
       return { unknownConversationId: null };
     default:
       return { unknownConversationId: null };

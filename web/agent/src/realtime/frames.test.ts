@@ -18,3 +18,54 @@ describe("parseFrame", () => {
     expect(parseFrame("[1,2]")).toBeNull();
   });
 });
+
+describe("routing frames", () => {
+  const task = {
+    id: "t1",
+    conversation_id: "c1",
+    channel: "webchat",
+    queue_id: "q1",
+    queue_name: "Web",
+    status: "reserved",
+    agent_id: "u1",
+    reservation_expires_at: "2026-11-25T15:11:07.605771+00:00",
+  };
+
+  it("routing.stats carries the live figures", () => {
+    const frame = parseFrame(
+      JSON.stringify({
+        type: "routing.stats",
+        stats: { at: "2026-11-25T15:10:44Z", queues: [{ id: "q1", name: "Web", waiting: 1 }], agents: { offline: 3 } },
+      }),
+    );
+    expect(frame?.type).toBe("routing.stats");
+    if (frame?.type !== "routing.stats") return;
+    expect(frame.stats.queues[0]).toMatchObject({ id: "q1", name: "Web", waiting: 1, reserved: 0 });
+    expect(frame.stats.agents).toMatchObject({ offline: 3, available: 0 });
+  });
+
+  it("routing.task and routing.alert carry a task", () => {
+    expect(parseFrame(JSON.stringify({ type: "routing.task", task }))).toMatchObject({ type: "routing.task", task: { id: "t1", agent_id: "u1" } });
+    expect(parseFrame(JSON.stringify({ type: "routing.alert", alert: "sla_breached", task }))).toMatchObject({
+      type: "routing.alert",
+      alert: "sla_breached",
+      task: { id: "t1" },
+    });
+  });
+
+  it("presence.changed carries the reason (or null)", () => {
+    expect(parseFrame(JSON.stringify({ type: "presence.changed", user_id: "u", status: "busy", reason: "Lunch" }))).toEqual({
+      type: "presence.changed",
+      user_id: "u",
+      status: "busy",
+      reason: "Lunch",
+    });
+    expect(parseFrame(JSON.stringify({ type: "presence.changed", user_id: "u", status: "online" }))).toMatchObject({ reason: null });
+  });
+
+  it("malformed routing frames are dropped", () => {
+    expect(parseFrame(JSON.stringify({ type: "routing.stats", stats: { queues: [] } }))).toBeNull();
+    expect(parseFrame(JSON.stringify({ type: "routing.task", task: { id: "t1" } }))).toBeNull();
+    expect(parseFrame(JSON.stringify({ type: "routing.alert", alert: "panic", task }))).toBeNull();
+  });
+});

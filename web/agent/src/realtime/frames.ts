@@ -1,14 +1,21 @@
 /** Agent WebSocket frames (docs/api.md, "Agent WebSocket"). */
 import type { ConversationOut, MessageOut, Presence } from "../api/client";
+import { parseRoutingStats, parseTask, type RoutingStats, type TaskOut } from "../routing/stats";
+
+export const ROUTING_ALERTS = ["sla_warning", "sla_breached", "unroutable"] as const;
+export type RoutingAlertKind = (typeof ROUTING_ALERTS)[number];
 
 export type ServerFrame =
   | { type: "conversation.created"; conversation: ConversationOut }
   | { type: "conversation.updated"; conversation: ConversationOut }
   | { type: "message.created"; message: MessageOut }
   | { type: "typing"; conversation_id: string; author_type: "visitor"; state: boolean }
-  | { type: "presence.changed"; user_id: string; status: Presence }
+  | { type: "presence.changed"; user_id: string; status: Presence; reason: string | null }
   | { type: "ticket.changed"; ticket_id: string; contact_id: string | null }
   | { type: "contact.changed"; contact_ids: string[] }
+  | { type: "routing.stats"; stats: RoutingStats }
+  | { type: "routing.task"; task: TaskOut }
+  | { type: "routing.alert"; alert: RoutingAlertKind; task: TaskOut }
   | { type: "error"; code: string; detail: string }
   | { type: "pong" };
 
@@ -44,7 +51,27 @@ export function parseFrame(text: string): ServerFrame | null {
         ? { type: "typing", conversation_id: raw.conversation_id, author_type: "visitor", state: Boolean(raw.state) }
         : null;
     case "presence.changed":
-      return typeof raw.user_id === "string" && typeof raw.status === "string" ? (raw as ServerFrame) : null;
+      return typeof raw.user_id === "string" && typeof raw.status === "string"
+        ? {
+            type: "presence.changed",
+            user_id: raw.user_id,
+            status: raw.status as Presence,
+            reason: typeof raw.reason === "string" && raw.reason ? raw.reason : null,
+          }
+        : null;
+    case "routing.stats": {
+      const stats = parseRoutingStats(raw.stats);
+      return stats ? { type: "routing.stats", stats } : null;
+    }
+    case "routing.task": {
+      const task = parseTask(raw.task);
+      return task ? { type: "routing.task", task } : null;
+    }
+    case "routing.alert": {
+      const task = parseTask(raw.task);
+      const alert = (ROUTING_ALERTS as readonly unknown[]).includes(raw.alert) ? (raw.alert as RoutingAlertKind) : null;
+      return task && alert ? { type: "routing.alert", alert, task } : null;
+    }
     case "ticket.changed":
       return typeof raw.ticket_id === "string"
         ? { type: "ticket.changed", ticket_id: raw.ticket_id, contact_id: typeof raw.contact_id === "string" ? raw.contact_id : null }

@@ -1,4 +1,5 @@
 /** Figures about the visitors on the site now, for the view's header. */
+import { formatDuration } from "../ui/duration";
 import type { LiveVisitorOut } from "./queries";
 
 export const OPEN_OFFER_STATUSES = new Set(["offered", "shown"]);
@@ -27,11 +28,7 @@ export function timeOnSite(startIso: string | null, now: number): string {
   if (!startIso) return "—";
   const start = Date.parse(startIso);
   if (Number.isNaN(start)) return "—";
-  const seconds = Math.max(0, Math.floor((now - start) / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+  return formatDuration((now - start) / 1000);
 }
 
 export function money(value: number): string {
