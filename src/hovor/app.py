@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         events_per_minute=settings.tracker_events_per_minute,
         checkpoints=create_checkpoints(settings.redis_url),
     )
-    engagement = Engagement(runtime.db, runtime.bus, tracking)
+    engagement = Engagement(runtime.db, runtime.bus, tracking, routing.estimated_wait)
     engagement.register(runtime.dispatcher)
     # Merges move conversations, orders and tickets too; identify events resolve the visitor.
     links = LinkedRows(

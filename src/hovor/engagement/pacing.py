@@ -11,6 +11,10 @@ of the last 24 hours, smoothed towards 30 % while there is little data (a Beta(1
 prior: (accepted + 1) / (decided + 3)). So with 3 free slots and a 30 % acceptance rate
 about nine offers may be open at once; as visitors accept and chats fill the slots,
 invitations slow down, and they stop when nobody could answer.
+
+Routing's estimated wait for a web chat (``RoutingNode.estimated_wait``) is the second
+check: when a new chat would wait longer than ``MAX_WAIT_SECONDS`` no offer is made, even
+with free slots on paper (slots of agents in other queues, work about to arrive).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from hovor.engagement.models import Offer
 from hovor.routing.service import free_chat_slots
 
 NEEDS_AGENT = ("chat", "callback", "cobrowse")
+MAX_WAIT_SECONDS = 60.0
 RATE_WINDOW = timedelta(hours=24)
 
 
@@ -36,12 +41,14 @@ class PacingDecision:
     waiting: int
     pending: int
     p_accept: float
+    estimated_wait: float | None = None
 
     @property
     def reason(self) -> str:
+        wait = "unknown" if self.estimated_wait is None else f"{self.estimated_wait:.0f} s"
         return (
             f"free {self.free}, waiting {self.waiting}, pending {self.pending}, "
-            f"acceptance {self.p_accept:.0%}"
+            f"acceptance {self.p_accept:.0%}, estimated wait {wait}"
         )
 
 
@@ -53,7 +60,10 @@ def decide(free: int, waiting: int, pending: int, p_accept: float) -> bool:
     return waiting + p_accept * (pending + 1) <= free
 
 
-async def check_pacing(session: AsyncSession, workspace_id: str) -> PacingDecision:
+async def check_pacing(
+    session: AsyncSession, workspace_id: str, estimated_wait: float | None = None
+) -> PacingDecision:
+    """``estimated_wait``: routing's figure for a new web chat, None when not known."""
     now = clock.now()
     free, waiting = await free_chat_slots(session, workspace_id)
     pending = (
@@ -82,4 +92,7 @@ async def check_pacing(session: AsyncSession, workspace_id: str) -> PacingDecisi
     counts = {status: n for status, n in rows}
     decided = sum(counts.values())
     p = acceptance_rate(counts.get("accepted", 0), decided)
-    return PacingDecision(decide(free, waiting, pending, p), free, waiting, pending, p)
+    allowed = decide(free, waiting, pending, p) and (
+        estimated_wait is None or estimated_wait <= MAX_WAIT_SECONDS
+    )
+    return PacingDecision(allowed, free, waiting, pending, p, estimated_wait)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, deque
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -40,6 +41,7 @@ EXPIRE_EVERY_TICKS = 5
 SWEEP_EVERY_TICKS = 60
 RULES_TOPIC = "engagement:rules"
 RECENT_PAGES = 10
+YIELD_EVERY = 10  # events evaluated between two turns of the event loop
 
 
 @dataclass
@@ -58,8 +60,15 @@ class VisitorEngagement:
 
 
 class Engagement:
-    def __init__(self, db: Database, bus: Bus, tracking: Tracking) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        tracking: Tracking,
+        wait_estimate: Callable[[str], float | None] | None = None,
+    ) -> None:
         self._db = db
+        self._wait_estimate = wait_estimate  # routing's estimated wait of a new chat
         self._bus = bus
         self._tracking = tracking
         self._rules: dict[str, WorkspaceRules] = {}
@@ -143,11 +152,16 @@ class Engagement:
         if not rules.by_key:
             return
         context = Context(session=live.session_facts(), visitor=live.visitor_facts())
-        for t in tracked:
-            self.metrics["events"] += 1
+        engine, state = rules.engine, visitor.state
+        for n, t in enumerate(tracked, 1):
             event = Event(t.event_id, t.type, t.ts, t.props, t.session_id)
-            for match in rules.engine.process(visitor.state, event, context):
+            for match in engine.process(state, event, context):
                 await self._consider(visitor, rules, match)
+            if n % YIELD_EVERY == 0 and n < len(tracked):
+                # Let other sockets' frames (and offers on their way out) in: a batch of 50
+                # would otherwise hold the event loop for milliseconds.
+                await asyncio.sleep(0)
+        self.metrics["events"] += len(tracked)
 
     async def _tick(self) -> None:
         ticks = 0
@@ -226,7 +240,8 @@ class Engagement:
         held_out = decision.outcome == "held_out_control"
         if not held_out and match.action.type in NEEDS_AGENT:
             async with self._db.read() as session:
-                pacing = await check_pacing(session, live.workspace_id)
+                wait = self._wait_estimate(live.workspace_id) if self._wait_estimate else None
+                pacing = await check_pacing(session, live.workspace_id, wait)
             if not pacing.allowed:
                 self.metrics["paced"] += 1
                 return

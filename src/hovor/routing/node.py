@@ -368,6 +368,7 @@ class RoutingNode:
         router = engine.Router()
         self.routers[workspace_id] = router
         async with self.db.transaction() as tx:
+            await service.do_default_queue(tx, workspace_id, service.WEBCHAT)  # never queue-less
             for conversation in await service.orphan_conversations(tx.session, workspace_id):
                 await _adopt(tx, conversation)
         async with self.db.read() as session:

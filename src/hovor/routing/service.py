@@ -578,11 +578,13 @@ async def workspaces_with_work(session: AsyncSession) -> list[str]:
     return sorted({*rows.all(), *open_rows.all()})
 
 
-async def agent_loads(session: AsyncSession, workspace_id: str) -> dict[str, int]:
+async def chat_loads(session: AsyncSession, workspace_id: str) -> dict[str, int]:
+    """Open web chats per agent."""
     rows = await session.execute(
         select(Conversation.assignee_id, func.count())
         .where(
             Conversation.workspace_id == workspace_id,
+            Conversation.channel == WEBCHAT,
             Conversation.status == "open",
             Conversation.assignee_id.is_not(None),
         )
@@ -601,15 +603,16 @@ async def online_agents(session: AsyncSession, workspace_id: str) -> Sequence[Us
 
 
 async def free_chat_slots(session: AsyncSession, workspace_id: str) -> tuple[int, int]:
-    """(free chat slots of online agents, conversations waiting for an agent)."""
+    """(free web-chat slots of online agents, web chats waiting for an agent)."""
     agents = await online_agents(session, workspace_id)
-    loads = await agent_loads(session, workspace_id)
+    loads = await chat_loads(session, workspace_id)
     free = sum(max(0, a.chat_capacity - loads.get(a.id, 0)) for a in agents)
     waiting = await session.scalar(
         select(func.count())
         .select_from(Conversation)
         .where(
             Conversation.workspace_id == workspace_id,
+            Conversation.channel == WEBCHAT,
             Conversation.status == "open",
             Conversation.assignee_id.is_(None),
         )
