@@ -224,6 +224,7 @@ class Router:
         self._seq = itertools.count()
         self._handle: dict[str, float] = {}  # queue → average handle time (moving average)
         self._unroutable: set[str] = set()
+        self._gone: dict[str, Agent] = {}  # removed while holding work: their load, till it ends
         self._realtime_left = False  # a real-time task left a waiting list: e-mail may go now
 
     # -- configuration ------------------------------------------------------------------
@@ -265,7 +266,7 @@ class Router:
     @_unblocking
     def put_agent(self, agent: Agent, now: float) -> list[Change]:
         """Add or replace an agent's profile (status, skills, attributes, capacity)."""
-        old = self.agents.get(agent.id)
+        old = self.agents.get(agent.id) or self._gone.pop(agent.id, None)
         if old is not None:
             agent.load = old.load  # load is the router's own bookkeeping
             became_available = old.status != "available" and agent.status == "available"
@@ -293,7 +294,11 @@ class Router:
         return changes + self._fill_agent(agent, now)
 
     def remove_agent(self, agent_id: str) -> list[Change]:
-        self.agents.pop(agent_id, None)
+        """Forget an agent. Work they hold stays theirs (and counts) until it ends."""
+        agent = self.agents.pop(agent_id, None)
+        if agent is not None and agent.total_load():
+            agent.status = "offline"
+            self._gone[agent_id] = agent
         for members in self._eligible.values():
             members.discard(agent_id)
         for free in self._free.values():
@@ -348,7 +353,7 @@ class Router:
         task = self.tasks.get(task_id)
         if task is None or task.status != "reserved" or task.agent_id != agent_id:
             raise LookupError("no such reservation")
-        agent = self.agents.get(agent_id)
+        agent = self._holding(agent_id)
         task.rejected.add(agent_id)
         task.status, task.agent_id = "waiting", None
         task.reserved_at = task.reservation_expires_at = None
@@ -371,7 +376,7 @@ class Router:
             return []
         self._unplace(task)
         changes: list[Change] = []
-        agent = self.agents.get(task.agent_id or "")
+        agent = self._holding(task.agent_id or "")
         if task.status in ("reserved", "assigned") and agent is not None:
             if task.assigned_at is not None:
                 handled = now - task.assigned_at
@@ -400,8 +405,10 @@ class Router:
             raise KeyError(queue_id)
         self._unplace(task)
         changes = self._release(task, now)
-        task.queue_id, task.step, task.step_started_at = queue_id, 0, now
+        task.queue_id, task.step, task.step_started_at = queue_id, 0, max(now, task.ready_at)
         task.rejected.clear()
+        if task.ready_at > now:
+            return changes  # a callback not yet due: its ready timer enters it
         return changes + self._enter(task, now)
 
     @_unblocking
@@ -424,7 +431,7 @@ class Router:
 
     def _release(self, task: Task, now: float) -> list[Change]:
         """The task's agent, if any, lets it go at once (no wrap-up)."""
-        agent = self.agents.get(task.agent_id or "")
+        agent = self._holding(task.agent_id or "")
         held = task.status in ("reserved", "assigned")
         task.status, task.agent_id = "waiting", None
         task.reserved_at = task.reservation_expires_at = task.assigned_at = None
@@ -488,7 +495,7 @@ class Router:
 
     def _fire(self, kind: str, key: str, extra: str, when: float, now: float) -> list[Change]:
         if kind == "wrap_up":
-            agent = self.agents.get(key)
+            agent = self._holding(key)
             if agent is None:
                 return []
             self._free_slot(agent, extra, now)
@@ -502,12 +509,16 @@ class Router:
         if kind == "ready":
             return (
                 self._enter(task, now)
-                if task.status == "waiting" and not self._is_placed(task)
+                if task.status == "waiting"
+                and not self._is_placed(task)
+                and not self._waits_for_sticky(task)
                 else []
             )
         if kind == "sticky":
-            if task.status == "waiting" and task.sticky_agent_id is not None:
-                self._sticky.get(task.sticky_agent_id, set()).discard(task.id)
+            queue = self.queues[task.queue_id]
+            until = max(task.created_at, task.ready_at) + queue.sticky_seconds
+            if task.status == "waiting" and self._waits_for_sticky(task) and until <= when:
+                self._sticky.get(task.sticky_agent_id or "", set()).discard(task.id)
                 task.sticky_agent_id = None
                 return self._enter(task, now)
             return []
@@ -516,7 +527,7 @@ class Router:
                 return self.reject(task.id, task.agent_id or "", now, reason="timeout")
             return []
         if kind == "sla_warning":
-            if task.status == "waiting" and not task.sla_warned:
+            if task.status in ("waiting", "reserved") and not task.sla_warned:
                 task.sla_warned = True
                 return [Change("sla_warning", task.id, detail={"deadline": task.deadline})]
             return []
@@ -526,27 +537,43 @@ class Router:
                 return [Change("sla_breached", task.id, detail={"deadline": task.deadline})]
             return []
         if kind == "step":
-            expected = int(extra)
-            if task.status != "waiting" or task.step != expected:
+            # Only the timer of the step the task is in now: not one left from an earlier
+            # wait in this step (a reservation came between), nor from another queue.
+            timeout = self.queues[task.queue_id].steps[task.step].timeout
+            if (
+                task.step != int(extra)
+                or timeout is None
+                or task.step_started_at + timeout > when
+                or not self._is_placed(task)
+            ):
                 return []
             return self._next_step(task, now)
         raise AssertionError(kind)
 
     def _next_step(self, task: Task, now: float) -> list[Change]:
         queue = self.queues[task.queue_id]
-        self._unplace(task)
-        task.rejected.clear()
+        overflow = queue.overflow_queue_id
         if task.step + 1 < len(queue.steps):
+            self._unplace(task)
+            task.rejected.clear()
             task.step += 1
             task.step_started_at = now
             return [Change("step", task.id, detail={"step": task.step}), *self._enter(task, now)]
-        if queue.overflow_queue_id and queue.overflow_queue_id in self.queues:
-            task.queue_id, task.step, task.step_started_at = queue.overflow_queue_id, 0, now
+        if overflow is not None and overflow in self.queues:
+            self._unplace(task)
+            task.rejected.clear()
+            task.queue_id, task.step, task.step_started_at = overflow, 0, now
             return [
-                Change("overflowed", task.id, detail={"queue_id": task.queue_id}),
+                Change("overflowed", task.id, detail={"queue_id": overflow}),
                 *self._enter(task, now),
             ]
-        return self._enter(task, now)  # last step, nowhere to go: keep waiting here
+        return []  # last step, nowhere to go: keep waiting here
+
+    def _has_next(self, queue: Queue, step: int) -> bool:
+        """A task in ``step`` of ``queue`` has a later step or an overflow queue to go to."""
+        return step + 1 < len(queue.steps) or (
+            queue.overflow_queue_id is not None and queue.overflow_queue_id in self.queues
+        )
 
     def _enter(self, task: Task, now: float) -> list[Change]:
         """A waiting task goes to its sticky agent, a free agent, or its waiting list."""
@@ -555,8 +582,8 @@ class Router:
         if task.sticky_agent_id is not None and queue.sticky_seconds > 0:
             sticky_until = max(task.created_at, task.ready_at) + queue.sticky_seconds
             agent = self.agents.get(task.sticky_agent_id)
-            if now < sticky_until and agent is not None:
-                if agent.has_room(task.channel) and agent.id not in task.rejected:
+            if now < sticky_until and agent is not None and agent.id not in task.rejected:
+                if agent.has_room(task.channel):
                     return [*changes, self._reserve(task, agent, now)]
                 self._sticky.setdefault(agent.id, set()).add(task.id)
                 self._timer(sticky_until, "sticky", task.id)
@@ -571,8 +598,9 @@ class Router:
     def _place(self, task: Task, now: float) -> None:
         lane = (task.queue_id, task.step, task.channel)
         self._waiting.setdefault(lane, SortedList()).add(self._key(task))
-        timeout = self.queues[task.queue_id].steps[task.step].timeout
-        if timeout is not None:
+        queue = self.queues[task.queue_id]
+        timeout = queue.steps[task.step].timeout
+        if timeout is not None and self._has_next(queue, task.step):
             self._timer(task.step_started_at + timeout, "step", task.id, str(task.step))
 
     def _unplace(self, task: Task) -> None:
@@ -588,6 +616,9 @@ class Router:
     def _is_placed(self, task: Task) -> bool:
         waiting = self._waiting.get((task.queue_id, task.step, task.channel))
         return waiting is not None and self._key(task) in waiting
+
+    def _waits_for_sticky(self, task: Task) -> bool:
+        return task.id in self._sticky.get(task.sticky_agent_id or "", ())
 
     @staticmethod
     def _key(task: Task) -> _Key:
@@ -731,7 +762,15 @@ class Router:
     def _free_slot(self, agent: Agent, channel: str, now: float) -> None:
         agent.load[channel] = max(0, agent.load.get(channel, 0) - 1)
         agent.idle_since = now  # longest idle: since the last piece of work ended
+        if agent.id in self._gone:
+            if not agent.total_load():
+                del self._gone[agent.id]
+            return
         self._refresh_free(agent)
+
+    def _holding(self, agent_id: str) -> Agent | None:
+        """The agent whose load counts a task of theirs, removed or not."""
+        return self.agents.get(agent_id) or self._gone.get(agent_id)
 
     def _refresh_free(self, agent: Agent) -> None:
         for channel in set(agent.capacity) | set(self._free):
