@@ -12,6 +12,10 @@ import { InboxNav } from "../inbox/InboxNav";
 import { PresenceSelect } from "../presence/PresenceSelect";
 import { ConnectionBanner } from "../realtime/ConnectionBanner";
 import { RealtimeProvider } from "../realtime/RealtimeProvider";
+import { ReservationTray } from "../routing/ReservationTray";
+import { closeWallboard, useWallboardOpen } from "../routing/route";
+import { Wallboard } from "../routing/Wallboard";
+import { WallboardNavEntry } from "../routing/WallboardNavEntry";
 import { RulesArea, RulesNavEntry } from "../rules/RulesArea";
 import { closeRules, useRulesRoute } from "../rules/route";
 import { TicketsArea, TicketsNavEntry } from "../tickets/TicketsArea";
@@ -38,7 +42,10 @@ export function Desktop({ me }: { me: MeOut }) {
   const showContacts = !showAdmin && !showRules && !showVisitors && contactsRoute !== null;
   const ticketsRoute = useTicketsRoute();
   const showTickets = !showAdmin && !showRules && !showVisitors && !showContacts && ticketsRoute !== null;
-  const elsewhere = showAdmin || showRules || showVisitors || showContacts || showTickets;
+  // Like the rules: the entry is for those who run the team; an agent may still open #/wallboard.
+  const wallboardOpen = useWallboardOpen();
+  const showWallboard = !showAdmin && !showRules && !showVisitors && !showContacts && !showTickets && wallboardOpen;
+  const elsewhere = showAdmin || showRules || showVisitors || showContacts || showTickets || showWallboard;
 
   return (
     <RealtimeProvider me={me}>
@@ -64,6 +71,7 @@ export function Desktop({ me }: { me: MeOut }) {
           </div>
         </header>
         <ConnectionBanner />
+        <ReservationTray meId={me.user.id} />
         <div className={`columns${elsewhere ? " columns--admin" : ""}`}>
           <div className={`sidebar${elsewhere ? " sidebar--elsewhere" : ""}`}>
             <InboxNav
@@ -75,6 +83,7 @@ export function Desktop({ me }: { me: MeOut }) {
                 closeVisitors();
                 closeContacts();
                 closeTickets();
+                closeWallboard();
               }}
             />
             <nav className="nav nav--section" aria-label="Engagement">
@@ -91,6 +100,14 @@ export function Desktop({ me }: { me: MeOut }) {
                 <TicketsNavEntry active={showTickets} />
               </div>
             </nav>
+            {isManager && (
+              <nav className="nav nav--section" aria-label="Routing">
+                <div className="nav__heading">Routing</div>
+                <div className="nav__list">
+                  <WallboardNavEntry active={showWallboard} />
+                </div>
+              </nav>
+            )}
             {isAdmin && <AdminNavEntry active={showAdmin} />}
           </div>
           {showAdmin && adminTab ? (
@@ -103,6 +120,8 @@ export function Desktop({ me }: { me: MeOut }) {
             <ContactsArea me={me} route={contactsRoute} />
           ) : showTickets && ticketsRoute ? (
             <TicketsArea me={me} route={ticketsRoute} />
+          ) : showWallboard ? (
+            <Wallboard />
           ) : (
             <>
               <InboxList
