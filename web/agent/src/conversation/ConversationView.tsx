@@ -9,6 +9,7 @@ import { MessageList } from "./MessageList";
 import { ProfilePanel } from "./ProfilePanel";
 import { removePending, usePending } from "./outbox";
 import { ReplyBox } from "./ReplyBox";
+import { TransferAction } from "./TransferAction";
 import {
   retryPending,
   useConversation,
@@ -150,6 +151,7 @@ function ConversationHeader({
             {conversation.assignee ? (mine ? "Assigned to you" : `Assigned to ${conversation.assignee.name}`) : "Unassigned"}
           </span>
           <ConversationTicket conversationId={conversation.id} contactId={conversation.contact.id} firstVisitorText={firstVisitorText} />
+          <TransferAction conversationId={conversation.id} meId={meId} disabled={closed} />
         </div>
       </div>
       <div className="conversation__actions">

@@ -1,0 +1,23 @@
+import { useState } from "react";
+import { TransferForm } from "./TransferForm";
+
+/** The header's "Transfer" button and its form (open conversations only). */
+export function TransferAction({ conversationId, meId, disabled }: { conversationId: string; meId: string; disabled: boolean }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="ticket-create">
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="transfer-open"
+        aria-expanded={open}
+        disabled={disabled}
+        title={disabled ? "Only open conversations can be transferred" : "Hand this conversation to a queue or an agent"}
+        onClick={() => setOpen((o) => !o)}
+      >
+        Transfer
+      </button>
+      {open && !disabled && <TransferForm conversationId={conversationId} meId={meId} onDone={() => setOpen(false)} />}
+    </div>
+  );
+}
