@@ -173,18 +173,22 @@ def cmd_openapi(output: str | None) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
-    from hovor.routing.simulation import Scenario, simulate
+    from hovor.routing.simulation import Scenario, blended, simulate
     from hovor.routing.simulation_report import html_report, table
 
-    scenario = Scenario(
-        agents=args.agents,
-        arrivals_per_hour=args.arrivals_per_hour,
-        handle_seconds=args.handle_seconds,
-        target_seconds=args.target_seconds,
-        patience_seconds=args.patience_seconds,
-        hours=args.hours,
-        seed=args.seed,
-    )
+    if args.scenario == "blended":
+        scenario = blended(hours=args.hours, seed=args.seed)
+    else:
+        scenario = Scenario.single_queue(
+            agents=args.agents,
+            arrivals_per_hour=args.arrivals_per_hour,
+            handle_seconds=args.handle_seconds,
+            target_seconds=args.target_seconds,
+            patience_seconds=args.patience_seconds,
+            hours=args.hours,
+            seed=args.seed,
+            handle_kind=args.handle,
+        )
     result = simulate(scenario)
     print(table(scenario, result))
     if args.report:
@@ -213,12 +217,21 @@ def main(argv: list[str] | None = None) -> None:
         "purge-events", help="delete raw web events and sessions past the retention now"
     )
     purge.add_argument("--days", type=int, help="default: HOVOR_EVENT_RETENTION_DAYS")
-    sim = sub.add_parser("simulate", help="simulate a contact centre and compare with Erlang C")
+    sim = sub.add_parser(
+        "simulate",
+        help="simulate a contact centre on the real router and compare with Erlang C",
+        description="single: one queue, the flags below; blended: a fixed team with skills, "
+        "two chat queues with steps and overflow, callbacks and e-mail (--hours, --seed apply)",
+    )
+    sim.add_argument("--scenario", choices=["single", "blended"], default="single")
     sim.add_argument("--agents", type=int, default=10)
     sim.add_argument("--arrivals-per-hour", type=float, default=102.0)
     sim.add_argument("--handle-seconds", type=float, default=300.0)
     sim.add_argument("--target-seconds", type=float, default=20.0)
     sim.add_argument("--patience-seconds", type=float, default=None)
+    sim.add_argument(
+        "--handle", choices=["exponential", "fixed", "lognormal"], default="exponential"
+    )
     sim.add_argument("--hours", type=float, default=200.0)
     sim.add_argument("--seed", type=int, default=1)
     sim.add_argument("--report", help="write an HTML report with a chart to this file")
