@@ -280,6 +280,11 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
     ).to_have_count(1)
     # Merging is for admins and supervisors.
     expect(agent.get_by_test_id("contact-merge")).to_have_count(0)
+    # Leave no unassigned e-mail behind in the shared demo workspace (PostgreSQL).
+    closed = shop.http.post(
+        f"/v1/conversations/{mailed['conversation_id']}/close", headers=shop.csrf
+    )
+    assert closed.status_code == 200, closed.text
     print(f"screenshots: {tmp_path}")
 
 

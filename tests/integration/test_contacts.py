@@ -330,5 +330,8 @@ async def test_the_shop_vouches_for_a_customer_and_their_mail_joins_the_profile(
         assert undone.status_code == 200, undone.text
         back = (await admin.http.get(f"/v1/conversations/{mail_conversation}")).json()
         assert back["contact"]["id"] == made["source_id"]
+        # Leave no unassigned e-mail behind in the shared demo workspace (PostgreSQL).
+        closed = await admin.change("POST", f"/v1/conversations/{mail_conversation}/close")
+        assert closed.status_code == 200, closed.text
     finally:
         await admin.close()
