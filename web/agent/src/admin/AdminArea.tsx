@@ -1,11 +1,13 @@
 import type { MeOut } from "../api/client";
 import { openAdmin, type AdminTab } from "./route";
+import { RoutingTab } from "./RoutingTab";
 import { TeamTab } from "./TeamTab";
 import { TokensTab } from "./TokensTab";
 import { WebsitesTab } from "./WebsitesTab";
 
 const TABS: { tab: AdminTab; label: string; testId: string }[] = [
   { tab: "team", label: "Team", testId: "admin-tab-team" },
+  { tab: "routing", label: "Routing", testId: "admin-tab-routing" },
   { tab: "websites", label: "Websites", testId: "admin-tab-websites" },
   { tab: "tokens", label: "API tokens", testId: "admin-tab-tokens" },
 ];
@@ -17,7 +19,7 @@ export function AdminArea({ me, tab }: { me: MeOut; tab: AdminTab }) {
       <header className="admin__header">
         <div className="admin__heading">
           <h1 className="admin__title" id="admin-title">Admin</h1>
-          <p className="admin__sub">Team, websites and integrations of {me.workspace.name}</p>
+          <p className="admin__sub">Team, routing, websites and integrations of {me.workspace.name}</p>
         </div>
         <div className="tabs" role="tablist" aria-label="Admin sections">
           {TABS.map((t) => (
@@ -39,6 +41,7 @@ export function AdminArea({ me, tab }: { me: MeOut; tab: AdminTab }) {
       </header>
       <div className="admin__body" role="tabpanel" id="admin-panel" aria-labelledby={`admin-tab-${tab}`}>
         {tab === "team" && <TeamTab meId={me.user.id} />}
+        {tab === "routing" && <RoutingTab />}
         {tab === "websites" && <WebsitesTab />}
         {tab === "tokens" && <TokensTab />}
       </div>

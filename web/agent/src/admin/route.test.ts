@@ -9,6 +9,7 @@ describe("adminTabFromHash", () => {
     expect(adminTabFromHash("#/admin/")).toBe("team");
     expect(adminTabFromHash("#/admin/websites")).toBe("websites");
     expect(adminTabFromHash("#/admin/tokens")).toBe("tokens");
+    expect(adminTabFromHash("#/admin/routing")).toBe("routing");
     expect(adminTabFromHash("#/admin/nonsense")).toBe("team");
   });
 

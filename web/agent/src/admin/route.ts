@@ -6,8 +6,8 @@
  */
 import { useSyncExternalStore } from "react";
 
-export type AdminTab = "team" | "websites" | "tokens";
-export const ADMIN_TABS: readonly AdminTab[] = ["team", "websites", "tokens"];
+export type AdminTab = "team" | "routing" | "websites" | "tokens";
+export const ADMIN_TABS: readonly AdminTab[] = ["team", "routing", "websites", "tokens"];
 
 export function adminTabFromHash(hash: string): AdminTab | null {
   const match = /^#\/admin(?:\/([a-z]+))?\/?$/.exec(hash);
