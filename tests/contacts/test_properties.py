@@ -1,9 +1,11 @@
-"""Property test: random sequences of identify / merge / unmerge keep the books straight.
+"""Property test: random sequences of identify / mail / vouch / merge / unmerge keep the
+books straight.
 
 After every step: each identity and each timeline entry belongs to exactly one live (not
 merged-away) contact; no timeline entry is lost or duplicated; a signed identify puts the
-visitor on the contact of its external id; undoing a merge right after it restores exactly
-who owned what before.
+visitor on the contact of its external id; the shop vouching for an e-mail puts it, verified,
+on the contact of the customer id, or is refused (another customer's) and changes nothing;
+undoing a merge right after it restores exactly who owned what before.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from hovor.contacts import merge
+from hovor.contacts import customers, merge
 from hovor.contacts.models import Contact, ContactIdentity, ContactMerge, TimelineEntry
+from hovor.contacts.service import do_get_or_create_by_identity
 from hovor.core.dispatch import Dispatcher
+from hovor.core.errors import Conflict
 from hovor.db.transaction import Database
 from hovor.models import metadata
 from tests.contacts.helpers import LINKS, identify_as, site_secret
@@ -34,6 +38,10 @@ ops = st.lists(
         ),  # visitor, customer, signed
         st.tuples(st.just("merge"), st.integers(0, 20), st.integers(0, 20), st.just(False)),
         st.tuples(st.just("unmerge"), st.just(0), st.just(0), st.just(False)),
+        # an e-mail arrives from address x (an unverified, e-mail-only contact)
+        st.tuples(st.just("mail"), st.integers(0, 2), st.just(0), st.just(False)),
+        # the shop vouches: customer y has address x
+        st.tuples(st.just("vouch"), st.integers(0, 2), st.integers(0, 2), st.just(False)),
     ),
     min_size=1,
     max_size=14,
@@ -101,6 +109,41 @@ async def _run(url: str, steps: list[Op]) -> None:
                     assert idents[f"visitor:v_{x}"] == idents[f"external_id:cust-{y}"]
                 else:
                     assert result.contact_id == (await _state(db, ws))[0][f"visitor:v_{x}"]
+            elif op == "mail":
+                async with db.transaction() as tx:
+                    await do_get_or_create_by_identity(
+                        tx, ws, "email", f"a{x}@example.org", name=f"Sender {x}"
+                    )
+            elif op == "vouch":
+                ref_ = customers.check_customer(
+                    ["body"],
+                    external_id=f"cust-{y}",
+                    email=f"a{x}@example.org",
+                    phone=None,
+                    name=None,
+                )
+                try:
+                    async with db.transaction() as tx:
+                        await customers.do_upsert_customer(tx, ws, ref_, attributes={}, links=LINKS)
+                except Conflict:
+                    assert await _state(db, ws) == (before_idents, before_entries, live)
+                else:
+                    idents, _, _ = await _state(db, ws)
+                    assert idents[f"email:a{x}@example.org"] == idents[f"external_id:cust-{y}"]
+                    async with db.read() as session:
+                        flags = set(
+                            (
+                                await session.scalars(
+                                    select(ContactIdentity.verified).where(
+                                        ContactIdentity.workspace_id == ws,
+                                        ContactIdentity.value.in_(
+                                            (f"a{x}@example.org", f"cust-{y}")
+                                        ),
+                                    )
+                                )
+                            ).all()
+                        )
+                    assert flags == {True}
             elif op == "merge" and len(live) >= 2:
                 ordered = sorted(live)
                 source, target = ordered[x % len(ordered)], ordered[y % len(ordered)]
