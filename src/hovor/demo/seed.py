@@ -1,4 +1,7 @@
-"""The demo workspace: an admin, two agents and the demo shop's site key. Idempotent."""
+"""The demo workspace: an admin, two agents with skills, queues and the demo shop's site key.
+
+Idempotent: what exists is left as it is (queues and skills only on the first seeding).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from sqlalchemy import select
 
 from hovor.auth import service as auth
 from hovor.auth.models import SiteKey, User
-from hovor.db.transaction import Database
+from hovor.db.transaction import Database, Tx
+from hovor.routing import service as routing
 
 DEMO_SITE_KEY = "pk_demo_shop"
 DEMO_WORKSPACE = "Demo Shop"
@@ -16,6 +20,31 @@ DEMO_USERS = (
     ("admin@demo.hovor.dev", "Ada Admin", "admin"),
     ("alice@demo.hovor.dev", "Alice Agent", "agent"),
     ("bob@demo.hovor.dev", "Bob Agent", "agent"),
+)
+DEMO_SKILLS = {
+    "alice@demo.hovor.dev": ({"tv": 4, "fridges": 2}, {"languages": ["en", "cs"]}),
+    "bob@demo.hovor.dev": ({"tv": 1, "fridges": 5}, {"languages": ["en", "de"]}),
+}
+DEMO_QUEUES = (
+    routing.QueueSpec(
+        name="Web chat", channels=["webchat"], steps=[{"target": ""}], sla_seconds={"webchat": 30}
+    ),
+    routing.QueueSpec(
+        name="Callbacks",
+        channels=["callback"],
+        steps=[{"target": ""}],
+        strategy="longest_idle",
+        sla_seconds={"callback": 300},
+    ),
+    routing.QueueSpec(
+        name="TV experts",
+        channels=[],
+        steps=[
+            {"target": "has(skills.tv) && skills.tv >= 3", "timeout_seconds": 60},
+            {"target": ""},
+        ],
+        weight_skill="tv",
+    ),
 )
 
 
@@ -59,7 +88,18 @@ async def seed_demo(db: Database, *, origin: str, password: str) -> list[DemoCre
         for email, name, role in DEMO_USERS:
             exists = await tx.session.scalar(select(User.id).where(User.email == email))
             if exists is None:
-                await auth.do_create_user(
+                user = await auth.do_create_user(
                     tx, site.workspace_id, email=email, name=name, password=password, role=role
                 )
+                if email in DEMO_SKILLS:
+                    skills, attributes = DEMO_SKILLS[email]
+                    await routing.do_set_profile(tx, user, skills=skills, attributes=attributes)
+        await _seed_queues(tx, site.workspace_id)
     return [DemoCredentials(e, n, r, password) for e, n, r in DEMO_USERS]
+
+
+async def _seed_queues(tx: Tx, workspace_id: str) -> None:
+    if await routing.list_queues(tx.session, workspace_id):
+        return
+    for spec in DEMO_QUEUES:
+        await routing.do_create_queue(tx, workspace_id, spec)

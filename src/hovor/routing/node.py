@@ -203,8 +203,9 @@ class RoutingNode:
         self.routers: dict[str, engine.Router] = {}
         self.queue_names: dict[str, dict[str, str]] = {}
         self.stats: dict[str, dict[str, Any]] = {}  # the latest snapshot per workspace
-        self._pending: deque[_Item] = deque()
-        self._draining = False
+        self._pending: deque[tuple[Any, ...]] = deque()  # work items (+ a waiter's id)
+        self._drainer: asyncio.Task[Any] | None = None
+        self._waiting: dict[int, asyncio.Future[None]] = {}
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
@@ -308,13 +309,33 @@ class RoutingNode:
         await self._submit(("*", "tick", ""))
 
     async def _submit(self, item: _Item) -> None:
-        self._pending.append(item)
-        if self._draining:
-            return  # the running drain takes it
-        self._draining = True
+        """Handle ``item`` after those before it; return once it has been handled.
+
+        One coroutine drains the queue at a time. Another caller waits for its own item
+        (so a request's response leaves after the routing it caused, as with a single
+        caller); the drainer itself, reached again through listeners of its own writes,
+        only queues the item and goes on.
+        """
+        current = asyncio.current_task()
+        if self._drainer is not None:
+            if current is self._drainer:
+                self._pending.append(item)
+                return
+            done = asyncio.get_running_loop().create_future()
+            self._waiting[id(done)] = done
+            self._pending.append((*item, id(done)))
+            try:
+                await asyncio.shield(done)
+            finally:
+                self._waiting.pop(id(done), None)
+            if self._drainer is not None or not self._pending:
+                return
+        else:
+            self._pending.append(item)
+        self._drainer = current
         try:
             while self._pending:
-                workspace_id, kind, key = self._pending.popleft()
+                workspace_id, kind, key, *waiter = self._pending.popleft()
                 try:
                     await self._handle(workspace_id, kind, key)
                 except Exception:
@@ -322,8 +343,15 @@ class RoutingNode:
                         "routing: %s %s failed in %s; re-reading it", kind, key, workspace_id
                     )
                     self.routers.pop(workspace_id, None)
+                finally:
+                    if waiter and (future := self._waiting.get(waiter[0])) and not future.done():
+                        future.set_result(None)
         finally:
-            self._draining = False
+            self._drainer = None
+            if self._pending:  # cancelled midway: the loop's next tick drains the rest,
+                for future in self._waiting.values():  # and nobody waits forever
+                    if not future.done():
+                        future.set_result(None)
         self._wake.set()
 
     async def _handle(self, workspace_id: str, kind: str, key: str) -> None:
