@@ -225,7 +225,8 @@ class Router:
         self._handle: dict[str, float] = {}  # queue → average handle time (moving average)
         self._unroutable: set[str] = set()
         self._gone: dict[str, Agent] = {}  # removed while holding work: their load, till it ends
-        self._realtime_left = False  # a real-time task left a waiting list: e-mail may go now
+        self._realtime_in: dict[_Group, int] = {}  # group → real-time tasks in its lists
+        self._cleared: set[_Group] = set()  # groups whose real-time wait ended: e-mail may go
 
     # -- configuration ------------------------------------------------------------------
 
@@ -598,6 +599,9 @@ class Router:
     def _place(self, task: Task, now: float) -> None:
         lane = (task.queue_id, task.step, task.channel)
         self._waiting.setdefault(lane, SortedList()).add(self._key(task))
+        if task.channel not in DEFERRED_CHANNELS:
+            group = (task.queue_id, task.step)
+            self._realtime_in[group] = self._realtime_in.get(group, 0) + 1
         queue = self.queues[task.queue_id]
         timeout = queue.steps[task.step].timeout
         if timeout is not None and self._has_next(queue, task.step):
@@ -609,7 +613,12 @@ class Router:
             key = self._key(task)
             if key in waiting:
                 waiting.remove(key)
-                self._realtime_left |= task.channel not in DEFERRED_CHANNELS
+                if task.channel not in DEFERRED_CHANNELS:
+                    group = (task.queue_id, task.step)
+                    self._realtime_in[group] -= 1
+                    if not self._realtime_in[group]:
+                        del self._realtime_in[group]
+                        self._cleared.add(group)
         if task.sticky_agent_id is not None:
             self._sticky.get(task.sticky_agent_id, set()).discard(task.id)
 
@@ -634,45 +643,47 @@ class Router:
             candidates -= task.rejected
         if not candidates:
             return None
-        if task.channel in DEFERRED_CHANNELS:
-            candidates = {a for a in candidates if not self._realtime_waits_for(a)}
+        if task.channel in DEFERRED_CHANNELS and self._realtime_in:
+            blocked = self._realtime_in.keys()
+            groups_of = self._groups_of
+            candidates = {a for a in candidates if groups_of[a].isdisjoint(blocked)}
             if not candidates:
                 return None
         queue = self.queues[task.queue_id]
-        agents = self.agents
+        pool = [self.agents[a] for a in candidates]
         skill = queue.weight_skill
         if queue.strategy == "longest_idle":
             # Agents holding no work first; among them the longest since their last work
             # ended. With a weight skill: idle time * level (measured against the newest).
             if skill is None:
-                return agents[
-                    min(candidates, key=lambda a: (agents[a].total_load(), agents[a].idle_since, a))
-                ]
-            top = max(agents[a].idle_since for a in candidates)
-            return agents[
-                min(
-                    candidates,
-                    key=lambda a: (
-                        agents[a].total_load(),
-                        -(top - agents[a].idle_since + 1.0) * agents[a].skills.get(skill, 1),
-                        -agents[a].skills.get(skill, 1),
-                        a,
-                    ),
-                )
-            ]
-        channel = task.channel
-        return agents[
-            min(
-                candidates,
-                key=lambda a: (
-                    agents[a].occupancy(channel)
-                    / max(1, agents[a].skills.get(skill, 1) if skill else 1),
-                    -(agents[a].skills.get(skill, 0) if skill else 0),
-                    agents[a].idle_since,
-                    a,
+                return min(pool, key=lambda g: (sum(g.load.values()), g.idle_since, g.id))
+            top = max(g.idle_since for g in pool)
+            return min(
+                pool,
+                key=lambda g: (
+                    sum(g.load.values()),
+                    -(top - g.idle_since + 1.0) * g.skills.get(skill, 1),
+                    -g.skills.get(skill, 1),
+                    g.id,
                 ),
             )
-        ]
+        # Least occupied: load over capacity on the task's channel (every candidate has
+        # room there, so capacity >= 1). With a weight skill: divided by the level.
+        channel = task.channel
+        if skill is None:
+            return min(
+                pool,
+                key=lambda g: (g.load.get(channel, 0) / g.capacity[channel], g.idle_since, g.id),
+            )
+        return min(
+            pool,
+            key=lambda g: (
+                g.load.get(channel, 0) / g.capacity[channel] / max(1, g.skills.get(skill, 1)),
+                -g.skills.get(skill, 0),
+                g.idle_since,
+                g.id,
+            ),
+        )
 
     def _best_task_for(self, agent: Agent) -> Task | None:
         sticky = self._sticky.get(agent.id)
@@ -704,11 +715,8 @@ class Router:
 
     def _realtime_waits_for(self, agent_id: str) -> bool:
         """Some real-time task this agent could take is waiting (then no e-mail for them)."""
-        groups = self._groups_of.get(agent_id, set())
-        return any(
-            waiting and (lane[0], lane[1]) in groups and lane[2] not in DEFERRED_CHANNELS
-            for lane, waiting in self._waiting.items()
-        )
+        waiting = self._realtime_in
+        return bool(waiting) and any(g in waiting for g in self._groups_of.get(agent_id, ()))
 
     def _fill_agent(self, agent: Agent, now: float) -> list[Change]:
         changes: list[Change] = []
@@ -721,22 +729,26 @@ class Router:
         return changes
 
     def _unblock_deferred(self, now: float) -> list[Change]:
-        """After real-time work left the lists, agents held back from e-mail may take some."""
-        if not self._realtime_left:
+        """After real-time work left the lists, agents held back from e-mail may take some:
+        those in the groups where no real-time task waits any more."""
+        if not self._cleared:
             return []
-        self._realtime_left = False
+        cleared, self._cleared = self._cleared, set()
         if not any(w for lane, w in self._waiting.items() if lane[2] in DEFERRED_CHANNELS):
             return []
+        members: set[str] = set()
+        for group in cleared:
+            members |= self._eligible.get(group, set())
         changes: list[Change] = []
-        for channel in DEFERRED_CHANNELS:
-            for agent_id in list(self._free.get(channel, ())):
+        for channel in sorted(DEFERRED_CHANNELS):
+            for agent_id in sorted(members & self._free.get(channel, set())):
                 changes += self._fill_agent(self.agents[agent_id], now)
         return changes
 
     def _match_all(self, now: float) -> list[Change]:
         changes: list[Change] = []
-        for channel in list(self._free):
-            for agent_id in list(self._free.get(channel, ())):
+        for channel in sorted(self._free):
+            for agent_id in sorted(self._free.get(channel, ())):
                 changes += self._fill_agent(self.agents[agent_id], now)
         return changes
 
@@ -794,10 +806,16 @@ class Router:
             queue_id, step = queue.overflow_queue_id, 0
         return reachable
 
-    def _check_routable(self, task: Task) -> list[Change]:
-        capable = any(
-            self.agents[a].capacity.get(task.channel, 0) > 0 for a in self._reachable(task)
-        )
+    def _check_routable(self, task: Task, known: dict[_Lane, bool] | None = None) -> list[Change]:
+        """Flag (or clear) a task no agent could ever take; ``known`` remembers the answer
+        per lane (it depends only on queue, step and channel) across many tasks."""
+        lane = (task.queue_id, task.step, task.channel)
+        capable = known.get(lane) if known is not None else None
+        if capable is None:
+            agents, channel = self.agents, task.channel
+            capable = any(agents[a].capacity.get(channel, 0) > 0 for a in self._reachable(task))
+            if known is not None:
+                known[lane] = capable
         if not capable and not task.unroutable:
             task.unroutable = True
             self._unroutable.add(task.id)
@@ -811,12 +829,13 @@ class Router:
     def _recheck_unroutable(self, everyone: bool) -> list[Change]:
         """Re-decide who is unroutable: all waiting tasks when some agent lost a match or
         capacity (``everyone``), else only those flagged (a new match can only help them)."""
-        ids = list(self.tasks) if everyone else list(self._unroutable)
+        ids = list(self.tasks) if everyone else sorted(self._unroutable)
+        known: dict[_Lane, bool] = {}
         changes: list[Change] = []
         for task_id in ids:
             task = self.tasks.get(task_id)
             if task is not None and task.status == "waiting":
-                changes += self._check_routable(task)
+                changes += self._check_routable(task, known)
         return changes
 
     def load_of(self, agent_ids: Iterable[str]) -> dict[str, dict[str, int]]:
