@@ -249,6 +249,29 @@ async def find_message_by_client_id(
     )
 
 
+async def do_add_system_note(
+    tx: Tx,
+    conversation: Conversation,
+    body: str,
+    *,
+    author_name: str | None = None,
+    client_id: str | None = None,
+) -> Message:
+    """A private note from the system (context of an offer, a transfer, a call attempt):
+    agents see it, the customer never does."""
+    message, _ = await do_send_message(
+        tx,
+        conversation,
+        author_type="system",
+        author_id=None,
+        author_name=author_name,
+        body=body,
+        client_id=client_id,
+        private=True,
+    )
+    return message
+
+
 async def do_send_message(
     tx: Tx,
     conversation: Conversation,

@@ -17,8 +17,8 @@ from hovor.channels.voice.service import do_request_callback
 from hovor.channels.webchat.adapter import KIND as WEBCHAT
 from hovor.contacts.service import do_get_or_create_by_identity, visitor_display_name
 from hovor.conversations.service import (
+    do_add_system_note,
     do_open_conversation,
-    do_send_message,
     find_latest_conversation,
 )
 from hovor.core import clock
@@ -214,15 +214,7 @@ async def do_accept(tx: Tx, offer: Offer, frame: OfferAccepted) -> Offer:
             )
         if offer.kind == "cobrowse":
             note += "\nThe visitor consented to co-browsing."
-        await do_send_message(
-            tx,
-            conversation,
-            author_type="system",
-            author_id=None,
-            author_name=None,
-            body=note,
-            private=True,
-        )
+        await do_add_system_note(tx, conversation, note)
         named = await routing.queue_by_name(tx.session, offer.workspace_id, offer.queue or "")
         await routing.do_enqueue(tx, conversation, queue=named)  # the rule's queue, if it exists
     offer.status = "accepted"

@@ -10,7 +10,11 @@ from sqlalchemy import select
 
 from hovor.auth import service as auth
 from hovor.auth.deps import ActorDep
-from hovor.conversations.service import access_conversation, do_assign_conversation, do_send_message
+from hovor.conversations.service import (
+    access_conversation,
+    do_add_system_note,
+    do_assign_conversation,
+)
 from hovor.core import clock
 from hovor.core.errors import InvalidInput, NotFound
 from hovor.core.problems import PROBLEM_RESPONSES
@@ -211,15 +215,7 @@ async def _transfer_note(
     text = f"Transferred to {where} by {actor.user.name}."
     if note and note.strip():
         text += f" {note.strip()}"
-    await do_send_message(
-        tx,
-        conversation,
-        author_type="system",
-        author_id=None,
-        author_name=None,
-        body=text,
-        private=True,
-    )
+    await do_add_system_note(tx, conversation, text)
 
 
 # Supervisor --------------------------------------------------------------------------------

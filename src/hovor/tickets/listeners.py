@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hovor.conversations import events as conversation_events
-from hovor.conversations.service import access_conversation, do_send_message, list_messages
+from hovor.conversations.service import access_conversation, do_add_system_note, list_messages
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
@@ -40,13 +40,6 @@ def register(dispatcher: Dispatcher, db: Database) -> None:
             messages, _ = await list_messages(tx.session, [conversation.id], limit=20, before=None)
             if any(m.client_id == OPEN_TICKETS_NOTE and m.private for m in messages):
                 return
-            await do_send_message(
-                tx,
-                conversation,
-                author_type="system",
-                author_id=None,
-                author_name=None,
-                body=describe_open_tickets(tickets),
-                client_id=OPEN_TICKETS_NOTE,
-                private=True,
+            await do_add_system_note(
+                tx, conversation, describe_open_tickets(tickets), client_id=OPEN_TICKETS_NOTE
             )

@@ -18,9 +18,9 @@ from hovor.channels.voice.models import CallbackRequest
 from hovor.contacts.service import do_get_or_create_by_identity, visitor_display_name
 from hovor.conversations.models import Conversation
 from hovor.conversations.service import (
+    do_add_system_note,
     do_close_conversation,
     do_open_conversation,
-    do_send_message,
 )
 from hovor.core import clock
 from hovor.core.errors import Conflict, InvalidInput, NotFound
@@ -100,14 +100,10 @@ async def do_request_callback(
     when = (
         "as soon as possible" if preferred_at is None else f"at {preferred_at:%Y-%m-%d %H:%M} UTC"
     )
-    await do_send_message(
+    await do_add_system_note(
         tx,
         conversation,
-        author_type="system",
-        author_id=None,
-        author_name=None,
-        body=f"Callback requested to {e164}, {when}; call by {due:%H:%M:%S} UTC. {reason}".strip(),
-        private=True,
+        f"Callback requested to {e164}, {when}; call by {due:%H:%M:%S} UTC. {reason}".strip(),
     )
     return conversation, callback
 
@@ -157,15 +153,7 @@ async def do_record_outcome(
         text = f"Call attempt {callback.attempts}: {outcome.replace('_', ' ')}. Callback {callback.status}."
     if note and note.strip():
         text += f" {note.strip()}"
-    await do_send_message(
-        tx,
-        conversation,
-        author_type="system",
-        author_id=None,
-        author_name=agent_name,
-        body=text,
-        private=True,
-    )
+    await do_add_system_note(tx, conversation, text, author_name=agent_name)
     if retry:
         await routing.do_retry_later(
             tx, conversation, ready_at=ready, deadline=callback.due_at, reason=outcome
