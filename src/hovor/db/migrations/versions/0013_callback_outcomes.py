@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 
-
 revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
