@@ -114,7 +114,7 @@ def test_the_blended_scenario_reports_every_stream_and_callbacks_within_5_minute
     assert support.answered > 0 and support.within_target > 0
     assert sales.overflowed > 0 and sales.abandoned > 0
     assert callbacks.answered > 0 and result.callbacks_within_target is not None
-    assert 0.9 <= result.callbacks_within_target <= 1
+    assert 0.8 <= result.callbacks_within_target < 1  # some wait: 8 agents take callbacks
     assert email.answered > 0 and email.abandoned == 0
     assert 0.5 < result.occupancy < 1 and 0 < result.slot_utilisation < result.occupancy
     text = table(scenario, result)

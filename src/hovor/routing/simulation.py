@@ -422,8 +422,8 @@ def blended(hours: float = 8.0, seed: int = 1) -> Scenario:
         Stream(
             "callbacks",
             "callback",
-            40,
-            HandleTime(300),
+            60,
+            HandleTime(360),
             target_seconds=CALLBACK_TARGET_SECONDS,
             scheduled_share=0.5,
         ),
