@@ -193,11 +193,11 @@ async def test_auto_assignment_to_an_online_agent(server: ServerProcess) -> None
         json={"email": email, "name": "Dana", "password": "dana-password", "chat_capacity": 50},
     )
     assert r.status_code == 201
-    # A blended agent: room for 50 chats and 50 callbacks (callbacks need callback capacity).
+    # A blended agent: room for 50 chats, callbacks and e-mails (each channel has its own).
     r = await admin.change(
         "PUT",
         f"/v1/routing/agents/{r.json()['id']}",
-        json={"capacity": {"webchat": 50, "callback": 50}},
+        json={"capacity": {"webchat": 50, "callback": 50, "email": 50}},
     )
     assert r.status_code == 200, r.text
     assert r.json()["capacity"]["callback"] == 50
