@@ -7,8 +7,8 @@ conversation opens; a queue with a bad CEL target shows the error under that ste
 The module makes its own agent ("Rita", with a skill of her own) and a web chat queue whose
 target asks for that skill, so only Rita ever takes its work, whatever other agents or
 conversations earlier tests left in the database (on PostgreSQL the database lives for the
-whole run). It claims the web chat channel for that queue while it runs and gives it back,
-with Rita offline, at the end: later modules see the routing they expect.
+whole run). It lends the web chat channel from the demo's queue to its own while it runs
+and gives it back, with Rita offline, at the end: later modules see the routing they expect.
 """
 
 from __future__ import annotations
@@ -105,12 +105,15 @@ def desk(server: ServerProcess) -> Iterator[Desk]:
         },
     )
     admin.call("PUT", f"/v1/routing/agents/{rita_user['id']}", json={"skills": {skill: 3}})
-    # Only this queue may be the web chat queue while the module runs.
+    # Only this queue may be the web chat queue while the module runs (the demo's "Web
+    # chat" queue gets the channel back at the end).
+    lent: list[tuple[str, dict[str, Any]]] = []
     for queue in admin.call("GET", "/v1/routing/queues"):
         if "webchat" in queue["channels"]:
-            keep = {k: v for k, v in queue.items() if k not in ("id", "created_at", "updated_at")}
-            keep["channels"] = [c for c in queue["channels"] if c != "webchat"]
-            admin.call("PUT", f"/v1/routing/queues/{queue['id']}", json=keep)
+            body = {k: v for k, v in queue.items() if k not in ("id", "created_at", "updated_at")}
+            lent.append((queue["id"], body))
+            without = {**body, "channels": [c for c in body["channels"] if c != "webchat"]}
+            admin.call("PUT", f"/v1/routing/queues/{queue['id']}", json=without)
     queue_name = f"Desk {suffix}"
     queue = admin.call(
         "POST",
@@ -131,6 +134,8 @@ def desk(server: ServerProcess) -> Iterator[Desk]:
     finally:
         rita.presence("offline")
         state.queue(channels=[], auto_accept=True)
+        for queue_id, body in lent:
+            admin.call("PUT", f"/v1/routing/queues/{queue_id}", json=body)
         rita.close()
         admin.close()
 
