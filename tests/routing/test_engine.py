@@ -10,6 +10,7 @@ import pytest
 
 from hovor.routing.engine import (
     DEFAULT_HANDLE_SECONDS,
+    REJECTION_MEMORY,
     Agent,
     Change,
     Queue,
@@ -734,3 +735,12 @@ def test_a_task_reloaded_after_a_restart_keeps_its_reservation_and_load() -> Non
 def test_unknown_queue_is_refused() -> None:
     with pytest.raises(KeyError):
         router().submit(task("t", "nope"), 0)
+
+
+def test_a_no_is_forgotten_after_a_while_when_nobody_else_comes() -> None:
+    r = router(MANUAL, agents=(agent("a"), agent("b", "offline")))
+    r.submit(task("t"), 0)
+    assert moves(r.reject("t", "a", 1)) == [("requeued", "t", "a")]
+    assert moves(r.advance(1 + REJECTION_MEMORY - 1)) == []  # b is offline, a said no
+    assert moves(r.advance(1 + REJECTION_MEMORY)) == [("reserved", "t", "a")]  # asked again
+    assert r.tasks["t"].rejected == set()

@@ -57,6 +57,7 @@ SLA_WARNING_SHARE = 0.8  # a warning when 80 % of the target has passed
 SKILL_LEVELS = range(1, 6)
 TARGET_ROOTS = frozenset({"skills", "attributes"})
 DEFAULT_HANDLE_SECONDS = 300.0
+REJECTION_MEMORY = 120.0  # seconds a rejection (or a reservation let time out) keeps an agent off
 
 
 class TargetError(ValueError):
@@ -336,6 +337,8 @@ class Router:
             self._take_slot(self.agents[task.agent_id], task.channel)
             return changes
         task.status, task.agent_id = "waiting", None
+        if task.rejected:  # reloaded after a restart: the "no"s fade as they would have
+            self._timer(now + REJECTION_MEMORY, "forgive", task.id)
         if task.ready_at > now:
             self._timer(task.ready_at, "ready", task.id)
             return changes
@@ -364,6 +367,9 @@ class Router:
         eligible = self._reachable(task)
         if eligible and eligible <= task.rejected:
             task.rejected.clear()  # everyone said no: offer it round again
+        # A "no" is remembered for a while, not for ever: if only those who said no are
+        # around, the task is offered to them again after REJECTION_MEMORY seconds.
+        self._timer(now + REJECTION_MEMORY, "forgive", task.id)
         changes += self._enter(task, now)
         if agent is not None:
             changes += self._fill_agent(agent, now)
@@ -523,6 +529,12 @@ class Router:
                 task.sticky_agent_id = None
                 return self._enter(task, now)
             return []
+        if kind == "forgive":
+            if task.status != "waiting" or not task.rejected or not self._is_placed(task):
+                return []
+            self._unplace(task)
+            task.rejected.clear()
+            return self._enter(task, now)
         if kind == "reservation":
             if task.status == "reserved" and (task.reservation_expires_at or 0) <= now:
                 return self.reject(task.id, task.agent_id or "", now, reason="timeout")

@@ -473,6 +473,7 @@ class RoutingNode:
                     agent_id=change.agent_id,
                     reserved_at=now,
                     reservation_expires_at=dt(change.detail["expires_at"]),
+                    rejected=sorted(task.rejected),  # "no"s the router has forgotten go too
                 )
             elif kind == "assigned":
                 if row.status == "assigned" and row.agent_id == change.agent_id:
