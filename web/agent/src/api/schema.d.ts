@@ -419,6 +419,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations/{conversation_id}/callback/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Outcome
+         * @description Reached, wrong_number or cancelled end the callback and close the conversation;
+         *     no_answer, busy and voicemail retry in 10 minutes (due 5 minutes after), three attempts
+         *     in all. 409 once the callback has ended.
+         */
+        post: operations["record_outcome_v1_conversations__conversation_id__callback_outcome_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations/{conversation_id}/close": {
         parameters: {
             query?: never;
@@ -1441,6 +1463,21 @@ export interface components {
             /** Visitors Scanned */
             visitors_scanned: number;
         };
+        /** CallbackOut */
+        CallbackOut: {
+            /** Attempts */
+            attempts: number;
+            /** Conversation Id */
+            conversation_id: string;
+            /** Due At */
+            due_at: string;
+            /** Last Outcome */
+            last_outcome: string | null;
+            /** Phone */
+            phone: string;
+            /** Status */
+            status: string;
+        };
         /** ContactOut */
         ContactOut: {
             /** Attributes */
@@ -1996,6 +2033,16 @@ export interface components {
             placed_at: string;
             /** Total */
             total: string;
+        };
+        /** OutcomeIn */
+        OutcomeIn: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "reached" | "no_answer" | "busy" | "voicemail" | "wrong_number" | "cancelled";
         };
         /** PresenceIn */
         PresenceIn: {
@@ -4862,6 +4909,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden (wrong CSRF token, role, site key or origin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found, or in another workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid input, with the offending fields in errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    record_outcome_v1_conversations__conversation_id__callback_outcome_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackOut"];
                 };
             };
             /** @description Not authenticated */
