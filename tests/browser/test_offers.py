@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, StorageState, expect
 
 from hovor.engagement.rules.guards import control_bucket
 from tests.browser.conftest import TIMEOUT_MS, ContextFactory
@@ -249,7 +249,7 @@ class Shopper(Visitor):
 
 
 def test_removing_an_expensive_item_offers_a_callback_with_context_for_the_agent(
-    new_context: ContextFactory, server: ServerProcess, team: Team
+    new_context: ContextFactory, server: ServerProcess, team: Team, alice_state: StorageState
 ) -> None:
     rule = team.make_rule(unique_key("tv-callback"), action="callback", amount=1000)
     shopper = Shopper.on_tv_page(new_context("visitor"), server)
@@ -304,6 +304,20 @@ def test_removing_an_expensive_item_offers_a_callback_with_context_for_the_agent
     expect(shopper.message("call by")).to_have_count(0)
     leaked = [f for f in shopper.frames_received() if PHONE_E164 in str(f) or "call by" in str(f)]
     assert leaked == [], leaked
+
+    # Alice calls and nobody answers: she records it in the desktop; the callback is tried
+    # again in 10 minutes (a private note says so) and waits for an agent until then.
+    desk = new_context("agent", storage_state=alice_state).new_page()
+    desk.goto(f"{server.base_url}/app/#/c/{conversation_id}")
+    desk.get_by_test_id("call-outcome-open").click()
+    desk.get_by_test_id("call-outcome-no_answer").check()
+    expect(desk.get_by_test_id("call-outcome-form")).to_contain_text("try again in 10 minutes")
+    desk.get_by_test_id("call-outcome-submit").click()
+    expect(desk.get_by_test_id("call-outcome-form")).to_be_hidden()
+    expect(
+        desk.get_by_test_id("message").filter(has_text="Call attempt 1: no answer")
+    ).to_be_visible()
+    expect(desk.get_by_test_id("conversation-assignee")).to_have_text("Unassigned")
 
 
 def test_a_declined_offer_is_not_followed_by_another_in_the_quiet_period(

@@ -9,6 +9,7 @@ import { MessageList } from "./MessageList";
 import { ProfilePanel } from "./ProfilePanel";
 import { removePending, usePending } from "./outbox";
 import { ReplyBox } from "./ReplyBox";
+import { CallOutcomeAction } from "./CallOutcomeAction";
 import { TransferAction } from "./TransferAction";
 import {
   retryPending,
@@ -152,6 +153,7 @@ function ConversationHeader({
           </span>
           <ConversationTicket conversationId={conversation.id} contactId={conversation.contact.id} firstVisitorText={firstVisitorText} />
           <TransferAction conversationId={conversation.id} meId={meId} disabled={closed} />
+          {conversation.channel === "callback" && !closed && <CallOutcomeAction conversationId={conversation.id} />}
         </div>
       </div>
       <div className="conversation__actions">
