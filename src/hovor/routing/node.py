@@ -202,6 +202,7 @@ class RoutingNode:
         self.leader = lease.local  # a local lease leads from the start (tests need no loop)
         self.routers: dict[str, engine.Router] = {}
         self.queue_names: dict[str, dict[str, str]] = {}
+        self.queue_channels: dict[str, dict[str, list[str]]] = {}  # the channels it serves
         self.stats: dict[str, dict[str, Any]] = {}  # the latest snapshot per workspace
         self._pending: deque[tuple[Any, ...]] = deque()  # work items (+ a waiter's id)
         self._drainer: asyncio.Task[Any] | None = None
@@ -388,6 +389,7 @@ class RoutingNode:
                 await self._load(workspace_id)  # deleted: start over from the database
                 return
             self.queue_names.setdefault(workspace_id, {})[queue.id] = queue.name
+            self.queue_channels.setdefault(workspace_id, {})[queue.id] = list(queue.channels or [])
             await self._persist(workspace_id, router.put_queue(service.to_engine_queue(queue), now))
 
     async def _load(self, workspace_id: str) -> None:
@@ -404,6 +406,7 @@ class RoutingNode:
             team = await service.team(session, workspace_id)
             tasks = await service.active_tasks(session, workspace_id)
         self.queue_names[workspace_id] = {q.id: q.name for q in queues}
+        self.queue_channels[workspace_id] = {q.id: list(q.channels or []) for q in queues}
         changes: list[engine.Change] = []
         for queue in queues:
             changes += router.put_queue(service.to_engine_queue(queue), now)
@@ -551,7 +554,8 @@ class RoutingNode:
         for queue_id, queue in router.queues.items():
             tasks = [t for t in router.tasks.values() if t.queue_id == queue_id]
             waiting = [t for t in tasks if t.status == "waiting" and t.ready_at <= now]
-            channels = sorted({t.channel for t in tasks} | {"webchat"})
+            served = self.queue_channels.get(workspace_id, {}).get(queue_id) or [service.WEBCHAT]
+            channels = sorted({t.channel for t in tasks} | set(served))
             queues.append(
                 {
                     "id": queue_id,
