@@ -31,6 +31,7 @@ from hovor.routing.schemas import (
     TaskOut,
     TransferIn,
     Wallboard,
+    WallboardLive,
 )
 from hovor.runtime import RuntimeDep, TxDep
 
@@ -266,7 +267,7 @@ async def wallboard(actor: ActorDep, runtime: RuntimeDep, node: NodeDep) -> Wall
         elif task_status == "cancelled":
             figures["abandoned"] += 1
     return Wallboard(
-        live=live,
+        live=WallboardLive.model_validate(live) if live is not None else None,
         today=[
             QueueToday(
                 queue_id=q,

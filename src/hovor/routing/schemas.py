@@ -104,6 +104,38 @@ class QueueToday(BaseModel):
     average_answer_seconds: float | None
 
 
+class QueueNow(BaseModel):
+    id: str
+    name: str
+    waiting: int = Field(description="ready and waiting for an agent")
+    scheduled: int = Field(description="callbacks waiting for their preferred time")
+    reserved: int
+    assigned: int
+    unroutable: int
+    longest_wait_seconds: float
+    estimated_wait_seconds: dict[str, float | None] = Field(
+        description="per channel it serves; null: no available agent could take it"
+    )
+    sla_seconds: dict[str, float]
+
+
+class AgentsNow(BaseModel):
+    available: int = Field(description="online, holding no work")
+    working: int = Field(description="online, holding work, room for more")
+    full: int
+    busy: int
+    away: int
+    offline: int
+
+
+class WallboardLive(BaseModel):
+    at: datetime
+    queues: list[QueueNow]
+    agents: AgentsNow
+
+
 class Wallboard(BaseModel):
-    live: dict[str, Any] | None = Field(description="queues and agents right now (the router)")
+    live: WallboardLive | None = Field(
+        description="right now, from the router (the same as the routing.stats frames)"
+    )
     today: list[QueueToday]

@@ -1334,6 +1334,27 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** AgentsNow */
+        AgentsNow: {
+            /**
+             * Available
+             * @description online, holding no work
+             */
+            available: number;
+            /** Away */
+            away: number;
+            /** Busy */
+            busy: number;
+            /** Full */
+            full: number;
+            /** Offline */
+            offline: number;
+            /**
+             * Working
+             * @description online, holding work, room for more
+             */
+            working: number;
+        };
         /** ApiTokenCreated */
         ApiTokenCreated: {
             /**
@@ -2179,6 +2200,42 @@ export interface components {
              */
             wrap_up_seconds: number;
         };
+        /** QueueNow */
+        QueueNow: {
+            /** Assigned */
+            assigned: number;
+            /**
+             * Estimated Wait Seconds
+             * @description per channel it serves; null: no available agent could take it
+             */
+            estimated_wait_seconds: {
+                [key: string]: number | null;
+            };
+            /** Id */
+            id: string;
+            /** Longest Wait Seconds */
+            longest_wait_seconds: number;
+            /** Name */
+            name: string;
+            /** Reserved */
+            reserved: number;
+            /**
+             * Scheduled
+             * @description callbacks waiting for their preferred time
+             */
+            scheduled: number;
+            /** Sla Seconds */
+            sla_seconds: {
+                [key: string]: number;
+            };
+            /** Unroutable */
+            unroutable: number;
+            /**
+             * Waiting
+             * @description ready and waiting for an agent
+             */
+            waiting: number;
+        };
         /** QueueOut */
         QueueOut: {
             /** Auto Accept */
@@ -2683,15 +2740,21 @@ export interface components {
         };
         /** Wallboard */
         Wallboard: {
-            /**
-             * Live
-             * @description queues and agents right now (the router)
-             */
-            live: {
-                [key: string]: unknown;
-            } | null;
+            /** @description right now, from the router (the same as the routing.stats frames) */
+            live: components["schemas"]["WallboardLive"] | null;
             /** Today */
             today: components["schemas"]["QueueToday"][];
+        };
+        /** WallboardLive */
+        WallboardLive: {
+            agents: components["schemas"]["AgentsNow"];
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Queues */
+            queues: components["schemas"]["QueueNow"][];
         };
         /** WidgetSettings */
         WidgetSettings: {
