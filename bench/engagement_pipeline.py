@@ -1,4 +1,4 @@
-"""Tracker events through a real server on SQLite: ingestion, 50 rules, offers over WebSocket.
+"""Tracker events through a real server: ingestion, 50 rules, offers over WebSocket.
 
 - throughput: visitors send batches of 50 events as fast as the server acknowledges them
   (an ack means validated, evaluated against 50 rules and stored); events/s.
@@ -6,6 +6,16 @@
   event that one rule answers with an offer; the time from sending it to receiving the
   ``offer`` frame, p50 and p99.
 - memory: the server's resident memory per active visitor (state for tracking and rules).
+
+The default run is one server process on SQLite with the in-process bus. A variant runs the
+server on PostgreSQL and Redis (the several-node set-up, here with one node):
+
+    BENCH_DATABASE=postgresql make bench NAME=engagement_pipeline
+
+It creates (and drops) its own database next to HOVOR_TEST_POSTGRES_URL and uses Redis at
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/14, not the tests' database 15, which test
+runs empty). The notes give the CPU time per event of the server, of the load generator and,
+on PostgreSQL, of the backends serving the bench's database (Redis's is not counted).
 """
 
 from __future__ import annotations
@@ -21,7 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import make_url, text
+
 from bench.report import Metric, percentile, report
+from hovor.db.engine import create_engine
 from tests.support.clients import Desktop, Visitor, receive
 from tests.support.server import ADMIN, ServerProcess, run_server
 
@@ -31,6 +44,11 @@ THROUGHPUT_SECONDS = 8.0
 TARGET_RATE = 5000  # events/s offered during the latency phase
 PROBES = 200
 MEMORY_VISITORS = 500
+DATABASE = os.environ.get("BENCH_DATABASE", "sqlite")
+POSTGRES_URL = os.environ.get(
+    "HOVOR_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 TEMPLATE_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("cart_abandoned", {}),
@@ -88,16 +106,31 @@ def random_event() -> dict[str, Any]:
 
 
 async def run() -> bool:
+    if DATABASE not in ("sqlite", "postgresql"):
+        raise SystemExit(f"BENCH_DATABASE must be sqlite or postgresql, not {DATABASE!r}")
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         limits = {
             "HOVOR_TRACKER_EVENTS_PER_MINUTE": "10000000",
             "HOVOR_WIDGET_SESSIONS_PER_MINUTE": "100000",
         }
         os.environ.update(limits)
         try:
-            with run_server(Path(tmp), database_url=url) as server:
-                return await _measure(server)
+            if DATABASE == "sqlite":
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+                with run_server(Path(tmp), database_url=url) as server:
+                    return await _measure(server)
+            name = f"hovor_bench_{os.getpid()}"
+            admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+            async with admin.connect() as conn:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+            try:
+                with run_server(Path(tmp), database_url=url, redis_url=REDIS_URL) as server:
+                    return await _measure(server)
+            finally:
+                async with admin.connect() as conn:
+                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                await admin.dispose()
         finally:
             for name in limits:
                 os.environ.pop(name, None)
@@ -128,17 +161,65 @@ async def _rules(server: ServerProcess) -> None:
     await admin.close()
 
 
+def server_pids(pid: int) -> list[int]:
+    """The server process and any processes it started."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        todo.extend(children.get(p, []))
+    return pids
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of the server's processes so far."""
+    total = 0
+    for p in server_pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds(database_url: str) -> float:
+    """CPU time so far of the PostgreSQL backends serving the bench's own database (0 on
+    SQLite, whose work is in the server's process)."""
+    if DATABASE == "sqlite":
+        return 0.0
+    name = make_url(database_url).database
+    total = 0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if not cmdline.startswith("postgres:") or f" {name} " not in cmdline:
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def rss_bytes(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
+    total = 0
+    for p in server_pids(pid):
+        try:
+            lines = Path(f"/proc/{p}/status").read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
 
 
 ID_MARK, TS_MARK = "@@ID@@", "@@TS@@"
@@ -202,11 +283,13 @@ async def _measure(server: ServerProcess) -> bool:
     await asyncio.sleep(1.0)  # warm up
     start_count, started = counts[0], time.perf_counter()
     cpu_before = cpu_seconds(server.process.pid)
+    client_before, db_before = time.process_time(), database_cpu_seconds(server.database_url)
     await asyncio.sleep(THROUGHPUT_SECONDS)
     throughput = (counts[0] - start_count) / (time.perf_counter() - started)
-    server_cpu_per_event = (cpu_seconds(server.process.pid) - cpu_before) / max(
-        1, counts[0] - start_count
-    )
+    ingested = max(1, counts[0] - start_count)
+    server_cpu_per_event = (cpu_seconds(server.process.pid) - cpu_before) / ingested
+    client_cpu_per_event = (time.process_time() - client_before) / ingested
+    db_cpu_per_event = (database_cpu_seconds(server.database_url) - db_before) / ingested
     stop.set()
     await asyncio.gather(*senders, return_exceptions=True)
 
@@ -263,6 +346,7 @@ async def _measure(server: ServerProcess) -> bool:
     for ws in sockets:
         await ws.close()
 
+    setup = "SQLite" if DATABASE == "sqlite" else "PostgreSQL + Redis"
     return report(
         "engagement_pipeline",
         [
@@ -272,7 +356,11 @@ async def _measure(server: ServerProcess) -> bool:
             Metric("event_to_offer_p99", percentile(latencies, 99), "ms", "<= 25"),
             Metric("memory_per_active_visitor", per_visitor / 1024, "KiB", "<= 64"),
         ],
-        notes=f"SQLite, 51 rules, {LOAD_VISITORS} load sockets, batches of {BATCH}; client on the same 2 cores; "
-        f"server CPU {server_cpu_per_event * 1e6:.0f} µs per ingested event; "
+        notes=f"{setup}, 51 rules, {LOAD_VISITORS} load sockets, batches of {BATCH}; "
+        "client on the same 2 cores; "
+        f"CPU per ingested event: server {server_cpu_per_event * 1e6:.0f} µs, "
+        f"load generator {client_cpu_per_event * 1e6:.0f} µs"
+        + (f", PostgreSQL {db_cpu_per_event * 1e6:.0f} µs" if DATABASE != "sqlite" else "")
+        + "; "
         f"load average {os.getloadavg()[0]:.1f}",
     )

@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 
 def hovor(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -49,3 +52,28 @@ def test_create_user_then_refuse_a_duplicate(tmp_path: Path) -> None:
     assert again.stderr.strip() == "hovor: a user with e-mail ops@example.org exists already"
     short = hovor("create-user", "x@example.org", env={**env, "HOVOR_NEW_PASSWORD": "short"})
     assert short.returncode == 2 and "password: at least 8 characters" in short.stderr
+
+
+def test_websocket_compression_is_off_unless_asked_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import uvicorn
+
+    from hovor import cli
+    from hovor.config import Settings
+
+    monkeypatch.delenv("HOVOR_WS_COMPRESSION", raising=False)
+    assert Settings().ws_compression is False
+    monkeypatch.setenv("HOVOR_WS_COMPRESSION", "true")
+    assert Settings().ws_compression is True
+    monkeypatch.setenv("HOVOR_WS_COMPRESSION", "maybe")
+    with pytest.raises(ValidationError, match="ws_compression"):
+        Settings()
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(cli, "cmd_migrate", lambda settings: None)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    url = f"sqlite+aiosqlite:///{tmp_path}/x.db"
+    cli.cmd_run(Settings(database_url=url, ws_compression=False), demo=False)
+    cli.cmd_run(Settings(database_url=url, ws_compression=True), demo=False)
+    assert [c["ws_per_message_deflate"] for c in calls] == [False, True]

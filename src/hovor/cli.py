@@ -97,6 +97,7 @@ def cmd_run(settings: Settings, demo: bool) -> None:
         log_level=settings.log_level,
         proxy_headers=True,
         ws_max_size=64 * 1024,
+        ws_per_message_deflate=settings.ws_compression,
     )
 
 

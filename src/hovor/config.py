@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(
         default=90, ge=0, description="delete raw tracked events older than this; 0 keeps them"
     )
+    ws_compression: bool = Field(
+        default=False,
+        description="accept per-message deflate on WebSockets (about 48 KiB of zlib state per socket)",
+    )
     smtp_url: str | None = Field(
         default=None,
         description="e-mail replies: smtp://user:pass@host:587?starttls=true (smtps:// for TLS); "
