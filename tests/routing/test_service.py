@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hovor.auth import service as auth
 from hovor.bus import MemoryBus
 from hovor.conversations import service as conversations
+from hovor.conversations.models import Conversation
 from hovor.core import clock
 from hovor.core.clock import ManualClock
 from hovor.core.dispatch import Dispatcher
@@ -279,3 +280,29 @@ async def test_manual_assignment_counts_against_capacity(db: Database) -> None:
     # The first holder is free again and takes the next chat; the other is full.
     second = (await visitor_writes(db, ws, "v_2", "hi")).conversation_id
     assert await assignee_of(db, ws, second) == holder
+
+
+async def test_a_task_whose_conversation_closed_unseen_is_ended_not_handed_out(
+    db: Database,
+) -> None:
+    node = _node(db)
+    team = await make_team(db, agents=1, online=False, capacity=1)
+    ws = team.workspace.id
+    lost = (await visitor_writes(db, ws, "v_1", "hi")).conversation_id
+    # The conversation closes without its event reaching routing (a crashed listener).
+    async with db.transaction() as tx:
+        await tx.session.execute(
+            update(Conversation).where(Conversation.id == lost).values(status="closed")
+        )
+    async with db.transaction() as tx:
+        agent = await auth.access_user(tx.session, ws, team.agents[0].id)
+        await auth.do_set_presence(tx, agent, "online")
+    async with db.read() as session:
+        rows = (
+            await session.scalars(select(RoutingTask).where(RoutingTask.conversation_id == lost))
+        ).all()
+    assert [(t.status, t.end_reason) for t in rows] == [("cancelled", "closed")]
+    assert lost not in node.routers[ws].tasks
+    # Her one slot is free for the next chat.
+    fresh = (await visitor_writes(db, ws, "v_2", "hi")).conversation_id
+    assert await assignee_of(db, ws, fresh) == team.agents[0].id

@@ -110,6 +110,10 @@ def task_out(row: RoutingTask, queue_name: str | None = None) -> dict[str, Any]:
     }
 
 
+class _Reread(Exception):
+    """A decision was overtaken and the row was put right instead: commit, then re-read."""
+
+
 # Leases ------------------------------------------------------------------------------------
 
 
@@ -452,6 +456,8 @@ class RoutingNode:
                 continue
             try:
                 await self._write(workspace_id, router, change)
+            except _Reread:  # written; the router follows the row
+                self._pending.append((workspace_id, "task", change.task_id))
             except service.StaleTask:
                 log.info("routing: task %s changed under us; re-reading it", change.task_id)
                 self._pending.append((workspace_id, "task", change.task_id))
@@ -459,6 +465,7 @@ class RoutingNode:
     async def _write(self, workspace_id: str, router: engine.Router, change: engine.Change) -> None:
         task = router.tasks.get(change.task_id)
         now = clock.now()
+        reread = False
         async with self.db.transaction() as tx:
             row = await tx.session.get(
                 RoutingTask, change.task_id, with_for_update=not self.db.is_sqlite
@@ -483,22 +490,35 @@ class RoutingNode:
                     return  # accepted through the API: already written
                 if row.status == "reserved" and row.agent_id != change.agent_id:
                     raise service.StaleTask(row.id)
-                await service.do_apply(
-                    tx,
-                    row,
-                    status="assigned",
-                    agent_id=change.agent_id,
-                    assigned_at=now,
-                    reservation_expires_at=None,
-                    reserved_at=row.reserved_at or now,
-                )
                 conversation = await tx.session.get(Conversation, row.conversation_id)
+                holder = conversation.assignee_id if conversation is not None else None
                 if conversation is None or conversation.status != "open":
-                    raise service.StaleTask(row.id)
-                if conversation.assignee_id != change.agent_id and not await do_claim_unassigned(
-                    tx, conversation, change.agent_id or ""
-                ):
-                    raise service.StaleTask(row.id)
+                    # Closed without its task ending (a lost listener run): end it now, so
+                    # the router stops handing it out; the re-read removes it there.
+                    await service.do_apply(
+                        tx, row, status="cancelled", ended_at=now, end_reason="closed"
+                    )
+                    reread = True
+                elif holder is not None and holder != change.agent_id:
+                    # Someone assigned it by hand meanwhile: the task follows the person.
+                    await service.do_apply(
+                        tx, row, status="assigned", agent_id=holder, assigned_at=now
+                    )
+                    reread = True
+                else:
+                    await service.do_apply(
+                        tx,
+                        row,
+                        status="assigned",
+                        agent_id=change.agent_id,
+                        assigned_at=now,
+                        reservation_expires_at=None,
+                        reserved_at=row.reserved_at or now,
+                    )
+                    if holder is None and not await do_claim_unassigned(
+                        tx, conversation, change.agent_id or ""
+                    ):
+                        raise service.StaleTask(row.id)
             elif kind == "requeued":
                 if row.status == "waiting":
                     return  # rejected through the API: already written
@@ -535,6 +555,8 @@ class RoutingNode:
             else:
                 return
             self._announce(tx, events.TASK_CHANGED, row)
+        if reread:
+            raise _Reread(change.task_id)
 
     def _announce(self, tx: Tx, name: str, row: RoutingTask) -> None:
         names = self.queue_names.get(row.workspace_id, {})
