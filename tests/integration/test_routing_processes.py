@@ -1,14 +1,15 @@
 """Routing across real server processes: a kill mid-reservation, and two processes at once.
 
-Each test routes into its own queue whose target matches only its own agents (an attribute
-with a random value), so agents and queues of other tests in the shared database never
-take its work.
+Each test works in a workspace of its own (its admin, site key, agents and queue), so what
+other tests leave in the shared database (waiting chats, online agents) never mixes in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.support.clients import Desktop, Visitor, client_id, receive, send
-from tests.support.server import ADMIN, ServerProcess, run_server
+from tests.support.server import ServerProcess, run_server
 from tests.support.services import POSTGRES_URL, REDIS_URL, require
 
 pytestmark = pytest.mark.storage
@@ -35,17 +36,47 @@ async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0) 
 
 
 class Team:
-    """A queue of this test's own and agents who alone match it."""
+    """A workspace of the test's own: an admin, a site key, a queue and its agents."""
 
-    def __init__(self, admin: Desktop) -> None:
-        self.admin = admin
+    admin_desk: Desktop
+
+    def __init__(self, server: ServerProcess, servers: list[ServerProcess] | None = None) -> None:
+        self.server = server
+        self.origins = [s.origin for s in servers or [server]]
         self.tag = secrets.token_hex(4)
+        self.email = f"admin-{self.tag}@routing.example.org"
+        self.site_key = ""
         self.queue: dict[str, Any] = {}
         self.agents: list[dict[str, Any]] = []
-        self.passwords: dict[str, str] = {}
+
+    @property
+    def workspace_args(self) -> list[str]:
+        return ["--workspace", f"Routing {self.tag}", "--role", "admin"]
+
+    async def admin(self, server: ServerProcess | None = None) -> Desktop:
+        return await Desktop(server or self.server).login(self.email, "routing-admin-pass")
+
+    async def new_workspace(self) -> Desktop:
+        env = {**self.server.env, "HOVOR_NEW_PASSWORD": "routing-admin-pass"}
+        await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "hovor.cli", "create-user", self.email, *self.workspace_args],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        admin = await self.admin()
+        r = await admin.change(
+            "POST", "/v1/site-keys", json={"name": "Shop", "allowed_origins": self.origins}
+        )
+        assert r.status_code == 201, r.text
+        self.site_key = r.json()["key"]
+        self.admin_desk = admin
+        return admin
 
     async def create(self, agents: int, capacity: int, **queue: Any) -> Team:
-        r = await self.admin.change(
+        admin = await self.new_workspace()
+        r = await admin.change(
             "POST",
             "/v1/routing/queues",
             json={
@@ -58,14 +89,14 @@ class Team:
         self.queue = r.json()
         for i in range(agents):
             email = f"r{i}-{self.tag}@demo.hovor.dev"
-            r = await self.admin.change(
+            r = await admin.change(
                 "POST",
                 "/v1/users",
                 json={"email": email, "name": f"R{i}", "password": "routing-pass", "role": "agent"},
             )
             assert r.status_code == 201, r.text
             user = r.json()
-            r = await self.admin.change(
+            r = await admin.change(
                 "PUT",
                 f"/v1/routing/agents/{user['id']}",
                 json={"attributes": {"team": self.tag}, "capacity": {"webchat": capacity}},
@@ -89,16 +120,18 @@ class Team:
         return list(r.json())
 
 
-async def new_chat(server: ServerProcess, admin: Desktop, queue_id: str) -> str:
-    """A visitor writes; the chat is transferred into ``queue_id``; returns its id."""
-    visitor = await Visitor(server).start()
+async def new_chat(team: Team, admin: Desktop) -> str:
+    """A visitor writes on the team's site; the chat is transferred into the team's queue."""
+    visitor = await Visitor(team.server, site_key=team.site_key).start()
     async with await visitor.connect() as ws:
         await receive(ws, "hello")
         await send(ws, {"type": "message.send", "client_id": client_id(), "body": "help"})
         ack = await receive(ws, "message.ack")
     conversation_id = str(ack["message"]["conversation_id"])
     r = await admin.change(
-        "POST", f"/v1/conversations/{conversation_id}/transfer", json={"queue_id": queue_id}
+        "POST",
+        f"/v1/conversations/{conversation_id}/transfer",
+        json={"queue_id": team.queue["id"]},
     )
     assert r.status_code == 200, r.text
     return conversation_id
@@ -120,12 +153,12 @@ async def test_a_reservation_survives_a_kill_and_is_assigned_once(
         redis_url = REDIS_URL
     with run_server(tmp_path, database_url=database_url, redis_url=redis_url) as server:
         port = int(server.base_url.rsplit(":", 1)[1])
-        admin = await Desktop(server).login(ADMIN)
-        team = await Team(admin).create(
+        team = await Team(server).create(
             agents=2, capacity=3, auto_accept=False, reservation_seconds=4
         )
+        admin = team.admin_desk
         await team.online(server)
-        conversation_id = await new_chat(server, admin, team.queue["id"])
+        conversation_id = await new_chat(team, admin)
 
         async def reserved() -> list[dict[str, Any]]:
             return [t for t in await team.tasks(admin) if t["status"] == "reserved"]
@@ -136,7 +169,7 @@ async def test_a_reservation_survives_a_kill_and_is_assigned_once(
         server.process.wait()
 
     with run_server(tmp_path, database_url=database_url, redis_url=redis_url, port=port) as server:
-        admin = await Desktop(server).login(ADMIN)
+        admin = await team.admin(server)
 
         async def moved_on() -> list[dict[str, Any]]:
             tasks = await team.tasks(admin)
@@ -146,7 +179,7 @@ async def test_a_reservation_survives_a_kill_and_is_assigned_once(
 
         # Generous: the new leader waits out the dead one's lease (10 s) and re-reads every
         # workspace of this shared test database before it gets to ours.
-        second = (await eventually(moved_on, within=90))[0]
+        second = (await eventually(moved_on, within=60))[0]
         assert second["id"] == first["id"]
         by_id = {a["id"]: a for a in team.agents}
         taker = await Desktop(server).login(by_id[second["agent_id"]]["email"], "routing-pass")
@@ -174,11 +207,11 @@ async def test_two_processes_assign_every_task_exactly_once(tmp_path: Path) -> N
         run_server(tmp_path, database_url=url, redis_url=REDIS_URL) as one,
         run_server(tmp_path, database_url=url, redis_url=REDIS_URL) as two,
     ):
-        admins = [await Desktop(one).login(ADMIN), await Desktop(two).login(ADMIN)]
-        team = await Team(admins[0]).create(agents=2, capacity=3)
+        team = await Team(one, [one, two]).create(agents=2, capacity=3)
+        admins = [team.admin_desk, await team.admin(two)]
         await team.online(two)
         # Ten chats; their transfers (the routing writes) alternate between the processes.
-        chats = [await new_chat(one, admins[i % 2], team.queue["id"]) for i in range(10)]
+        chats = [await new_chat(team, admins[i % 2]) for i in range(10)]
 
         async def six_assigned() -> list[dict[str, Any]]:
             tasks = await team.tasks(admins[1])

@@ -46,9 +46,12 @@ class Desktop:
 class Visitor:
     """A visitor's widget: a visitor token and a socket, from an allowed origin."""
 
-    def __init__(self, server: ServerProcess, origin: str | None = None) -> None:
+    def __init__(
+        self, server: ServerProcess, origin: str | None = None, site_key: str = DEMO_SITE_KEY
+    ) -> None:
         self.server = server
         self.origin = origin or server.origin
+        self.site_key = site_key
         self.token = ""
         self.visitor_id = ""
 
@@ -56,7 +59,7 @@ class Visitor:
         async with httpx.AsyncClient(base_url=self.server.base_url) as http:
             r = await http.post(
                 "/v1/widget/session",
-                json={"site_key": DEMO_SITE_KEY, "token": previous},
+                json={"site_key": self.site_key, "token": previous},
                 headers={"origin": self.origin},
             )
         r.raise_for_status()
@@ -65,7 +68,7 @@ class Visitor:
 
     async def connect(self) -> websockets.ClientConnection:
         return await websockets.connect(
-            f"{self.server.ws_url}/v1/visitor?site={DEMO_SITE_KEY}&token={self.token}",
+            f"{self.server.ws_url}/v1/visitor?site={self.site_key}&token={self.token}",
             additional_headers={"origin": self.origin},
         )
 
