@@ -183,12 +183,18 @@ class RedisLease:
         await self._redis.aclose()
 
 
+def database_scope(database_url: str) -> str:
+    """A short name for the database: deployments (or test runs) sharing one Redis keep
+    their routing lease and their routing bus topics apart by it."""
+    plain = make_url(database_url).render_as_string(hide_password=True)
+    return hashlib.sha256(plain.encode()).hexdigest()[:16]
+
+
 def create_lease(redis_url: str | None, database_url: str) -> Lease:
-    """One lease per database: deployments (or test runs) sharing a Redis stay apart."""
+    """One lease per database."""
     if not redis_url:
         return LocalLease()
-    plain = make_url(database_url).render_as_string(hide_password=True)
-    return RedisLease(redis_url, f"{LEASE_KEY}:{hashlib.sha256(plain.encode()).hexdigest()[:16]}")
+    return RedisLease(redis_url, f"{LEASE_KEY}:{database_scope(database_url)}")
 
 
 # The node ----------------------------------------------------------------------------------
@@ -204,6 +210,9 @@ class RoutingNode:
         self.bus = bus
         self.lease = lease
         self.leader = lease.local  # a local lease leads from the start (tests need no loop)
+        scope = database_scope(db.url)
+        self._changes_topic = f"{ROUTING_TOPIC}:{scope}"
+        self._stats_topic = f"{STATS_TOPIC}:{scope}"
         self.routers: dict[str, engine.Router] = {}
         self.queue_names: dict[str, dict[str, str]] = {}
         self.queue_channels: dict[str, dict[str, list[str]]] = {}  # the channels it serves
@@ -236,10 +245,10 @@ class RoutingNode:
         await self.lease.release()
 
     async def _listen(self) -> None:
-        async with self.bus.subscribe(ROUTING_TOPIC, STATS_TOPIC) as subscription:
+        async with self.bus.subscribe(self._changes_topic, self._stats_topic) as subscription:
             async for topic, message in subscription:
                 try:
-                    if topic == STATS_TOPIC:
+                    if topic == self._stats_topic:
                         self.stats[message["workspace_id"]] = message["stats"]
                     elif self.leader:
                         await self._submit(
@@ -306,7 +315,7 @@ class RoutingNode:
             await self._submit((workspace_id, kind, key))
         else:
             await self.bus.publish(
-                ROUTING_TOPIC, {"workspace_id": workspace_id, "kind": kind, "id": key}
+                self._changes_topic, {"workspace_id": workspace_id, "kind": kind, "id": key}
             )
 
     async def tick(self) -> None:
@@ -622,7 +631,9 @@ class RoutingNode:
             if stats is None:
                 continue
             self.stats[workspace_id] = stats
-            await self.bus.publish(STATS_TOPIC, {"workspace_id": workspace_id, "stats": stats})
+            await self.bus.publish(
+                self._stats_topic, {"workspace_id": workspace_id, "stats": stats}
+            )
             await self.bus.publish(
                 agents_topic(workspace_id), {"type": "routing.stats", "stats": stats}
             )
