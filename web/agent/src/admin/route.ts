@@ -4,7 +4,7 @@
  * returns to the conversation, and while the admin area is open no
  * conversation counts as being read.
  */
-import { useSyncExternalStore } from "react";
+import { hashArea } from "../app/hashArea";
 
 export type AdminTab = "team" | "routing" | "websites" | "tokens";
 export const ADMIN_TABS: readonly AdminTab[] = ["team", "routing", "websites", "tokens"];
@@ -20,38 +20,13 @@ export function adminHash(tab: AdminTab): string {
   return `#/admin/${tab}`;
 }
 
-function notify(): void {
-  window.dispatchEvent(new HashChangeEvent("hashchange"));
-}
+const area = hashArea(adminTabFromHash, adminHash);
 
 /** Opens the admin area (a new history entry) or switches its tab (in place). */
 export function openAdmin(tab: AdminTab = "team"): void {
-  const hash = adminHash(tab);
-  if (window.location.hash === hash) return;
-  if (adminTabFromHash(window.location.hash) === null) {
-    history.pushState(null, "", window.location.pathname + window.location.search + hash);
-  } else {
-    history.replaceState(null, "", window.location.pathname + window.location.search + hash);
-  }
-  notify();
+  area.open(tab, { replace: adminTabFromHash(window.location.hash) !== null });
 }
 
 /** Back to the inbox with no conversation open. */
-export function closeAdmin(): void {
-  if (adminTabFromHash(window.location.hash) === null) return;
-  history.pushState(null, "", window.location.pathname + window.location.search);
-  notify();
-}
-
-function subscribe(listener: () => void): () => void {
-  window.addEventListener("hashchange", listener);
-  window.addEventListener("popstate", listener);
-  return () => {
-    window.removeEventListener("hashchange", listener);
-    window.removeEventListener("popstate", listener);
-  };
-}
-
-export function useAdminTab(): AdminTab | null {
-  return useSyncExternalStore(subscribe, () => adminTabFromHash(window.location.hash));
-}
+export const closeAdmin = (): void => area.close();
+export const useAdminTab = (): AdminTab | null => area.useRoute();

@@ -1,5 +1,5 @@
 /** The wallboard lives in the URL hash (#/wallboard), like the visitors, rules and admin areas. */
-import { useSyncExternalStore } from "react";
+import { hashArea } from "../app/hashArea";
 
 export const WALLBOARD_HASH = "#/wallboard";
 
@@ -7,32 +7,8 @@ export function isWallboardHash(hash: string): boolean {
   return /^#\/wallboard\/?$/.test(hash);
 }
 
-function notify(): void {
-  window.dispatchEvent(new HashChangeEvent("hashchange"));
-}
+const area = hashArea<true>((hash) => (isWallboardHash(hash) ? true : null), () => WALLBOARD_HASH);
 
-export function openWallboard(): void {
-  if (isWallboardHash(window.location.hash)) return;
-  history.pushState(null, "", window.location.pathname + window.location.search + WALLBOARD_HASH);
-  notify();
-}
-
-/** Leaves the wallboard for the inbox (no-op elsewhere). */
-export function closeWallboard(): void {
-  if (!isWallboardHash(window.location.hash)) return;
-  history.pushState(null, "", window.location.pathname + window.location.search);
-  notify();
-}
-
-function subscribe(listener: () => void): () => void {
-  window.addEventListener("hashchange", listener);
-  window.addEventListener("popstate", listener);
-  return () => {
-    window.removeEventListener("hashchange", listener);
-    window.removeEventListener("popstate", listener);
-  };
-}
-
-export function useWallboardOpen(): boolean {
-  return useSyncExternalStore(subscribe, () => isWallboardHash(window.location.hash));
-}
+export const openWallboard = (): void => area.open(true);
+export const closeWallboard = (): void => area.close();
+export const useWallboardOpen = (): boolean => area.useRoute() !== null;

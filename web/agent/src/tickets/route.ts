@@ -2,7 +2,7 @@
  * The tickets area lives in the URL hash like the contacts area (contacts/route.ts):
  * #/tickets (the list) and #/tickets/<id> (one ticket).
  */
-import { useSyncExternalStore } from "react";
+import { hashArea } from "../app/hashArea";
 
 export type TicketsRoute = { view: "list" } | { view: "ticket"; id: string };
 
@@ -17,46 +17,12 @@ export function ticketsHash(route: TicketsRoute): string {
   return route.view === "list" ? "#/tickets" : `#/tickets/${encodeURIComponent(route.id)}`;
 }
 
-function notify(): void {
-  window.dispatchEvent(new HashChangeEvent("hashchange"));
-}
+const area = hashArea(ticketsRouteFromHash, ticketsHash);
 
-/** Opens the list or a ticket (a new history entry, so Back returns). */
+/** Opens a view of the area (a new history entry, so Back returns). */
 export function openTickets(route: TicketsRoute = { view: "list" }): void {
-  const hash = ticketsHash(route);
-  if (window.location.hash === hash) return;
-  history.pushState(null, "", window.location.pathname + window.location.search + hash);
-  notify();
+  area.open(route);
 }
 
-/** Leaves the tickets area for the inbox (no-op elsewhere). */
-export function closeTickets(): void {
-  if (ticketsRouteFromHash(window.location.hash) === null) return;
-  history.pushState(null, "", window.location.pathname + window.location.search);
-  notify();
-}
-
-let lastHash = "";
-let lastRoute: TicketsRoute | null = null;
-
-function snapshot(): TicketsRoute | null {
-  const hash = window.location.hash;
-  if (hash !== lastHash) {
-    lastHash = hash;
-    lastRoute = ticketsRouteFromHash(hash);
-  }
-  return lastRoute;
-}
-
-function subscribe(listener: () => void): () => void {
-  window.addEventListener("hashchange", listener);
-  window.addEventListener("popstate", listener);
-  return () => {
-    window.removeEventListener("hashchange", listener);
-    window.removeEventListener("popstate", listener);
-  };
-}
-
-export function useTicketsRoute(): TicketsRoute | null {
-  return useSyncExternalStore(subscribe, snapshot);
-}
+export const closeTickets = (): void => area.close();
+export const useTicketsRoute = (): TicketsRoute | null => area.useRoute();
