@@ -306,3 +306,23 @@ async def test_a_task_whose_conversation_closed_unseen_is_ended_not_handed_out(
     # Her one slot is free for the next chat.
     fresh = (await visitor_writes(db, ws, "v_2", "hi")).conversation_id
     assert await assignee_of(db, ws, fresh) == team.agents[0].id
+
+
+async def test_oversized_attributes_and_bad_weight_skills_are_refused(db: Database) -> None:
+    team = await make_team(db, agents=1)
+    ws = team.workspace.id
+    async with db.transaction() as tx:
+        agent = await auth.access_user(tx.session, ws, team.agents[0].id)
+        with pytest.raises(InvalidInput) as bad:
+            await service.do_set_profile(tx, agent, attributes={"notes": "x" * 5000})
+    assert [tuple(e["loc"]) for e in bad.value.errors or []] == [("attributes",)]
+    async with db.transaction() as tx:
+        with pytest.raises(InvalidInput) as bad:
+            await service.do_create_queue(
+                tx,
+                ws,
+                service.QueueSpec(
+                    name="W", steps=[{"target": ""}], channels=[], weight_skill="TV Sets"
+                ),
+            )
+    assert [tuple(e["loc"]) for e in bad.value.errors or []] == [("weight_skill",)]

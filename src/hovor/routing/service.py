@@ -8,6 +8,7 @@ changes hands exactly once even with several processes.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ DEFAULT_QUEUE_NAME = "General"
 STICKY_LOOKBACK = timedelta(days=7)  # "the agent who last served this contact": this far back
 CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 MAX_CAPACITY = 50
+MAX_ATTRIBUTES_BYTES = 4096  # an agent's attributes are targeting data, not a document
 WEBCHAT = "webchat"
 DEFAULT_CAPACITY = {"callback": 1, "email": 5}
 
@@ -102,6 +104,10 @@ async def check_queue(
     for name in ("sticky_seconds", "wrap_up_seconds"):
         if getattr(spec, name) < 0:
             errors.append({"loc": [name], "msg": "must not be negative"})
+    if spec.weight_skill is not None and not CHANNEL_NAME.match(spec.weight_skill):
+        errors.append(
+            {"loc": ["weight_skill"], "msg": "a skill name is lower-case letters, digits and _"}
+        )
     if spec.reservation_seconds <= 0:
         errors.append({"loc": ["reservation_seconds"], "msg": "must be above 0"})
     if spec.overflow_queue_id is not None:
@@ -257,8 +263,16 @@ def to_engine_agent(user: User, profile: RoutingAgent | None) -> engine.Agent:
     )
 
 
-def check_profile(skills: dict[str, int] | None, capacity: dict[str, int] | None) -> None:
+def check_profile(
+    skills: dict[str, int] | None,
+    capacity: dict[str, int] | None,
+    attributes: dict[str, Any] | None = None,
+) -> None:
     errors: list[dict[str, Any]] = []
+    if attributes is not None and len(json.dumps(attributes, default=str)) > MAX_ATTRIBUTES_BYTES:
+        errors.append(
+            {"loc": ["attributes"], "msg": f"at most {MAX_ATTRIBUTES_BYTES} bytes of JSON"}
+        )
     for name, level in (skills or {}).items():
         if not CHANNEL_NAME.match(name):
             errors.append(
@@ -286,7 +300,7 @@ async def do_set_profile(
     capacity: dict[str, int] | None = None,
 ) -> RoutingAgent:
     """Replace what is given (skills, attributes, capacity per channel) of an agent's profile."""
-    check_profile(skills, capacity)
+    check_profile(skills, capacity, attributes)
     profile = await get_profile(tx.session, user)
     if profile is None:
         profile = RoutingAgent(
@@ -403,6 +417,8 @@ async def do_take_over(tx: Tx, conversation: Conversation, agent_id: str | None)
             return
         task = await do_enqueue(tx, conversation)
     if agent_id is None:
+        if task.status == "waiting":
+            return  # nobody had it (an unassign echoed by a transfer or a retry)
         values: dict[str, Any] = {"status": "waiting", "agent_id": None, "assigned_at": None}
     elif task.status == "assigned" and task.agent_id == agent_id:
         return
