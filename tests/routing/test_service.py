@@ -87,7 +87,8 @@ async def test_agents_of_other_workspaces_are_never_chosen(db: Database) -> None
 @pytest.fixture
 def manual_clock() -> Iterator[ManualClock]:
     """A clock that moves only when the test says (timers: reservations, steps, SLA)."""
-    fixed = ManualClock(datetime.now(UTC).replace(microsecond=0))
+    # Noon today: tests that look at "today" never cross midnight.
+    fixed = ManualClock(datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0))
     previous = clock.set_clock(fixed)
     try:
         yield fixed
@@ -326,3 +327,44 @@ async def test_oversized_attributes_and_bad_weight_skills_are_refused(db: Databa
                 ),
             )
     assert [tuple(e["loc"]) for e in bad.value.errors or []] == [("weight_skill",)]
+
+
+async def test_service_level_today_counts_only_decided_tasks(
+    db: Database, manual_clock: ManualClock
+) -> None:
+    node = _node(db)
+    team = await make_team(db, agents=1, online=True, capacity=1)
+    ws = team.workspace.id
+    queue = await _queue(db, ws, sla_seconds={"webchat": 30})
+    fast = (await visitor_writes(db, ws, "v_1", "hi")).conversation_id  # answered at once
+    slow = (await visitor_writes(db, ws, "v_2", "hi")).conversation_id  # waits: agent full
+    gone = (await visitor_writes(db, ws, "v_3", "hi")).conversation_id  # will give up
+    manual_clock.advance(10)
+    async with db.transaction() as tx:
+        await conversations.do_close_conversation(
+            tx, await conversations.access_conversation(tx.session, ws, gone)
+        )
+    async with db.read() as session:
+        early = await service.service_level_today(session, ws)
+    sales = next(f for f in early if f["queue_id"] == queue.id)
+    # The slow chat is still within its 30 s: not decided, not counted.
+    assert (sales["offered"], sales["answered"], sales["abandoned"]) == (2, 1, 1)
+    manual_clock.advance(40)  # 50 s: the fast one closes, the slow one is answered late
+    await node.tick()
+    async with db.transaction() as tx:
+        await conversations.do_close_conversation(
+            tx, await conversations.access_conversation(tx.session, ws, fast)
+        )
+    assert await assignee_of(db, ws, slow) == team.agents[0].id
+    async with db.read() as session:
+        late = await service.service_level_today(session, ws)
+    sales = next(f for f in late if f["queue_id"] == queue.id)
+    assert sales == {
+        "queue_id": queue.id,
+        "offered": 3,
+        "answered": 2,
+        "answered_in_sla": 1,
+        "abandoned": 1,
+        "sla_percent": 33.3,
+        "average_answer_seconds": 25.0,  # (0 s + 50 s) / 2
+    }

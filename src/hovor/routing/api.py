@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
@@ -15,7 +14,6 @@ from hovor.conversations.service import (
     do_add_system_note,
     do_assign_conversation,
 )
-from hovor.core import clock
 from hovor.core.errors import InvalidInput, NotFound
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.db.transaction import Tx
@@ -230,58 +228,11 @@ async def wallboard(actor: ActorDep, runtime: RuntimeDep, node: NodeDep) -> Wall
     if live is None and node.leader:
         await node.kick(actor.workspace_id, "reload", "")
         live = node.snapshot(actor.workspace_id)
-    midnight = datetime.combine(clock.now().date(), time.min, tzinfo=clock.now().tzinfo)
     async with runtime.db.read() as session:
-        rows = (
-            await session.execute(
-                select(
-                    RoutingTask.queue_id,
-                    RoutingTask.status,
-                    RoutingTask.created_at,
-                    RoutingTask.ready_at,
-                    RoutingTask.assigned_at,
-                    RoutingTask.deadline,
-                ).where(
-                    RoutingTask.workspace_id == actor.workspace_id,
-                    RoutingTask.ready_at >= midnight,
-                    RoutingTask.ready_at <= clock.now(),
-                )
-            )
-        ).all()
-        queue_ids = [q.id for q in await service.list_queues(session, actor.workspace_id)]
-    today: dict[str, dict[str, Any]] = {
-        q: {"offered": 0, "answered": 0, "in_sla": 0, "abandoned": 0, "waited": 0.0}
-        for q in queue_ids
-    }
-    for queue_id, task_status, _created, ready, assigned, deadline in rows:
-        figures = today.setdefault(
-            queue_id, {"offered": 0, "answered": 0, "in_sla": 0, "abandoned": 0, "waited": 0.0}
-        )
-        if assigned is None and task_status in ACTIVE_TASK_STATUSES and deadline > clock.now():
-            continue  # still waiting within its target: not decided yet
-        figures["offered"] += 1
-        if assigned is not None:
-            figures["answered"] += 1
-            figures["waited"] += max(0.0, (assigned - ready).total_seconds())
-            figures["in_sla"] += assigned <= deadline
-        elif task_status == "cancelled":
-            figures["abandoned"] += 1
+        today = await service.service_level_today(session, actor.workspace_id)
     return Wallboard(
         live=WallboardLive.model_validate(live) if live is not None else None,
-        today=[
-            QueueToday(
-                queue_id=q,
-                offered=f["offered"],
-                answered=f["answered"],
-                answered_in_sla=f["in_sla"],
-                abandoned=f["abandoned"],
-                sla_percent=round(100 * f["in_sla"] / f["offered"], 1) if f["offered"] else None,
-                average_answer_seconds=round(f["waited"] / f["answered"], 1)
-                if f["answered"]
-                else None,
-            )
-            for q, f in today.items()
-        ],
+        today=[QueueToday(**figures) for figures in today],
     )
 
 
