@@ -116,7 +116,8 @@ async def test_transfers_keep_the_history_and_refuse_nonsense(server: ServerProc
     r = await admin.change(
         "POST", f"/v1/conversations/{conversation_id}/transfer", json={"queue_id": queue["id"]}
     )
-    assert r.status_code == 404
+    assert r.status_code == 409
+    assert r.json()["detail"] == "only an open conversation can be transferred"
     r = await admin.change("DELETE", f"/v1/routing/queues/{queue['id']}")
     assert r.status_code == 409
 

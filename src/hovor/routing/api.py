@@ -9,14 +9,9 @@ from sqlalchemy import select
 
 from hovor.auth import service as auth
 from hovor.auth.deps import ActorDep
-from hovor.conversations.service import (
-    access_conversation,
-    do_add_system_note,
-    do_assign_conversation,
-)
-from hovor.core.errors import InvalidInput, NotFound
+from hovor.conversations.service import access_conversation
+from hovor.core.errors import InvalidInput
 from hovor.core.problems import PROBLEM_RESPONSES
-from hovor.db.transaction import Tx
 from hovor.routing import service
 from hovor.routing.models import ACTIVE_TASK_STATUSES, RoutingTask
 from hovor.routing.node import RoutingNode, task_out
@@ -191,30 +186,20 @@ async def transfer(conversation_id: str, body: TransferIn, actor: ActorDep, tx: 
             errors=[{"loc": ["queue_id"], "msg": "give exactly one of queue_id and agent_id"}],
         )
     conversation = await access_conversation(tx.session, actor.workspace_id, conversation_id)
-    task = await service.active_task(tx.session, conversation.id)
-    if task is None or conversation.status != "open":
-        raise NotFound("this conversation is not open")
-    if body.queue_id is not None:
-        queue = await service.access_queue(tx.session, actor.workspace_id, body.queue_id)
-        task = await service.do_transfer_to_queue(tx, task, queue)
-        where = f"queue {queue.name}"
-    else:
-        agent = await auth.access_user(tx.session, actor.workspace_id, body.agent_id or "")
-        await do_assign_conversation(tx, conversation, agent.id)
-        await service.do_take_over(tx, conversation, agent.id)
-        where = agent.name
-    await _transfer_note(tx, conversation, actor, where, body.note)
-    await tx.session.refresh(task)
+    queue = (
+        await service.access_queue(tx.session, actor.workspace_id, body.queue_id)
+        if body.queue_id is not None
+        else None
+    )
+    agent = (
+        await auth.access_user(tx.session, actor.workspace_id, body.agent_id)
+        if body.agent_id is not None
+        else None
+    )
+    task = await service.do_transfer(
+        tx, conversation, queue=queue, agent=agent, by=actor.user.name, note=body.note
+    )
     return TaskOut.model_validate(task_out(task))
-
-
-async def _transfer_note(
-    tx: Tx, conversation: Any, actor: Any, where: str, note: str | None
-) -> None:
-    text = f"Transferred to {where} by {actor.user.name}."
-    if note and note.strip():
-        text += f" {note.strip()}"
-    await do_add_system_note(tx, conversation, text)
 
 
 # Supervisor --------------------------------------------------------------------------------

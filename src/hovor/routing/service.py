@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hovor.auth import service as auth
 from hovor.auth.models import User
 from hovor.conversations.models import Conversation
-from hovor.conversations.service import do_assign_conversation
+from hovor.conversations.service import do_add_system_note, do_assign_conversation
 from hovor.core import clock
 from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
@@ -508,6 +508,37 @@ async def do_transfer_to_queue(tx: Tx, task: RoutingTask, queue: RoutingQueue) -
     if conversation is not None and conversation.assignee_id is not None:
         await do_assign_conversation(tx, conversation, None)
     _changed(tx, task.workspace_id, "task", task.id, transfer=True)
+    return task
+
+
+async def do_transfer(
+    tx: Tx,
+    conversation: Conversation,
+    *,
+    queue: RoutingQueue | None,
+    agent: User | None,
+    by: str,
+    note: str | None,
+) -> RoutingTask:
+    """To a queue (it waits there, keeping its arrival time and SLA deadline) or to an agent
+    (assigned to them at once); either way a private note says who moved it, and why."""
+    if conversation.status != "open":
+        raise Conflict("only an open conversation can be transferred")
+    task = await active_task(tx.session, conversation.id) or await do_enqueue(tx, conversation)
+    if queue is not None:
+        task = await do_transfer_to_queue(tx, task, queue)
+        where = f"queue {queue.name}"
+    elif agent is not None:
+        await do_assign_conversation(tx, conversation, agent.id)
+        await do_take_over(tx, conversation, agent.id)
+        where = agent.name
+    else:
+        raise InvalidInput("name a queue or an agent")
+    text = f"Transferred to {where} by {by}."
+    if note and note.strip():
+        text += f" {note.strip()}"
+    await do_add_system_note(tx, conversation, text)
+    await tx.session.refresh(task)
     return task
 
 
