@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from sqlalchemy import select
 
 from hovor.auth import service as auth
 from hovor.auth.deps import ActorDep
@@ -13,7 +12,6 @@ from hovor.conversations.service import access_conversation
 from hovor.core.errors import InvalidInput
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.routing import service
-from hovor.routing.models import ACTIVE_TASK_STATUSES, RoutingTask
 from hovor.routing.node import RoutingNode, task_out
 from hovor.routing.schemas import (
     AgentOut,
@@ -141,23 +139,22 @@ def _agent_out(user: Any, profile: Any) -> AgentOut:
 async def list_tasks(
     actor: ActorDep,
     runtime: RuntimeDep,
-    node: NodeDep,
     queue_id: str | None = None,
     mine: bool = False,
     active: bool = True,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[TaskOut]:
-    """Active tasks (waiting, reserved, assigned) oldest first; ``mine`` for the caller's."""
-    query = select(RoutingTask).where(RoutingTask.workspace_id == actor.workspace_id)
-    if active:
-        query = query.where(RoutingTask.status.in_(ACTIVE_TASK_STATUSES))
-    if queue_id is not None:
-        query = query.where(RoutingTask.queue_id == queue_id)
-    if mine:
-        query = query.where(RoutingTask.agent_id == actor.user.id)
-    query = query.order_by(RoutingTask.created_at.desc() if not active else RoutingTask.created_at)
+    """Active tasks (waiting, reserved, assigned) oldest first, or with ``active=false`` all
+    tasks newest first; ``mine`` for the caller's."""
     async with runtime.db.read() as session:
-        rows = (await session.scalars(query.limit(limit))).all()
+        rows = await service.list_tasks(
+            session,
+            actor.workspace_id,
+            queue_id=queue_id,
+            agent_id=actor.user.id if mine else None,
+            active=active,
+            limit=limit,
+        )
         names = {q.id: q.name for q in await service.list_queues(session, actor.workspace_id)}
     return [TaskOut.model_validate(task_out(r, names.get(r.queue_id))) for r in rows]
 

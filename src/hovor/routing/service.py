@@ -573,6 +573,26 @@ def _changed(tx: Tx, workspace_id: str, kind: str, key: str, **extra: Any) -> No
 # Reading -----------------------------------------------------------------------------------
 
 
+async def list_tasks(
+    session: AsyncSession,
+    workspace_id: str,
+    *,
+    queue_id: str | None,
+    agent_id: str | None,
+    active: bool,
+    limit: int,
+) -> Sequence[RoutingTask]:
+    query = select(RoutingTask).where(RoutingTask.workspace_id == workspace_id)
+    if active:
+        query = query.where(RoutingTask.status.in_(ACTIVE_TASK_STATUSES))
+    if queue_id is not None:
+        query = query.where(RoutingTask.queue_id == queue_id)
+    if agent_id is not None:
+        query = query.where(RoutingTask.agent_id == agent_id)
+    order = RoutingTask.created_at if active else RoutingTask.created_at.desc()
+    return (await session.scalars(query.order_by(order, RoutingTask.id).limit(limit))).all()
+
+
 async def active_tasks(session: AsyncSession, workspace_id: str) -> Sequence[RoutingTask]:
     rows = await session.scalars(
         select(RoutingTask)

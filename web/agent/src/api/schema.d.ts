@@ -767,7 +767,8 @@ export interface paths {
         };
         /**
          * List Tasks
-         * @description Active tasks (waiting, reserved, assigned) oldest first; ``mine`` for the caller's.
+         * @description Active tasks (waiting, reserved, assigned) oldest first, or with ``active=false`` all
+         *     tasks newest first; ``mine`` for the caller's.
          */
         get: operations["list_tasks_v1_routing_tasks_get"];
         put?: never;
