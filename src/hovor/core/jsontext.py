@@ -29,3 +29,23 @@ def json_bytes_len(value: Any) -> int | None:
         return len(orjson.dumps(value))
     except TypeError:
         return None
+
+
+def parse_json(text: str | bytes) -> Any:
+    """``json.loads(text)``, through orjson where it can: the standard library reads what
+    orjson refuses (integers beyond 64 bits, NaN, lone surrogates) and says what is wrong
+    with the rest (a ValueError)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def compact_json(frame: Any) -> str:
+    """Compact JSON for a socket frame or a cache entry: like ``json.dumps(frame,
+    default=str)``, except that NaN and infinities are written as null (browsers'
+    JSON.parse refuses the standard library's NaN)."""
+    try:
+        return orjson.dumps(frame, default=str, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    except TypeError:  # an integer beyond 64 bits, or a key that is not a string
+        return json.dumps(frame, default=str)

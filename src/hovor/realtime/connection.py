@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
@@ -14,6 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from hovor.bus import Subscription
 from hovor.core.errors import HovorError
+from hovor.core.jsontext import compact_json, parse_json
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ async def send_safely(websocket: WebSocket, frame: dict[str, Any]) -> bool:
     if websocket.application_state != WebSocketState.CONNECTED:
         return False
     try:
-        await websocket.send_text(json.dumps(frame, default=str))
+        await websocket.send_text(compact_json(frame))
     except (WebSocketDisconnect, RuntimeError, OSError):
         return False
     return True
@@ -90,7 +90,7 @@ async def _handle_text(
     text: str, adapter: TypeAdapter[F], handle: Callable[[F], Awaitable[dict[str, Any] | None]]
 ) -> dict[str, Any] | None:
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError:
         return error_frame("invalid_json", "the frame is not valid JSON")
     client_id = data.get("client_id") if isinstance(data, dict) else None

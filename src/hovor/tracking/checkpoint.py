@@ -9,11 +9,12 @@ of inactivity). On one node (no Redis) memory is enough and nothing is saved.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
+
+from hovor.core.jsontext import compact_json, parse_json
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,8 @@ PREFIX = "hovor:visitor:"
 
 
 class Checkpoints(Protocol):
+    saves: bool  # False: nothing is kept, so callers need not build what they would save
+
     async def load(self, workspace_id: str, visitor_id: str) -> dict[str, Any] | None: ...
 
     async def save(
@@ -31,6 +34,8 @@ class Checkpoints(Protocol):
 
 
 class NoCheckpoints:
+    saves = False
+
     async def load(self, workspace_id: str, visitor_id: str) -> dict[str, Any] | None:
         return None
 
@@ -44,6 +49,8 @@ class NoCheckpoints:
 
 
 class RedisCheckpoints:
+    saves = True
+
     def __init__(self, url: str) -> None:
         self._redis: aioredis.Redis = aioredis.Redis.from_url(url)
 
@@ -56,7 +63,7 @@ class RedisCheckpoints:
         if raw is None:
             return None
         try:
-            data = json.loads(raw)
+            data = parse_json(raw)
         except ValueError:
             log.warning("dropped a malformed visitor checkpoint")
             return None
@@ -68,7 +75,7 @@ class RedisCheckpoints:
         try:
             await self._redis.set(
                 f"{PREFIX}{workspace_id}:{visitor_id}",
-                json.dumps(data, separators=(",", ":"), default=str),
+                compact_json(data),
                 ex=ttl_seconds,
             )
         except (aioredis.RedisError, OSError):

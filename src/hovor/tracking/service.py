@@ -83,6 +83,8 @@ class Tracking:
         return await self.visitors.attach(session, workspace_id, visitor_id, user_agent, saved)
 
     async def _save_checkpoint(self, visitor: LiveVisitor) -> None:
+        if not self.checkpoints.saves:
+            return
         data = visitor.checkpoint()
         for name, part in self._parts.items():
             value = part(visitor)

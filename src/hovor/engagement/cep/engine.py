@@ -58,16 +58,68 @@ class Context:
     contact: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
 class Match:
-    rule_key: str
-    version: int
-    action: Action
-    text: str
-    facts: dict[str, Any]
-    event_id: str
-    session_id: str | None
-    at: datetime
+    """A rule whose condition held, with the facts as they were then.
+
+    ``text`` is rendered on first read: most matches are stopped by a guard (an offer is
+    already open, the session's quota is used) and never need it. Everything the text may
+    read is captured here, so a later read renders what the earlier one would have.
+    """
+
+    __slots__ = (
+        "_context",
+        "_event",
+        "_template",
+        "_text",
+        "action",
+        "at",
+        "event_id",
+        "facts",
+        "rule_key",
+        "session_id",
+        "version",
+    )
+
+    def __init__(
+        self,
+        rule: CompiledRule,
+        facts: dict[str, Any],
+        event: dict[str, Any],
+        event_id: str,
+        session_id: str | None,
+        at: datetime,
+        context: Context,
+    ) -> None:
+        self.rule_key = rule.key
+        self.version = rule.version
+        self.action: Action = rule.rule.action
+        self.facts = facts
+        self.event_id = event_id
+        self.session_id = session_id
+        self.at = at
+        self._template = rule.text
+        self._event = event
+        self._context = context
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            template, context = self._template, self._context
+            self._text = (
+                template.render(
+                    {
+                        "event": self._event,
+                        "facts": self.facts,
+                        "session": context.session,
+                        "visitor": context.visitor,
+                        "contact": context.contact,
+                    }
+                )
+                if template.paths
+                else template.source
+            )
+        return self._text
 
 
 _EMPTY_CONTEXT = Context()
@@ -332,39 +384,24 @@ class Engine:
     ) -> Match | None:
         """``event`` is already projected to at least what the rule reads."""
         condition = rule.condition
+        snapshot: dict[str, Any] | None = None
         if condition is not None:
             plan = self._plans[rule.key]
             variables: dict[str, Any] = {}
             if plan.event:
                 variables["event"] = event
             if plan.facts:
-                variables["facts"] = {f.name: self.fact_value(state, f, now) for f in plan.facts}
+                values = {f.name: self.fact_value(state, f, now) for f in plan.facts}
+                variables["facts"] = values
+                if plan.reads_every_fact:
+                    snapshot = values
             for name, sub in plan.context:
                 variables[name] = project(sub, getattr(context, name))
-            if not self._test(condition, Bindings(variables)):
+            if not self._holds(condition, variables):
                 return None
-        snapshot = {f.name: self.fact_value(state, f, now) for f in rule.facts}
-        text = rule.text
-        return Match(
-            rule_key=rule.key,
-            version=rule.version,
-            action=rule.rule.action,
-            text=text.render(
-                {
-                    "event": event,
-                    "facts": snapshot,
-                    "session": context.session,
-                    "visitor": context.visitor,
-                    "contact": context.contact,
-                }
-            )
-            if text.paths
-            else text.source,
-            facts=snapshot,
-            event_id=event_id,
-            session_id=state.session_id,
-            at=at,
-        )
+        if snapshot is None:
+            snapshot = {f.name: self.fact_value(state, f, now) for f in rule.facts}
+        return Match(rule, snapshot, event, event_id, state.session_id, at, context)
 
     def _run(self, expression: Expression, bindings: Bindings) -> Any:
         return run(expression, bindings) if self._fast_paths else run_with_cel(expression, bindings)
@@ -385,6 +422,19 @@ class Engine:
             self.evaluation_errors += 1
             return False
 
+    def _holds(self, expression: Expression, variables: dict[str, Any]) -> bool:
+        """``_test`` for variables used once: no Bindings unless CEL itself must run."""
+        fast = expression.fast if self._fast_paths else None
+        if fast is not None:
+            try:
+                return fast(variables) is True
+            except FastError:
+                self.evaluation_errors += 1
+                return False
+            except Defer:
+                pass
+        return self._test(expression, Bindings(variables))
+
     def _new_session(self, state: VisitorState, session_id: str) -> None:
         state.session_id = session_id
         state.tallies.clear()  # "session" windows start again
@@ -398,16 +448,19 @@ class _Plan:
     event: bool
     facts: tuple[CompiledFact, ...]
     context: tuple[tuple[str, Projection | None], ...]  # session / visitor / contact
+    reads_every_fact: bool  # the condition's facts are the match's snapshot as well
 
     @classmethod
     def of(cls, rule: CompiledRule) -> _Plan:
         reads = rule.condition.projection if rule.condition is not None else {}
+        facts = tuple(f for f in rule.facts if f.name in rule.facts_read)
         return cls(
             event="event" in reads,
-            facts=tuple(f for f in rule.facts if f.name in rule.facts_read),
+            facts=facts,
             context=tuple(
                 (name, reads[name]) for name in ("session", "visitor", "contact") if name in reads
             ),
+            reads_every_fact=len(facts) == len(rule.facts),
         )
 
 
