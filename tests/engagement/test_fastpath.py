@@ -50,9 +50,10 @@ props = st.dictionaries(st.sampled_from(["a", "b", "c"]), values, max_size=3)
 
 def outcome(runner: Any, expression: Any, variables: dict[str, Any]) -> Any:
     try:
-        return ("value", runner(expression, Bindings(variables)))
+        value = runner(expression, Bindings(variables))
     except EvaluationError:
         return ("error", None)
+    return ("value", type(value), value)  # 1 and 1.0 are different answers
 
 
 @settings(max_examples=600, deadline=None)
@@ -71,6 +72,63 @@ def test_fast_path_agrees_with_cel(
     assert fast == cel, source
 
 
+# The wider grammar: arithmetic, conditionals, double(), size(), negative numbers, and
+# && / || mixed under CEL's precedence, nested in parentheses.
+numbers = st.sampled_from(["1", "0", "2.5", "1.0", "-1", "-0.5", "3", "9223372036854775807"])
+leaves = st.one_of(st.sampled_from(PATHS), literals, numbers)
+
+
+def _wider(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.builds(
+            lambda a, op, b: f"{a} {op} {b}",
+            inner,
+            st.sampled_from(["+", "-", "*", "/", "==", "!=", "<", ">=", "&&", "||"]),
+            inner,
+        ),
+        st.builds(lambda c, a, b: f"({c} ? {a} : {b})", inner, inner, inner),
+        st.builds(lambda a: f"double({a})", inner),
+        st.builds(lambda a: f"size({a})", inner),
+        st.builds(lambda a: f"({a})", inner),
+        st.builds(lambda a: f"!{a}", inner),
+        st.builds(lambda a: f"-({a})", inner),
+        st.builds(lambda p: f"has({p})", st.sampled_from(PATHS)),
+    )
+
+
+wider_expressions = st.recursive(leaves, _wider, max_leaves=6)
+numeric_values = st.one_of(
+    values,
+    st.sampled_from([2**62, -(2**63), 2**63 - 1, 0.0, -0.0, 1e308]),
+    st.text(alphabet="aé1 ", max_size=3),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    wider_expressions,
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), numeric_values, max_size=3),
+    numeric_values,
+    props,
+    numeric_values,
+)
+def test_wider_grammar_agrees_with_cel(
+    source: str, event_props: dict[str, Any], n: Any, first_props: dict[str, Any], x: Any
+) -> None:
+    try:
+        expression = compile_expression(source)
+    except Exception:
+        return  # not an expression CEL compiles (e.g. a type error it finds up front)
+    variables = {
+        "event": {"props": event_props, "x": x},
+        "facts": {"n": n},
+        "first": {"props": first_props},
+    }
+    fast = outcome(run, expression, variables)
+    cel = outcome(run_with_cel, expression, variables)
+    assert fast == cel, source
+
+
 def test_common_shapes_take_the_fast_path() -> None:
     for source in [
         'has(event.props.path) && event.props.path == "/terms"',
@@ -78,13 +136,28 @@ def test_common_shapes_take_the_fast_path() -> None:
         "facts.compared",
         "event.props.id",
         "event.props.category == first.props.category && event.props.id != first.props.id",
-    ]:
-        assert compile_expression(source).fast is not None, source
-    for source in [
+        # the template "high-value item removed" sums this:
+        "double(event.props.price) * (has(event.props.quantity) ? "
+        "double(event.props.quantity) : 1.0)",
         "size(event.props.items) > 0",
         "event.props.price * 2 > 10",
-        "a in b",
         "!facts.n == 1",
         "facts.n > 1 && facts.n < 3 || facts.n == 7",
     ]:
+        assert compile_expression(source).fast is not None, source
+    for source in [
+        "a in b",
+        "event.props.name.startsWith('x')",
+        "int(event.props.n) > 2",
+        "[1, 2][0] == 1",
+        "1u == 1u",
+    ]:
         assert compile_expression(source).fast is None, source
+
+
+def test_division_by_zero_is_an_evaluation_error_on_both_paths() -> None:
+    expression = compile_expression("facts.n / facts.d > 1")
+    for d in (0, 0.0):
+        variables = {"facts": {"n": 1, "d": d}}
+        assert outcome(run, expression, variables) == ("error", None)
+        assert outcome(run_with_cel, expression, variables) == ("error", None)

@@ -189,7 +189,7 @@ class Bindings:
         return self._context
 
 
-_CEL_ERRORS = (RuntimeError, KeyError, TypeError, ValueError, IndexError, OverflowError)
+_CEL_ERRORS = (RuntimeError, KeyError, TypeError, ValueError, IndexError, ArithmeticError)
 
 
 def run(expression: Expression, bindings: Bindings) -> Any:

@@ -1,14 +1,24 @@
-"""Plain-Python evaluation for the simplest expressions, with CEL's own semantics.
+"""Plain-Python evaluation for common expressions, with CEL's own semantics.
 
-Most rule expressions are a chain of comparisons joined by ``&&`` (or by ``||``):
-``has(event.props.path) && event.props.path == "/terms"``, ``facts.n >= 3``. For those,
-building a CEL context costs far more than the comparison itself, so the compiler also
-builds a Python function for them. Anything outside this small grammar is left to CEL.
+Rule expressions are mostly comparisons joined by ``&&`` or ``||``
+(``has(event.props.path) && event.props.path == "/terms"``, ``facts.n >= 3``), sometimes
+with a little arithmetic or a conditional
+(``double(event.props.price) * (has(event.props.quantity) ? double(event.props.quantity)
+: 1.0)``). For those, building a CEL context costs far more than the work itself, so the
+compiler also builds a Python function for them. Anything outside this small grammar is
+left to CEL, and so is any value the function cannot decide exactly (:class:`Defer`).
+
+The grammar, with CEL's precedence: ``c ? a : b``; ``||``; ``&&``; comparisons
+(``== != < <= > >=``); ``+ -``; ``* /``; unary ``!`` and ``-``; and primaries: literals
+(integers, doubles, strings, ``true``, ``false``, ``null``), dotted names,
+``has(a.b)``, ``double(x)``, ``size(x)`` and parentheses.
 
 Semantics kept from CEL: a missing key or a type mismatch in an ordering is an error;
 ``==`` between different kinds is false (``true == 1`` is false), numbers compare by value
 across int/double; ``&&``/``||`` are commutative over errors (``false && error`` is false,
-``true || error`` is true). Lists and maps in ``==`` defer to CEL (:class:`Defer`).
+``true || error`` is true). What CEL defines in ways this module does not mirror (lists or
+maps in ``==``, mixed int/double arithmetic, integer overflow or division, conversions of
+strings, a conditional on a non-boolean) defers to CEL.
 """
 
 from __future__ import annotations
@@ -33,43 +43,38 @@ class Defer(Exception):
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+\.\d+|\d+)(?![\w.])"
     r"|(?P<str>\"(?:[^\"\\\n]|\\.)*\"|'[^'\\\n]*')"
-    r"|(?P<op>&&|\|\||==|!=|>=|<=|>|<|!|\(|\))"
+    r"|(?P<op>&&|\|\||==|!=|>=|<=|>|<|!|\(|\)|\?|:|\*|/|\+|-)"
     r"|(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*))"
 )
 _COMPARE = frozenset({"==", "!=", ">=", "<=", ">", "<"})
 _LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
 _NUMBER = (int, float)
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+Token = tuple[str, str]
+
+
+class _Unsupported(Exception):
+    """The source is outside the grammar: no fast path."""
 
 
 def build(source: str) -> Fast | None:
-    """A Python function for ``source`` when it is in the small grammar, else None."""
+    """A Python function for ``source`` when it is in the grammar, else None."""
     tokens = _tokenize(source)
     if tokens is None:
         return None
-    if len(tokens) == 1:
-        return _operand(tokens[0])  # a bare value: returned as is, as CEL does
-    joiners = {value for kind, value in tokens if kind == "op" and value in ("&&", "||")}
-    if len(joiners) > 1:
+    parser = _Parser(tokens)
+    try:
+        node = parser.expression()
+        if parser.position != len(tokens):
+            return None
+    except _Unsupported:
         return None
-    joiner = joiners.pop() if joiners else "&&"
-    atoms: list[Fast] = []
-    current: list[tuple[str, str]] = []
-    for token in [*tokens, ("op", joiner)]:
-        if token == ("op", joiner):
-            atom = _atom(current)
-            if atom is None:
-                return None
-            atoms.append(atom)
-            current = []
-        else:
-            current.append(token)
-    if len(atoms) == 1:
-        return atoms[0]
-    return _all(atoms) if joiner == "&&" else _any(atoms)
+    return node.fast
 
 
-def _tokenize(source: str) -> list[tuple[str, str]] | None:
-    tokens: list[tuple[str, str]] = []
+def _tokenize(source: str) -> list[Token] | None:
+    tokens: list[Token] = []
     position = 0
     stripped = source.rstrip()
     while position < len(stripped):
@@ -83,74 +88,161 @@ def _tokenize(source: str) -> list[tuple[str, str]] | None:
     return tokens or None
 
 
-def _atom(tokens: list[tuple[str, str]]) -> Fast | None:
-    negate = False
-    if tokens[:1] == [("op", "!")]:
-        negate, tokens = True, tokens[1:]
-    atom: Fast | None
-    if (
-        len(tokens) == 4
-        and tokens[0] == ("path", "has")
-        and tokens[1] == ("op", "(")
-        and tokens[2][0] == "path"
-        and "." in tokens[2][1]
-        and tokens[3] == ("op", ")")
-    ):
-        atom = _has(tokens[2][1].split("."))
-    elif len(tokens) == 1:
-        operand = _operand(tokens[0])
-        atom = None if operand is None else _boolean(operand)
-    elif len(tokens) == 3 and tokens[1][0] == "op" and tokens[1][1] in _COMPARE and not negate:
-        # (``!a == b`` is ``(!a) == b`` in CEL: not taken here)
-        left, right = _operand(tokens[0]), _operand(tokens[2])
-        if left is None or right is None:
-            atom = None
-        else:
-            atom = _compare(left, tokens[1][1], right, _literal(tokens[2]))
-    else:
-        atom = None
-    if atom is None or not negate:
-        return atom
-    inner = atom
-    return lambda v: not inner(v)
+class _Node:
+    """A parsed sub-expression: its function, and whether it surely yields a bool."""
+
+    __slots__ = ("boolean", "fast", "literal")
+
+    def __init__(
+        self, fast: Fast, *, boolean: bool = False, literal: tuple[bool, Any] = (False, None)
+    ) -> None:
+        self.fast = fast
+        self.boolean = boolean
+        self.literal = literal  # (True, value) for a string or number literal
 
 
-def _literal(token: tuple[str, str]) -> tuple[bool, Any]:
-    """(True, value) when ``token`` is a string or number literal."""
-    if token[0] not in ("num", "str") or token[1].startswith("'"):
-        return (token[0] == "num", _number(token[1])) if token[0] == "num" else (False, None)
-    try:
-        return True, json.loads(token[1])
-    except ValueError:
-        return False, None
+class _Parser:
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.position = 0
 
+    def peek(self) -> Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
 
-def _number(text: str) -> int | float:
-    return float(text) if "." in text else int(text)
+    def take(self, op: str) -> bool:
+        if self.peek() == ("op", op):
+            self.position += 1
+            return True
+        return False
 
+    def expect(self, op: str) -> None:
+        if not self.take(op):
+            raise _Unsupported
 
-def _operand(token: tuple[str, str]) -> Fast | None:
-    kind, text = token
-    if kind == "num":
-        number: Any = float(text) if "." in text else int(text)
-        return lambda v: number
-    if kind == "str":
-        if text[0] == "'":
-            string = text[1:-1]
-        else:
-            try:
-                string = json.loads(text)
-            except ValueError:
-                return None
-        return lambda v: string
-    if kind == "path":
+    def expression(self) -> _Node:
+        condition = self.disjunction()
+        if not self.take("?"):
+            return condition
+        then = self.disjunction()
+        self.expect(":")
+        otherwise = self.expression()
+        return _conditional(condition, then, otherwise)
+
+    def disjunction(self) -> _Node:
+        operands = [self.conjunction()]
+        while self.take("||"):
+            operands.append(self.conjunction())
+        return operands[0] if len(operands) == 1 else _any(operands)
+
+    def conjunction(self) -> _Node:
+        operands = [self.relation()]
+        while self.take("&&"):
+            operands.append(self.relation())
+        return operands[0] if len(operands) == 1 else _all(operands)
+
+    def relation(self) -> _Node:
+        left = self.addition()
+        token = self.peek()
+        while token is not None and token[0] == "op" and token[1] in _COMPARE:
+            self.position += 1
+            right = self.addition()
+            left = _compare(left, token[1], right)
+            token = self.peek()
+        return left
+
+    def addition(self) -> _Node:
+        left = self.multiplication()
+        while (token := self.peek()) in (("op", "+"), ("op", "-")):
+            self.position += 1
+            assert token is not None
+            left = _arithmetic(left, token[1], self.multiplication())
+        return left
+
+    def multiplication(self) -> _Node:
+        left = self.unary()
+        while (token := self.peek()) in (("op", "*"), ("op", "/")):
+            self.position += 1
+            assert token is not None
+            left = _arithmetic(left, token[1], self.unary())
+        return left
+
+    def unary(self) -> _Node:
+        # CEL's parser drops pairs of the same unary operator: ``!!a`` is ``a``.
+        nots = self.repeated("!")
+        if nots:
+            inner = self.primary()
+            return _not(inner) if nots % 2 else inner
+        minuses = self.repeated("-")
+        if minuses % 2 == 0:
+            return self.primary()
+        token = self.peek()
+        if token is not None and token[0] == "num":  # ``-1`` is one literal in CEL
+            self.position += 1
+            return _number_literal("-" + token[1])
+        return _negative(self.primary())
+
+    def repeated(self, op: str) -> int:
+        count = 0
+        while self.take(op):
+            count += 1
+        return count
+
+    def primary(self) -> _Node:
+        token = self.peek()
+        if token is None:
+            raise _Unsupported
+        self.position += 1
+        kind, text = token
+        if kind == "num":
+            return _number_literal(text)
+        if kind == "str":
+            return _string_literal(text)
+        if token == ("op", "("):
+            inner = self.expression()
+            self.expect(")")
+            return inner
+        if kind != "path":
+            raise _Unsupported
         if text in _LITERALS:
-            literal = _LITERALS[text]
-            return lambda v: literal
+            value = _LITERALS[text]
+            return _Node(lambda v: value, boolean=type(value) is bool)
+        if self.take("("):
+            return self.call(text)
         if text in ("has", "in") or text.startswith(("has.", "in.")):
-            return None
-        return _path(text.split("."))
-    return None
+            raise _Unsupported
+        return _Node(_path(text.split(".")))
+
+    def call(self, name: str) -> _Node:
+        if name == "has":
+            token = self.peek()
+            if token is None or token[0] != "path" or "." not in token[1]:
+                raise _Unsupported
+            self.position += 1
+            self.expect(")")
+            return _Node(_has(token[1].split(".")), boolean=True)
+        if name not in ("double", "size"):
+            raise _Unsupported
+        argument = self.expression()
+        self.expect(")")
+        return _double(argument) if name == "double" else _size(argument)
+
+
+def _number_literal(text: str) -> _Node:
+    number: int | float = float(text) if "." in text else int(text)
+    if type(number) is int and not _INT_MIN <= number <= _INT_MAX:
+        raise _Unsupported
+    return _Node(lambda v: number, literal=(True, number))
+
+
+def _string_literal(text: str) -> _Node:
+    if text[0] == "'":
+        string = text[1:-1]
+    else:
+        try:
+            string = json.loads(text)
+        except ValueError:
+            raise _Unsupported from None
+    return _Node(lambda v: string, literal=(True, string))
 
 
 def _path(segments: list[str]) -> Fast:
@@ -215,7 +307,12 @@ def _has(segments: list[str]) -> Fast:
     return has
 
 
-def _boolean(operand: Fast) -> Fast:
+def _boolean(node: _Node) -> Fast:
+    """``node``'s function, checked to yield a bool (CEL's logic takes nothing else)."""
+    if node.boolean:
+        return node.fast
+    operand = node.fast
+
     def test(v: Variables) -> bool:
         value = operand(v)
         if type(value) is not bool:
@@ -223,6 +320,97 @@ def _boolean(operand: Fast) -> Fast:
         return value
 
     return test
+
+
+def _not(node: _Node) -> _Node:
+    inner = _boolean(node)
+    return _Node(lambda v: not inner(v), boolean=True)
+
+
+def _negative(node: _Node) -> _Node:
+    operand = node.fast
+
+    def negative(v: Variables) -> Any:
+        value = operand(v)
+        kind = type(value)
+        if kind is float or (kind is int and value != _INT_MIN):
+            return -value
+        raise Defer
+
+    return _Node(negative)
+
+
+def _double(node: _Node) -> _Node:
+    operand = node.fast
+
+    def double(v: Variables) -> Any:
+        value = operand(v)
+        kind = type(value)
+        if kind is float:
+            return value
+        if kind is int and _INT_MIN <= value <= _INT_MAX:
+            return float(value)
+        raise Defer  # strings are parsed by CEL's rules; other kinds are its errors
+
+    return _Node(double)
+
+
+def _size(node: _Node) -> _Node:
+    operand = node.fast
+
+    def size(v: Variables) -> int:
+        value = operand(v)
+        if type(value) in (list, dict):
+            return len(value)
+        raise Defer  # strings: the CEL library counts bytes where the spec counts characters
+
+    return _Node(size)
+
+
+def _arithmetic(left_node: _Node, op: str, right_node: _Node) -> _Node:
+    """Doubles with doubles, integers with integers (within 64 bits); the rest defers."""
+    left, right = left_node.fast, right_node.fast
+
+    def arithmetic(v: Variables) -> Any:
+        a, b = left(v), right(v)
+        ta, tb = type(a), type(b)
+        if ta is float and tb is float:
+            if op == "*":
+                return a * b
+            if op == "+":
+                return a + b
+            if op == "-":
+                return a - b
+            if b != 0.0:
+                return a / b
+            raise Defer
+        if (
+            ta is int
+            and tb is int
+            and op != "/"
+            and _INT_MIN <= a <= _INT_MAX
+            and _INT_MIN <= b <= _INT_MAX
+        ):
+            result = a * b if op == "*" else a + b if op == "+" else a - b
+            if _INT_MIN <= result <= _INT_MAX:
+                return result
+        raise Defer
+
+    return _Node(arithmetic)
+
+
+def _conditional(condition_node: _Node, then_node: _Node, otherwise_node: _Node) -> _Node:
+    condition, then, otherwise = condition_node.fast, then_node.fast, otherwise_node.fast
+
+    def conditional(v: Variables) -> Any:
+        chosen = condition(v)
+        if chosen is True:
+            return then(v)
+        if chosen is False:
+            return otherwise(v)
+        raise Defer
+
+    return _Node(conditional, boolean=then_node.boolean and otherwise_node.boolean)
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -242,14 +430,15 @@ def _ordered(a: Any, b: Any) -> None:
         raise FastError("no such overload")
 
 
-def _compare(left: Fast, op: str, right: Fast, literal: tuple[bool, Any] = (False, None)) -> Fast:
-    is_literal, value = literal
-    if is_literal and type(value) in (str, int, float):
-        return _compare_literal(left, op, value)
+def _compare(left_node: _Node, op: str, right_node: _Node) -> _Node:
+    left, right = left_node.fast, right_node.fast
+    is_literal, value = right_node.literal
+    if is_literal and not left_node.literal[0]:
+        return _Node(_compare_literal(left, op, value), boolean=True)
     if op == "==":
-        return lambda v: _equal(left(v), right(v))
+        return _Node(lambda v: _equal(left(v), right(v)), boolean=True)
     if op == "!=":
-        return lambda v: not _equal(left(v), right(v))
+        return _Node(lambda v: not _equal(left(v), right(v)), boolean=True)
 
     def compare(v: Variables) -> bool:
         a, b = left(v), right(v)
@@ -262,11 +451,11 @@ def _compare(left: Fast, op: str, right: Fast, literal: tuple[bool, Any] = (Fals
             return bool(a <= b)
         return bool(a < b)
 
-    return compare
+    return _Node(compare, boolean=True)
 
 
 def _compare_literal(left: Fast, op: str, literal: Any) -> Fast:
-    """``path OP literal`` for a string or number literal, without the general checks."""
+    """``x OP literal`` for a string or number literal, without the general checks."""
     kinds: tuple[type, ...] = (str,) if type(literal) is str else (int, float)
     if op == "==":
 
@@ -298,12 +487,14 @@ def _compare_literal(left: Fast, op: str, literal: Any) -> Fast:
     return ordered
 
 
-def _all(atoms: list[Fast]) -> Fast:
+def _all(nodes: list[_Node]) -> _Node:
+    operands = [_boolean(n) for n in nodes]
+
     def conjunction(v: Variables) -> bool:
         failed: FastError | None = None
-        for atom in atoms:
+        for operand in operands:
             try:
-                if not atom(v):
+                if not operand(v):
                     return False
             except FastError as exc:
                 failed = exc
@@ -311,15 +502,17 @@ def _all(atoms: list[Fast]) -> Fast:
             raise failed
         return True
 
-    return conjunction
+    return _Node(conjunction, boolean=True)
 
 
-def _any(atoms: list[Fast]) -> Fast:
+def _any(nodes: list[_Node]) -> _Node:
+    operands = [_boolean(n) for n in nodes]
+
     def disjunction(v: Variables) -> bool:
         failed: FastError | None = None
-        for atom in atoms:
+        for operand in operands:
             try:
-                if atom(v):
+                if operand(v):
                     return True
             except FastError as exc:
                 failed = exc
@@ -327,4 +520,4 @@ def _any(atoms: list[Fast]) -> Fast:
             raise failed
         return False
 
-    return disjunction
+    return _Node(disjunction, boolean=True)
