@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -18,7 +20,21 @@ from hovor.core.jsontext import compact_json, parse_json
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
+MAX_PENDING_REPLIES = 4  # replies still being prepared while the socket reads on
+PENDING_ON_CLOSE_SECONDS = 10.0
 F = TypeVar("F", bound=BaseModel)
+Reply = dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Later:
+    """A reply that is ready when ``reply`` completes (e.g. an ack once the events are
+    stored). The socket reads the client's next frames meanwhile, up to
+    ``MAX_PENDING_REPLIES`` unanswered ones, so one client's throughput is not one
+    database commit per frame."""
+
+    reply: Awaitable[Reply]
+    ref: dict[str, Any] = field(default_factory=dict)  # echoed in an error frame
 
 
 def error_frame(code: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -53,12 +69,18 @@ async def serve(
     websocket: WebSocket,
     subscription: Subscription,
     adapter: TypeAdapter[F],
-    handle: Callable[[F], Awaitable[dict[str, Any] | None]],
+    handle: Callable[[F], Awaitable[Reply | Later]],
 ) -> None:
     """Run until the client leaves: bus → socket in one task, socket → ``handle`` here."""
     pumping = asyncio.create_task(pump(websocket, subscription))
+    pending: deque[asyncio.Task[None]] = deque()
     try:
         while not pumping.done():
+            while pending and pending[0].done():
+                pending.popleft()
+            if len(pending) >= MAX_PENDING_REPLIES:
+                await asyncio.wait([pending[0]])  # backpressure: read no more until then
+                continue
             try:
                 received = await websocket.receive()
             except (WebSocketDisconnect, RuntimeError):
@@ -78,17 +100,46 @@ async def serve(
                 )
                 continue
             reply = await _handle_text(text, adapter, handle)
-            if reply is not None:
+            if isinstance(reply, Later) or (reply is not None and pending):
+                # Replies go out in the order of the frames they answer.
+                after = pending[-1] if pending else None
+                pending.append(asyncio.create_task(_reply_in_turn(websocket, reply, after)))
+            elif reply is not None:
                 await send_safely(websocket, reply)
     finally:
         pumping.cancel()
         with suppress(asyncio.CancelledError):
             await pumping
+        if pending:
+            # What the client sent is being stored either way; wait a while so that the
+            # work (checkpoints, failures) after the store completes with the socket.
+            await asyncio.wait(pending, timeout=PENDING_ON_CLOSE_SECONDS)
+
+
+async def _reply_in_turn(
+    websocket: WebSocket, reply: dict[str, Any] | Later, after: asyncio.Task[None] | None
+) -> None:
+    if isinstance(reply, Later):
+        try:
+            ready = await reply.reply
+        except HovorError as exc:
+            ready = error_frame(exc.code, exc.detail, **reply.ref)
+        except Exception:
+            log.exception("frame handler failed")
+            ready = error_frame(
+                "internal_error", "the server could not handle this frame", **reply.ref
+            )
+    else:
+        ready = reply
+    if after is not None:
+        await asyncio.wait([after])
+    if ready is not None:
+        await send_safely(websocket, ready)
 
 
 async def _handle_text(
-    text: str, adapter: TypeAdapter[F], handle: Callable[[F], Awaitable[dict[str, Any] | None]]
-) -> dict[str, Any] | None:
+    text: str, adapter: TypeAdapter[F], handle: Callable[[F], Awaitable[Reply | Later]]
+) -> Reply | Later:
     try:
         data = parse_json(text)
     except ValueError:
@@ -100,9 +151,10 @@ async def _handle_text(
     except ValidationError as exc:
         return error_frame("invalid_frame", describe_validation(exc), **ref)
     try:
-        return await handle(frame)
+        reply = await handle(frame)
     except HovorError as exc:
         return error_frame(exc.code, exc.detail, **ref)
     except Exception:
         log.exception("frame handler failed")
         return error_frame("internal_error", "the server could not handle this frame", **ref)
+    return Later(reply.reply, ref) if isinstance(reply, Later) else reply

@@ -23,11 +23,11 @@ from hovor.core.errors import Forbidden, HovorError, Unauthorized
 from hovor.engagement.frames import OfferAccepted, OfferDeclined, OfferShown
 from hovor.engagement.runtime import Engagement
 from hovor.realtime.agent_frames import AgentPing, AgentTyping, agent_frame
-from hovor.realtime.connection import serve
+from hovor.realtime.connection import Later, serve
 from hovor.realtime.visitor_frames import VisitorFrame, visitor_frame
 from hovor.runtime import Runtime
 from hovor.tracking.schemas import EventsFrame
-from hovor.tracking.service import Tracking
+from hovor.tracking.service import Submitted, Tracking
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -73,12 +73,13 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
             session, claims.workspace_id, visitor, websocket.headers.get("user-agent")
         )
 
-    async def handle(frame: VisitorFrame) -> dict[str, Any] | None:
+    async def handle(frame: VisitorFrame) -> dict[str, Any] | Later | None:
         if isinstance(frame, Ping):
             return {"type": "pong"}
         if isinstance(frame, EventsFrame):
-            ack = await tracking.track(live, frame.events)
-            return {"type": "events.ack", **ack.model_dump()}
+            # Rules and offers run now; the ack follows once the events are stored.
+            submitted = await tracking.submit(live, frame.events)
+            return Later(_events_ack(tracking, submitted))
         if isinstance(frame, OfferShown | OfferDeclined | OfferAccepted):
             return await engagement.handle_frame(live, frame)
         if isinstance(frame, Typing):
@@ -109,6 +110,11 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
             await serve(websocket, sub, visitor_frame, handle)
     finally:
         tracking.visitors.detach(live)
+
+
+async def _events_ack(tracking: Tracking, submitted: Submitted) -> dict[str, Any]:
+    ack = await tracking.stored(submitted)
+    return {"type": "events.ack", **ack.model_dump()}
 
 
 def _hello(visitor_id: str, latest: Conversation | None, messages: list[Message]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ that must survive: events and sessions are stored by the event log writer.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -47,7 +48,8 @@ class LiveVisitor:
     returning: bool
     visit: Visit | None = None
     cart: dict[str, dict[str, Any]] = field(default_factory=dict)
-    recent_ids: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    # Ids of recent events → the write storing them (done once stored), for deduplication.
+    recent_ids: OrderedDict[str, asyncio.Future[None] | None] = field(default_factory=OrderedDict)
     sockets: int = 0
     left_at: datetime | None = None  # when the last socket closed
     product_on_page: str | None = None  # the product of the page being viewed, if any
@@ -105,8 +107,13 @@ class LiveVisitor:
     def seen(self, event_id: str) -> bool:
         return event_id in self.recent_ids
 
-    def remember(self, event_id: str) -> None:
-        self.recent_ids[event_id] = None
+    def storing(self, event_id: str) -> asyncio.Future[None] | None:
+        """The write of a seen event while it is not yet stored."""
+        write = self.recent_ids.get(event_id)
+        return write if write is not None and not write.done() else None
+
+    def remember(self, event_id: str, storing: asyncio.Future[None] | None = None) -> None:
+        self.recent_ids[event_id] = storing
         if len(self.recent_ids) > RECENT_IDS:
             self.recent_ids.popitem(last=False)
 

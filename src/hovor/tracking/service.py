@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,18 @@ class Tracked:
     props: dict[str, Any]
     page: dict[str, Any]
     session_id: str
+
+
+@dataclass
+class Submitted:
+    """A batch taken by ``Tracking.submit``: the answer to give, once ``storing`` is done."""
+
+    visitor: LiveVisitor
+    accepted: list[str]
+    rejected: list[Rejected]
+    # The writes to wait for: this batch's, and earlier ones' holding events resent here.
+    storing: list[asyncio.Future[None]] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)  # the events this batch stores
 
 
 Hook = Callable[[LiveVisitor, list[Tracked]], Awaitable[None]]
@@ -95,25 +108,38 @@ class Tracking:
         )
 
     def on_events(self, hook: Hook) -> Hook:
-        """Register ``hook`` to see every accepted batch, before it is stored."""
+        """Register ``hook`` to see every accepted batch (while it is being stored)."""
         self._hooks.append(hook)
         return hook
 
     async def track(self, visitor: LiveVisitor, raw_events: Any) -> TrackAck:
+        """Take a batch and answer once what was accepted is stored."""
+        return await self.stored(await self.submit(visitor, raw_events))
+
+    async def submit(self, visitor: LiveVisitor, raw_events: Any) -> Submitted:
+        """Validate, deduplicate, apply the batch to the live state, run the hooks (rules,
+        offers) and queue the events for storage. The caller awaits ``stored`` for the
+        answer; meanwhile it may submit the visitor's next batch (a socket reads on while
+        the database commits)."""
         if not isinstance(raw_events, list):
-            return self._reject_all([], "invalid_batch", "events must be a list")
+            return self._reject_all(visitor, [], "invalid_batch", "events must be a list")
         if len(raw_events) > MAX_BATCH:
-            return self._reject_all(raw_events, "batch_too_large", f"at most {MAX_BATCH} events")
+            return self._reject_all(
+                visitor, raw_events, "batch_too_large", f"at most {MAX_BATCH} events"
+            )
         if not await self.limiter.hit(
             self.events_per_visitor,
             "visitor-events",
             visitor.visitor_id,
             cost=max(1, len(raw_events)),
         ):
-            return self._reject_all(raw_events, "rate_limited", "too many events; slow down")
+            return self._reject_all(
+                visitor, raw_events, "rate_limited", "too many events; slow down"
+            )
 
         rejected: list[Rejected] = []
         accepted: list[str] = []
+        earlier: set[asyncio.Future[None]] = set()  # writes of resent events, still going
         fresh: list[ValidEvent] = []
         fresh_ids: set[str] = set()
         for raw in raw_events:
@@ -122,29 +148,40 @@ class Tracking:
                 rejected.append(parsed)
             elif visitor.seen(parsed.id) or parsed.id in fresh_ids:
                 accepted.append(parsed.id)  # a resend: already stored or on its way
+                if (write := visitor.storing(parsed.id)) is not None:
+                    earlier.add(write)  # acknowledged when that write is done
             else:
                 fresh.append(parsed)
                 fresh_ids.add(parsed.id)
         self.rejected += len(rejected)
         if not fresh:
-            return TrackAck(accepted=accepted, rejected=rejected)
+            return Submitted(visitor, accepted, rejected, list(earlier))
 
         request, tracked = self._apply(visitor, fresh)
+        storing = self.writer.submit(request)
         for event in fresh:
-            visitor.remember(event.id)
+            visitor.remember(event.id, storing)
         for hook in self._hooks:
             try:
                 await hook(visitor, tracked)
             except Exception:
                 log.exception("tracking hook failed")
-        try:
-            await self.writer.write(request)
-        except Exception:
-            for event in fresh:
-                visitor.forget(event.id)  # not stored: let the resend through
-            raise
-        await self._save_checkpoint(visitor)
-        return TrackAck(accepted=accepted + [e.id for e in fresh], rejected=rejected)
+        new_ids = [e.id for e in fresh]
+        return Submitted(visitor, accepted + new_ids, rejected, [*earlier, storing], new_ids)
+
+    async def stored(self, submitted: Submitted) -> TrackAck:
+        """The answer to a submitted batch, once its events are stored."""
+        visitor = submitted.visitor
+        if submitted.storing:
+            outcomes = await asyncio.gather(*submitted.storing, return_exceptions=True)
+            failed = [o for o in outcomes if isinstance(o, BaseException)]
+            if failed:
+                for event_id in submitted.new_ids:
+                    visitor.forget(event_id)  # not stored: let the resend through
+                raise failed[0]
+            if submitted.new_ids:
+                await self._save_checkpoint(visitor)
+        return TrackAck(accepted=submitted.accepted, rejected=submitted.rejected)
 
     def _apply(
         self, visitor: LiveVisitor, events: list[ValidEvent]
@@ -192,17 +229,15 @@ class Tracking:
         request.touches = list(touched.values())
         return request, tracked
 
-    def _reject_all(self, raw: list[Any], code: str, detail: str) -> TrackAck:
+    def _reject_all(
+        self, visitor: LiveVisitor, raw: list[Any], code: str, detail: str
+    ) -> Submitted:
         ids = [e.get("id") if isinstance(e, dict) else None for e in raw]
         self.rejected += max(1, len(ids))
-        return TrackAck(
-            accepted=[],
-            rejected=[
-                Rejected(id=i if isinstance(i, str) else None, code=code, detail=detail)
-                for i in ids
-            ]
-            or [Rejected(id=None, code=code, detail=detail)],
-        )
+        rejected = [
+            Rejected(id=i if isinstance(i, str) else None, code=code, detail=detail) for i in ids
+        ] or [Rejected(id=None, code=code, detail=detail)]
+        return Submitted(visitor, [], rejected)
 
 
 def enrich_props(

@@ -83,14 +83,18 @@ class EventLogWriter:
             await self._task
 
     async def write(self, request: WriteRequest) -> None:
+        await self.submit(request)
+
+    def submit(self, request: WriteRequest) -> asyncio.Future[None]:
+        """Queue ``request``; the future is done when its batch is committed."""
         dialect = self._db.engine.dialect
         if self._insert_sql is None:
             self._insert_sql = _sql_insert_events(dialect) or False
         if self._insert_sql:
             # Prepared here, by each caller, so the writer's turn on the event loop stays short.
             request.rows = _driver_rows(request.events, dialect.name == "sqlite")
-        await self._queue.put(request)
-        await request.done
+        self._queue.put_nowait(request)  # unbounded: callers bound what they have in flight
+        return request.done
 
     async def _run(self) -> None:
         while True:
