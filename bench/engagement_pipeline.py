@@ -38,7 +38,7 @@ from hovor.db.engine import create_engine
 from tests.support.clients import Desktop, Visitor, receive
 from tests.support.server import ADMIN, ServerProcess, run_server
 
-LOAD_VISITORS = 20
+LOAD_VISITORS = int(os.environ.get("BENCH_LOAD_VISITORS", "20"))
 BATCH = 50
 THROUGHPUT_SECONDS = 8.0
 TARGET_RATE = 5000  # events/s offered during the latency phase

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
-from hovor.db.engine import create_engine, create_session_factory
+from hovor.db.engine import create_engine, create_session_factory, create_sqlite_thread_engine
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -34,6 +39,8 @@ class Database:
         # SQLite has one writer. Queueing write transactions here, instead of letting them
         # collide in SQLite's busy handler (which sleeps and retries), keeps latency low.
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
+        self._batch_engine: Engine | None = None  # SQLite: run_batch's own connection
+        self._batch_thread: ThreadPoolExecutor | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -48,6 +55,30 @@ class Database:
         for event in tx.events:
             await self.dispatcher.dispatch(event)
 
+    async def run_batch(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` (synchronous statements, no domain events) in one transaction.
+
+        For hot batch writes such as the event log's. On SQLite it runs whole in a thread
+        of its own, on a connection of its own: one hop from the event loop for the whole
+        transaction, where statements awaited one by one would each wait a full turn of a
+        busy loop (the aiosqlite driver answers through it). On PostgreSQL it runs on a
+        pooled connection of the async engine.
+        """
+        if not self.is_sqlite:
+            async with self.engine.begin() as conn:
+                return await conn.run_sync(work)
+        if self._batch_thread is None:
+            self._batch_engine = create_sqlite_thread_engine(self.url)
+            self._batch_thread = ThreadPoolExecutor(1, thread_name_prefix="hovor-db-batch")
+        loop = asyncio.get_running_loop()
+        async with self._writer():
+            return await loop.run_in_executor(self._batch_thread, self._in_thread, work)
+
+    def _in_thread(self, work: Callable[[Connection], T]) -> T:
+        assert self._batch_engine is not None
+        with self._batch_engine.begin() as conn:
+            return work(conn)
+
     def _writer(self) -> AbstractAsyncContextManager[object]:
         return self._write_lock if self._write_lock is not None else nullcontext()
 
@@ -58,4 +89,10 @@ class Database:
             yield session
 
     async def dispose(self) -> None:
+        if self._batch_thread is not None:
+            self._batch_thread.shutdown(wait=True)
+            self._batch_thread = None
+        if self._batch_engine is not None:
+            self._batch_engine.dispose()
+            self._batch_engine = None
         await self.engine.dispose()

@@ -12,12 +12,13 @@ import logging
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Literal
 
-from sqlalchemy import Integer, Table, bindparam, update
+import orjson
+from sqlalchemy import Connection, Integer, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.core.ids import new_ids
 from hovor.core.jsontext import json_text
@@ -27,7 +28,6 @@ from hovor.tracking.models import TrackedEvent, WebSession
 log = logging.getLogger(__name__)
 
 MAX_BATCH_ROWS = 1000
-MAX_DELAY_SECONDS = 0.02
 EVENT_COLUMNS = (
     "id",
     "workspace_id",
@@ -98,22 +98,19 @@ class EventLogWriter:
 
     async def _run(self) -> None:
         while True:
+            # Group commit: one transaction for everything queued while the last one ran.
+            # No deliberate wait: a quiet node stores each batch at once, a busy one gathers
+            # more per transaction by itself.
             batch = [await self._queue.get()]
-            deadline = asyncio.get_running_loop().time() + MAX_DELAY_SECONDS
             rows = len(batch[0].events)
-            while rows < MAX_BATCH_ROWS:
-                timeout = deadline - asyncio.get_running_loop().time()
-                if timeout <= 0:
-                    break
-                try:
-                    request = await asyncio.wait_for(self._queue.get(), timeout)
-                except TimeoutError:
-                    break
+            while rows < MAX_BATCH_ROWS and not self._queue.empty():
+                request = self._queue.get_nowait()
                 batch.append(request)
                 rows += len(request.events)
             try:
-                async with self._db.transaction() as tx:
-                    await _store(tx.session, batch, self._insert_sql or None)
+                await self._db.run_batch(
+                    partial(_store, batch=batch, insert_sql=self._insert_sql or None)
+                )
             except Exception as exc:  # nothing was stored: every caller hears why
                 log.exception("event log batch failed")
                 for request in batch:
@@ -131,22 +128,28 @@ class EventLogWriter:
 
 
 def _sql_insert_events(dialect: Dialect) -> str | None:
-    """One INSERT of a tracked event in the driver's own parameter style (or None: use Core)."""
+    """One INSERT of tracked events in the driver's own style (or None: use Core).
+
+    On SQLite the statement reads the whole batch from one JSON array parameter: one step
+    of the statement for the whole batch, where an executemany steps once per row, and
+    the thread storing it would wait for the interpreter lock before every row while the
+    event loop keeps it busy. Elsewhere it is one row, for an executemany.
+    """
     quote = dialect.identifier_preparer.quote
-    if dialect.paramstyle == "qmark":
-        marks = ["?"] * len(EVENT_COLUMNS)
-    elif dialect.paramstyle == "numeric_dollar":
+    columns = ", ".join(quote(c) for c in EVENT_COLUMNS)
+    table = quote(TrackedEvent.__tablename__)
+    conflict = "ON CONFLICT (workspace_id, visitor_id, event_id) DO NOTHING"
+    if dialect.name == "sqlite":
+        values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(EVENT_COLUMNS)))
+        # ``WHERE true`` tells SQLite's parser that ON CONFLICT is not part of a join.
+        return f"INSERT INTO {table} ({columns}) SELECT {values} FROM json_each(?) WHERE true {conflict}"
+    if dialect.paramstyle == "numeric_dollar":
         marks = [f"${i}" for i in range(1, len(EVENT_COLUMNS) + 1)]
     elif dialect.paramstyle == "format":
         marks = ["%s"] * len(EVENT_COLUMNS)
     else:
         return None
-    table = TrackedEvent.__tablename__
-    return (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in EVENT_COLUMNS)}) "
-        f"VALUES ({', '.join(marks)}) "
-        "ON CONFLICT (workspace_id, visitor_id, event_id) DO NOTHING"
-    )
+    return f"INSERT INTO {table} ({columns}) VALUES ({', '.join(marks)}) {conflict}"
 
 
 def _driver_rows(events: list[dict[str, Any]], sqlite_times: bool) -> list[tuple[Any, ...]]:
@@ -176,25 +179,27 @@ def _driver_rows(events: list[dict[str, Any]], sqlite_times: bool) -> list[tuple
     return rows
 
 
-async def _store(session: AsyncSession, batch: list[WriteRequest], insert_sql: str | None) -> None:
-    dialect = session.get_bind().dialect
+def _store(connection: Connection, *, batch: list[WriteRequest], insert_sql: str | None) -> None:
+    """The batch's statements, in one transaction (``Database.run_batch``)."""
+    dialect = connection.dialect
     insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
     sessions = [s for r in batch for s in r.new_sessions]
     if sessions:
-        await session.execute(
+        connection.execute(
             insert(WebSession).on_conflict_do_nothing(index_elements=["id"]), sessions
         )
     events = [e for r in batch for e in r.events]
     if events:
         # Straight to the driver (one executemany): the ORM's bulk insert cost more Python
-        # per row than everything else in ingestion, all of it on the event loop.
+        # per row than everything else in ingestion.
         if insert_sql is not None and all(r.rows is not None for r in batch):
-            connection = await session.connection()
-            await connection.exec_driver_sql(
-                insert_sql, [row for r in batch for row in r.rows or ()]
-            )
+            rows = [row for r in batch for row in r.rows or ()]
+            if dialect.name == "sqlite":
+                connection.exec_driver_sql(insert_sql, (orjson.dumps(rows).decode(),))
+            else:
+                connection.exec_driver_sql(insert_sql, rows)
         else:
-            await session.execute(
+            connection.execute(
                 insert(TrackedEvent).on_conflict_do_nothing(
                     index_elements=["workspace_id", "visitor_id", "event_id"]
                 ),
@@ -213,8 +218,7 @@ async def _store(session: AsyncSession, batch: list[WriteRequest], insert_sql: s
     if latest:
         table = WebSession.__table__
         assert isinstance(table, Table)
-        connection = await session.connection()
-        await connection.execute(
+        connection.execute(
             update(table)
             .where(table.c.id == bindparam("touched_id"))
             .values(
