@@ -153,15 +153,24 @@ class Engagement:
             return
         context = Context(session=live.session_facts(), visitor=live.visitor_facts())
         engine, state = rules.engine, visitor.state
+        while_open = 0  # matches while an offer is on screen: nothing more to do for them
+        now = clock.now()
         for n, t in enumerate(tracked, 1):
             event = Event(t.event_id, t.type, t.ts, t.props, t.session_id)
             for match in engine.process(state, event, context):
-                await self._consider(visitor, rules, match)
+                if visitor.open_offer_until is not None and visitor.open_offer_until > now:
+                    while_open += 1
+                else:
+                    await self._consider(visitor, rules, match)
             if n % YIELD_EVERY == 0 and n < len(tracked):
                 # Let other sockets' frames (and offers on their way out) in: a batch of 50
                 # would otherwise hold the event loop for milliseconds.
                 await asyncio.sleep(0)
+                now = clock.now()
         self.metrics["events"] += len(tracked)
+        if while_open:
+            self.metrics["matched"] += while_open
+            self.metrics["blocked:an offer is open"] += while_open
 
     async def _tick(self) -> None:
         ticks = 0

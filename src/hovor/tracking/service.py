@@ -188,12 +188,13 @@ class Tracking:
     ) -> tuple[WriteRequest, list[Tracked]]:
         """Assign visits, update the live state, and build the rows to store."""
         now = clock.now()
+        latest, earliest = now + MAX_FUTURE_SKEW, now - MAX_PAST_SKEW
         request = WriteRequest(events=[])
         tracked: list[Tracked] = []
         touched: dict[str, SessionTouch] = {}
         for event in sorted(events, key=lambda e: e.ts):
             ts, skewed = event.ts, False
-            if ts > now + MAX_FUTURE_SKEW or ts < now - MAX_PAST_SKEW:
+            if ts > latest or ts < earliest:
                 ts, skewed = now, True
             page = event.page
             if needs_new_visit(visitor, ts):
@@ -201,7 +202,8 @@ class Tracking:
                 request.new_sessions.append(row)
             visit = visitor.visit
             assert visit is not None
-            visit.last_seen_at = max(visit.last_seen_at, ts)
+            if ts > visit.last_seen_at:
+                visit.last_seen_at = ts
             visit.events += 1
             if event.type == "page.view":
                 visit.page_views += 1
@@ -209,8 +211,12 @@ class Tracking:
                 visitor.product_on_page = None
             update_cart(visitor, event.type, event.props)
             props = enrich_props(visitor, event.type, event.props, page)
-            touch = touched.setdefault(visit.id, SessionTouch(visit.id, ts, 0))
-            touch.last_seen_at, touch.events = max(touch.last_seen_at, ts), touch.events + 1
+            touch = touched.get(visit.id)
+            if touch is None:
+                touch = touched[visit.id] = SessionTouch(visit.id, ts, 0)
+            elif ts > touch.last_seen_at:
+                touch.last_seen_at = ts
+            touch.events += 1
             request.events.append(
                 {
                     "workspace_id": visitor.workspace_id,

@@ -156,11 +156,18 @@ def _driver_rows(events: list[dict[str, Any]], sqlite_times: bool) -> list[tuple
     """Rows as the driver takes them: JSON as text, times as SQLAlchemy would bind them
     (naive UTC text on SQLite, aware datetimes elsewhere), and a fresh ULID each."""
     rows = []
+    bound: dict[int, Any] = {}  # id(datetime) → its bound form: a batch shares received_at
+
+    def bind(value: datetime) -> Any:
+        done = bound.get(id(value))
+        if done is None:
+            utc = value if value.tzinfo is UTC else value.astimezone(UTC)
+            # The naive text SQLAlchemy writes: "+00:00" cut off rather than a replace().
+            done = utc.isoformat(" ", "microseconds")[:26] if sqlite_times else utc
+            bound[id(value)] = done
+        return done
+
     for row_id, e in zip(new_ids(len(events)), events, strict=True):
-        ts, received = e["ts"].astimezone(UTC), e["received_at"].astimezone(UTC)
-        if sqlite_times:
-            ts = ts.replace(tzinfo=None).isoformat(" ", "microseconds")
-            received = received.replace(tzinfo=None).isoformat(" ", "microseconds")
         rows.append(
             (
                 row_id,
@@ -169,8 +176,8 @@ def _driver_rows(events: list[dict[str, Any]], sqlite_times: bool) -> list[tuple
                 e["session_id"],
                 e["event_id"],
                 e["type"],
-                ts,
-                received,
+                bind(e["ts"]),
+                bind(e["received_at"]),
                 bool(e["clock_skew"]),
                 json_text(e["props"]),
                 json_text(e["page"]),
