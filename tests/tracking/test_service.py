@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from hovor.db.transaction import Database
 from hovor.tracking.live import LiveVisitor
 from hovor.tracking.models import TrackedEvent, WebSession
 from hovor.tracking.service import Tracked, Tracking
-from hovor.tracking.writer import EventLogWriter
+from hovor.tracking.writer import EventLogWriter, WriteRequest
 from tests.support.factories import make_team
 
 
@@ -148,3 +149,69 @@ async def test_props_are_enriched_for_rules(db: Database, tracking: Tracking) ->
     assert props["page.view"]["path"] == "/"
     assert props["idle"]["product_id"] == "tv"
     assert props["cart.remove"]["items"] == 1
+
+
+async def test_stored_values_read_back_as_sent(db: Database, tracking: Tracking) -> None:
+    """The event log's batch insert (one JSON statement on SQLite, executemany elsewhere)
+    keeps what the tracker sent: text, numbers, nesting, times to the microsecond."""
+    visitor = await visitor_of(db, tracking)
+    props = {
+        "name": 'Fridge "Arctic" \\ 90 cm \u2013 ñ 冷蔵庫 🧊',
+        "price": 1249.99,
+        "big": 2**53 + 1,
+        "tiny": 1e-7,
+        "flags": [True, False, None],
+        "nested": {"a": ["x", 1]},
+    }
+    at = clock.now().replace(microsecond=123456) - timedelta(minutes=1)
+    ack = await tracking.track(visitor, [ev("odd", "search", at=at, query="x", **props)])
+    assert ack.accepted == ["odd"], ack.rejected
+    async with db.read() as session:
+        row = await session.scalar(select(TrackedEvent).where(TrackedEvent.event_id == "odd"))
+    assert row is not None
+    assert row.props == {"query": "x", **props}
+    assert row.page == {"url": "https://shop.example.org/?utm_source=ads"}
+    assert row.ts == at and row.clock_skew is False and row.type == "search"
+
+
+class _HeldWriter:
+    """Stores nothing until told: the futures a real writer resolves on commit."""
+
+    def __init__(self) -> None:
+        self.writes: list[asyncio.Future[None]] = []
+
+    def submit(self, request: WriteRequest) -> asyncio.Future[None]:
+        self.writes.append(asyncio.get_running_loop().create_future())
+        return self.writes[-1]
+
+
+async def test_a_batch_is_answered_once_stored_and_a_resend_waits_for_the_first_write(
+    db: Database,
+) -> None:
+    writer = _HeldWriter()
+    held = Tracking(writer, RateLimiter())  # type: ignore[arg-type]
+    visitor = await visitor_of(db, held)
+    hooked: list[list[str]] = []
+
+    @held.on_events
+    async def hook(_v: LiveVisitor, events: list[Tracked]) -> None:
+        hooked.append([t.event_id for t in events])
+
+    first = await held.submit(visitor, [ev("a"), ev("b")])
+    again = await held.submit(visitor, [ev("b"), ev("c")])  # b is a resend of a pending event
+    assert hooked == [["a", "b"], ["c"]]  # both batches ran their rules before any commit
+    first_ack = asyncio.ensure_future(held.stored(first))
+    again_ack = asyncio.ensure_future(held.stored(again))
+    writer.writes[1].set_result(None)  # c is stored, b not yet
+    await asyncio.sleep(0.01)
+    assert not first_ack.done() and not again_ack.done()
+    writer.writes[0].set_exception(RuntimeError("disk full"))  # the first write fails
+    with pytest.raises(RuntimeError):
+        await first_ack
+    with pytest.raises(RuntimeError):
+        await again_ack  # b was acknowledged by neither: the tracker sends it again
+    assert not visitor.seen("a") and not visitor.seen("b")
+    retry = await held.submit(visitor, [ev("a"), ev("b")])
+    assert hooked[-1] == ["a", "b"]
+    writer.writes[-1].set_result(None)
+    assert (await held.stored(retry)).accepted == ["a", "b"]
