@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hovor.core.cel import (
     Bindings,
     EvaluationError,
+    ExpressionError,
     compile_expression,
     run,
     run_with_cel,
@@ -61,7 +62,12 @@ def outcome(runner: Any, expression: Any, variables: dict[str, Any]) -> Any:
 def test_fast_path_agrees_with_cel(
     source: str, event_props: dict[str, Any], n: Any, first_props: dict[str, Any], x: Any
 ) -> None:
-    expression = compile_expression(source)
+    assert_agrees(compile_expression(source), event_props, n, first_props, x)
+
+
+def assert_agrees(
+    expression: Any, event_props: dict[str, Any], n: Any, first_props: dict[str, Any], x: Any
+) -> None:
     variables = {
         "event": {"props": event_props, "x": x},
         "facts": {"n": n},
@@ -69,7 +75,7 @@ def test_fast_path_agrees_with_cel(
     }
     fast = outcome(run, expression, variables)
     cel = outcome(run_with_cel, expression, variables)
-    assert fast == cel, source
+    assert fast == cel, expression.source
 
 
 # The wider grammar: arithmetic, conditionals, double(), size(), negative numbers, and
@@ -117,16 +123,9 @@ def test_wider_grammar_agrees_with_cel(
 ) -> None:
     try:
         expression = compile_expression(source)
-    except Exception:
+    except ExpressionError:
         return  # not an expression CEL compiles (e.g. a type error it finds up front)
-    variables = {
-        "event": {"props": event_props, "x": x},
-        "facts": {"n": n},
-        "first": {"props": first_props},
-    }
-    fast = outcome(run, expression, variables)
-    cel = outcome(run_with_cel, expression, variables)
-    assert fast == cel, source
+    assert_agrees(expression, event_props, n, first_props, x)
 
 
 def test_common_shapes_take_the_fast_path() -> None:

@@ -151,19 +151,17 @@ class _Parser:
         return left
 
     def addition(self) -> _Node:
-        left = self.multiplication()
-        while (token := self.peek()) in (("op", "+"), ("op", "-")):
-            self.position += 1
-            assert token is not None
-            left = _arithmetic(left, token[1], self.multiplication())
-        return left
+        return self.arithmetic(("+", "-"), self.multiplication)
 
     def multiplication(self) -> _Node:
-        left = self.unary()
-        while (token := self.peek()) in (("op", "*"), ("op", "/")):
+        return self.arithmetic(("*", "/"), self.unary)
+
+    def arithmetic(self, ops: tuple[str, ...], operand: Callable[[], _Node]) -> _Node:
+        """One level of left-associative arithmetic: ``operand (op operand)*``."""
+        left = operand()
+        while (token := self.peek()) is not None and token[0] == "op" and token[1] in ops:
             self.position += 1
-            assert token is not None
-            left = _arithmetic(left, token[1], self.unary())
+            left = _arithmetic(left, token[1], operand())
         return left
 
     def unary(self) -> _Node:
