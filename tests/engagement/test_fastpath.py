@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from hypothesis import given, settings
@@ -54,6 +55,8 @@ def outcome(runner: Any, expression: Any, variables: dict[str, Any]) -> Any:
         value = runner(expression, Bindings(variables))
     except EvaluationError:
         return ("error", None)
+    if isinstance(value, float) and math.isnan(value):
+        return ("value", float, "NaN")  # NaN is not equal to itself
     return ("value", type(value), value)  # 1 and 1.0 are different answers
 
 
@@ -160,3 +163,7 @@ def test_division_by_zero_is_an_evaluation_error_on_both_paths() -> None:
         variables = {"facts": {"n": 1, "d": d}}
         assert outcome(run, expression, variables) == ("error", None)
         assert outcome(run_with_cel, expression, variables) == ("error", None)
+
+
+def test_not_a_number_is_the_same_answer_on_both_paths() -> None:
+    assert_agrees(compile_expression("facts.n / facts.n"), {}, -0.0, {}, None)
