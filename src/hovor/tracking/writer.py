@@ -24,6 +24,7 @@ from hovor.core.ids import new_ids
 from hovor.core.jsontext import json_text
 from hovor.db.transaction import Database
 from hovor.tracking.models import TrackedEvent, WebSession
+from hovor.tracking.postgres_log import store_batch
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +109,17 @@ class EventLogWriter:
                 batch.append(request)
                 rows += len(request.events)
             try:
-                await self._db.run_batch(
-                    partial(_store, batch=batch, insert_sql=self._insert_sql or None)
-                )
+                if self._db.engine.dialect.driver == "asyncpg" and self._insert_sql:
+                    await store_batch(
+                        self._db.engine,
+                        [s for r in batch for s in r.new_sessions],
+                        [row for r in batch for row in r.rows or ()],
+                        {t.session_id: (t.last_seen_at, t.events) for t in _touches(batch)},
+                    )
+                else:
+                    await self._db.run_batch(
+                        partial(_store, batch=batch, insert_sql=self._insert_sql or None)
+                    )
             except Exception as exc:  # nothing was stored: every caller hears why
                 log.exception("event log batch failed")
                 for request in batch:
@@ -133,7 +142,8 @@ def _sql_insert_events(dialect: Dialect) -> str | None:
     On SQLite the statement reads the whole batch from one JSON array parameter: one step
     of the statement for the whole batch, where an executemany steps once per row, and
     the thread storing it would wait for the interpreter lock before every row while the
-    event loop keeps it busy. Elsewhere it is one row, for an executemany.
+    event loop keeps it busy. Elsewhere it is one row, for an executemany (on PostgreSQL
+    through asyncpg the whole batch is one statement instead: ``postgres_log``).
     """
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(c) for c in EVENT_COLUMNS)
@@ -212,16 +222,7 @@ def _store(connection: Connection, *, batch: list[WriteRequest], insert_sql: str
                 ),
                 events,
             )
-    latest: dict[str, SessionTouch] = {}
-    for touch in (t for r in batch for t in r.touches):
-        seen = latest.get(touch.session_id)
-        if seen is None:
-            latest[touch.session_id] = SessionTouch(
-                touch.session_id, touch.last_seen_at, touch.events
-            )
-        else:
-            seen.last_seen_at = max(seen.last_seen_at, touch.last_seen_at)
-            seen.events += touch.events
+    latest = _touches(batch)
     if latest:
         table = WebSession.__table__
         assert isinstance(table, Table)
@@ -238,6 +239,21 @@ def _store(connection: Connection, *, batch: list[WriteRequest], insert_sql: str
                     "touched_at": t.last_seen_at,
                     "touched_events": t.events,
                 }
-                for t in latest.values()
+                for t in latest
             ],
         )
+
+
+def _touches(batch: list[WriteRequest]) -> list[SessionTouch]:
+    """The batch's touches, one per visit: the latest time, the events summed."""
+    latest: dict[str, SessionTouch] = {}
+    for touch in (t for r in batch for t in r.touches):
+        seen = latest.get(touch.session_id)
+        if seen is None:
+            latest[touch.session_id] = SessionTouch(
+                touch.session_id, touch.last_seen_at, touch.events
+            )
+        else:
+            seen.last_seen_at = max(seen.last_seen_at, touch.last_seen_at)
+            seen.events += touch.events
+    return list(latest.values())
