@@ -13,6 +13,7 @@ and their wording are the model's.
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
@@ -97,7 +98,21 @@ class EventIn(BaseModel):
             raise ValueError(f"props are limited to {MAX_PROPS_BYTES} bytes")
         if _depth(value) > MAX_DEPTH:
             raise ValueError(f"props are limited to {MAX_DEPTH} levels")
+        if not _finite(value):
+            # JSON has no NaN or Infinity; PostgreSQL's json type refuses them.
+            raise ValueError("numbers must be finite (NaN and Infinity are not JSON)")
         return value
+
+
+def _finite(value: Any) -> bool:
+    """No NaN or infinity anywhere in ``value``."""
+    if type(value) is float:
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return True
 
 
 def _depth(value: Any) -> int:
@@ -225,7 +240,10 @@ def _fast_event(raw: Any) -> ValidEvent | None:
         json.dumps(props, separators=(",", ":"))
     ) > MAX_PROPS_BYTES:
         return None
-    if not all(isinstance(v, _FLAT) for v in props.values()) and _depth(props) > MAX_DEPTH:
+    if all(isinstance(v, _FLAT) for v in props.values()):
+        if any(type(v) is float and not math.isfinite(v) for v in props.values()):
+            return None
+    elif _depth(props) > MAX_DEPTH or not _finite(props):
         return None
     page_in = raw.get("page")
     page: dict[str, Any] = {}
