@@ -217,9 +217,11 @@ async def test_a_batch_is_answered_once_stored_and_a_resend_waits_for_the_first_
     assert (await held.stored(retry)).accepted == ["a", "b"]
 
 
-async def test_a_number_that_is_not_json_is_refused_alone(db: Database, tracking: Tracking) -> None:
-    """NaN and Infinity reach Python through the standard library's lenient parser; stored,
-    they would fail the whole batch on PostgreSQL (other visitors' events with it)."""
+async def test_values_a_database_cannot_store_are_refused_alone(
+    db: Database, tracking: Tracking
+) -> None:
+    """NaN and Infinity (let through by the standard library's lenient parser) and a NUL in
+    an id, stored, would fail the whole batch on PostgreSQL, other visitors' events with it."""
     visitor = await visitor_of(db, tracking)
     ack = await tracking.track(
         visitor,
@@ -227,11 +229,13 @@ async def test_a_number_that_is_not_json_is_refused_alone(db: Database, tracking
             ev("nan", "search", query="x", price=float("nan")),
             ev("inf", "search", query="x", filters={"max": float("inf")}),
             ev("fine", "search", query="x", price=1.5),
+            ev("nul\x00", "search", query="x"),  # PostgreSQL cannot store a NUL in text
         ],
     )
     assert ack.accepted == ["fine"]
     assert {r.id: r.detail for r in ack.rejected} == {
         "nan": "props: Value error, numbers must be finite (NaN and Infinity are not JSON)",
         "inf": "props: Value error, numbers must be finite (NaN and Infinity are not JSON)",
+        "nul\x00": "id: Value error, must not contain control characters",
     }
     assert await count(db, TrackedEvent) == 1

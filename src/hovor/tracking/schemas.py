@@ -26,6 +26,7 @@ MAX_BATCH = 50
 MAX_PROPS_BYTES = 4096
 MAX_DEPTH = 3
 TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 STRING, NUMBER = "string", "number"
 # Standard types and the props they require: name → kind.
@@ -83,6 +84,14 @@ class EventIn(BaseModel):
         if value.tzinfo is None:
             raise ValueError("a timestamp needs a time zone (e.g. a trailing Z)")
         return value.astimezone(UTC)
+
+    @field_validator("id")
+    @classmethod
+    def _printable_id(cls, value: str) -> str:
+        if CONTROL_CHARACTERS.search(value):
+            # PostgreSQL cannot store a NUL in text; no tracker sends control characters.
+            raise ValueError("must not contain control characters")
+        return value
 
     @field_validator("type")
     @classmethod
@@ -216,6 +225,8 @@ def _fast_event(raw: Any) -> ValidEvent | None:
         return None
     event_id, event_type, ts = raw.get("id"), raw.get("type"), raw.get("ts")
     if type(event_id) is not str or not 0 < len(event_id) <= 64:
+        return None
+    if CONTROL_CHARACTERS.search(event_id):
         return None
     if type(event_type) is not str or not 0 < len(event_type) <= 64:
         return None
