@@ -239,3 +239,32 @@ async def test_values_a_database_cannot_store_are_refused_alone(
         "nul\x00": "id: Value error, must not contain control characters",
     }
     assert await count(db, TrackedEvent) == 1
+
+
+async def test_a_request_the_database_refuses_does_not_fail_the_others_in_its_batch(
+    db: Database, tracking: Tracking
+) -> None:
+    visitor = await visitor_of(db, tracking)
+    good = await tracking.submit(visitor, [ev("good")])  # queued, not yet stored
+    now = clock.now()
+    refused = WriteRequest(
+        events=[
+            {
+                "workspace_id": "no-such-workspace",  # the foreign key refuses it
+                "visitor_id": "v_x",
+                "session_id": "s_x",
+                "event_id": "bad",
+                "type": "search",
+                "ts": now,
+                "received_at": now,
+                "clock_skew": False,
+                "props": {},
+                "page": {},
+            }
+        ]
+    )
+    storing = tracking.writer.submit(refused)  # the same batch as the good one
+    assert (await tracking.stored(good)).accepted == ["good"]
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        await storing
+    assert await count(db, TrackedEvent) == 1

@@ -109,31 +109,44 @@ class EventLogWriter:
                 batch.append(request)
                 rows += len(request.events)
             try:
-                if self._db.engine.dialect.driver == "asyncpg" and self._insert_sql:
-                    await store_batch(
-                        self._db.engine,
-                        [s for r in batch for s in r.new_sessions],
-                        [row for r in batch for row in r.rows or ()],
-                        {t.session_id: (t.last_seen_at, t.events) for t in _touches(batch)},
-                    )
-                else:
-                    await self._db.run_batch(
-                        partial(_store, batch=batch, insert_sql=self._insert_sql or None)
-                    )
-            except Exception as exc:  # nothing was stored: every caller hears why
-                log.exception("event log batch failed")
-                for request in batch:
-                    if not request.done.done():
-                        request.done.set_exception(exc)
-            else:
-                self.batches += 1
-                self.rows += rows
-                for request in batch:
-                    if not request.done.done():
-                        request.done.set_result(None)
+                await self._store_answering(batch)
             finally:
                 for _ in batch:
                     self._queue.task_done()
+
+    async def _store_answering(self, batch: list[WriteRequest]) -> None:
+        """Store the batch and answer its callers. If it fails, each request is tried on
+        its own, so that one request the database refuses does not fail the others."""
+        try:
+            await self._write(batch)
+        except Exception as exc:  # nothing of the batch was stored
+            if len(batch) > 1:
+                log.warning("event log batch failed; storing its requests one by one")
+                for request in batch:
+                    await self._store_answering([request])
+                return
+            log.exception("event log batch failed")
+            if not batch[0].done.done():
+                batch[0].done.set_exception(exc)
+        else:
+            self.batches += 1
+            self.rows += sum(len(r.events) for r in batch)
+            for request in batch:
+                if not request.done.done():
+                    request.done.set_result(None)
+
+    async def _write(self, batch: list[WriteRequest]) -> None:
+        if self._db.engine.dialect.driver == "asyncpg" and self._insert_sql:
+            await store_batch(
+                self._db.engine,
+                [s for r in batch for s in r.new_sessions],
+                [row for r in batch for row in r.rows or ()],
+                {t.session_id: (t.last_seen_at, t.events) for t in _touches(batch)},
+            )
+        else:
+            await self._db.run_batch(
+                partial(_store, batch=batch, insert_sql=self._insert_sql or None)
+            )
 
 
 def _sql_insert_events(dialect: Dialect) -> str | None:
