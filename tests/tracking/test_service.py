@@ -265,6 +265,6 @@ async def test_a_request_the_database_refuses_does_not_fail_the_others_in_its_ba
     )
     storing = tracking.writer.submit(refused)  # the same batch as the good one
     assert (await tracking.stored(good)).accepted == ["good"]
-    with pytest.raises(Exception, match="(?i)foreign key"):
+    with pytest.raises(Exception, match=r"(?i)foreign key"):
         await storing
     assert await count(db, TrackedEvent) == 1
