@@ -164,10 +164,20 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
 
     # Anonymous browsing: a landing page, then the product page.
     visitor = new_context("visitor").new_page()
-    with visitor.expect_response("**/v1/widget/session"):
+    with visitor.expect_response("**/v1/widget/session") as session:
         visitor.goto(server.base_url + LANDING_PAGE)
+    visitor_id = session.value.json()["visitor_id"]
     visitor.goto(server.base_url + PRODUCT_PAGE)
     expect(visitor.get_by_test_id("hovor-launcher")).to_be_visible()
+    # The landing page's view may still be on its way (a beacon, or the next page's resend
+    # from the tracker's buffer): sign in once the server has both, as a shopper would.
+    wait_for(
+        "both page views to reach the server",
+        lambda: any(
+            v["visitor_id"] == visitor_id and v["page_views"] == 2
+            for v in shop.http.get("/v1/visitors/live").json()
+        ),
+    )
 
     # The shop signs the customer in; its back-end made the signature.
     visitor.evaluate(
