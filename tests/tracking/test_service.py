@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from hovor.core import clock
 from hovor.core.ratelimit import RateLimiter
@@ -268,3 +269,27 @@ async def test_a_request_the_database_refuses_does_not_fail_the_others_in_its_ba
     with pytest.raises(Exception, match=r"(?i)foreign key"):
         await storing
     assert await count(db, TrackedEvent) == 1
+
+
+async def test_a_batch_is_not_split_while_the_database_is_unavailable(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = EventLogWriter(db)
+    attempts: list[int] = []
+
+    async def unavailable(batch: list[WriteRequest]) -> None:
+        attempts.append(len(batch))
+        raise OperationalError("INSERT …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(writer, "_write", unavailable)
+    requests = [WriteRequest(events=[]) for _ in range(3)]
+    for request in requests:
+        writer.submit(request)
+    await writer.start()
+    try:
+        for request in requests:
+            with pytest.raises(OperationalError):
+                await request.done
+    finally:
+        await writer.close()
+    assert attempts == [3]  # one attempt for the batch, not one more per request

@@ -19,6 +19,7 @@ import orjson
 from sqlalchemy import Connection, Integer, Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from hovor.core.ids import new_ids
 from hovor.core.jsontext import json_text
@@ -115,19 +116,21 @@ class EventLogWriter:
                     self._queue.task_done()
 
     async def _store_answering(self, batch: list[WriteRequest]) -> None:
-        """Store the batch and answer its callers. If it fails, each request is tried on
-        its own, so that one request the database refuses does not fail the others."""
+        """Store the batch and answer its callers. If the database refuses it, each request
+        is tried on its own, so that one request it refuses does not fail the others (not
+        when the database is unreachable or busy: every request would wait for that)."""
         try:
             await self._write(batch)
         except Exception as exc:  # nothing of the batch was stored
-            if len(batch) > 1:
+            if len(batch) > 1 and not _unavailable(exc):
                 log.warning("event log batch failed; storing its requests one by one")
                 for request in batch:
                     await self._store_answering([request])
                 return
             log.exception("event log batch failed")
-            if not batch[0].done.done():
-                batch[0].done.set_exception(exc)
+            for request in batch:  # every caller hears why
+                if not request.done.done():
+                    request.done.set_exception(exc)
         else:
             self.batches += 1
             self.rows += sum(len(r.events) for r in batch)
@@ -147,6 +150,13 @@ class EventLogWriter:
             await self._db.run_batch(
                 partial(_store, batch=batch, insert_sql=self._insert_sql or None)
             )
+
+
+def _unavailable(exc: Exception) -> bool:
+    """The database could not be reached or was busy, rather than refusing the data."""
+    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def _sql_insert_events(dialect: Dialect) -> str | None:
