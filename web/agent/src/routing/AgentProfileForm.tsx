@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { FormError, FormField } from "../ui/FormField";
+import { NO_SLOT_ERRORS } from "../ui/formErrors";
 import { channelLabel } from "./channels";
 import { draftFromAgent, localProfileErrors, profileBody, profileErrors, type ProfileDraft, type ProfileErrors } from "./profileForm";
 import { useSetProfile, type AgentOut } from "./queries";
 import { SkillsEditor } from "./SkillsEditor";
 
-const NONE: ProfileErrors = { at: {}, form: null };
+const NONE: ProfileErrors = NO_SLOT_ERRORS;
 
 /** Edits one agent's skills and capacity per channel. */
 export function AgentProfileForm({ agent, onDone }: { agent: AgentOut; onDone(): void }) {

@@ -4,8 +4,7 @@
  * server's errors come back keyed by skill name or channel and are shown
  * under that row or input.
  */
-import { ApiError, errorMessage } from "../api/client";
-import { problemPath } from "../ui/formErrors";
+import { slotErrors, type SlotErrors } from "../ui/formErrors";
 import { channelsWith } from "./channels";
 import type { AgentOut, ProfileIn } from "./queries";
 
@@ -72,23 +71,8 @@ export function profileErrorSlot(path: string, draft: ProfileDraft): string | nu
   return null;
 }
 
-export interface ProfileErrors {
-  at: Record<string, string>;
-  form: string | null;
-}
+export type ProfileErrors = SlotErrors;
 
 export function profileErrors(error: unknown, draft: ProfileDraft): ProfileErrors {
-  if (!error) return { at: {}, form: null };
-  if (!(error instanceof ApiError) || error.status !== 422 || error.errors.length === 0) {
-    return { at: {}, form: errorMessage(error) };
-  }
-  const at: Record<string, string> = {};
-  const unplaced: string[] = [];
-  for (const { loc, msg } of error.errors) {
-    const path = problemPath(loc);
-    const slot = profileErrorSlot(path, draft);
-    if (slot === null) unplaced.push(path ? `${path}: ${msg}` : msg);
-    else at[slot] = at[slot] ? `${at[slot]}; ${msg}` : msg;
-  }
-  return { at, form: unplaced.length > 0 ? unplaced.join("; ") : null };
+  return slotErrors(error, (path) => profileErrorSlot(path, draft));
 }

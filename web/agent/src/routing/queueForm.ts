@@ -4,8 +4,7 @@
  * target of step 2 comes back at ["steps", 1, "target"] and is shown under
  * that step's target input.
  */
-import { ApiError, errorMessage } from "../api/client";
-import { problemPath } from "../ui/formErrors";
+import { NO_SLOT_ERRORS, slotErrors, type SlotErrors } from "../ui/formErrors";
 import { channelsWith } from "./channels";
 import type { QueueIn, QueueOut } from "./queries";
 
@@ -131,29 +130,10 @@ export function queueErrorSlot(path: string, draft: QueueDraft): string | null {
   return head !== undefined && TOP_LEVEL.has(head) ? head : null;
 }
 
-export interface QueueErrors {
-  /** Message per slot (see queueErrorSlot); several are joined. */
-  at: Record<string, string>;
-  form: string | null;
-}
+export type QueueErrors = SlotErrors;
 
-export const NO_QUEUE_ERRORS: QueueErrors = { at: {}, form: null };
+export const NO_QUEUE_ERRORS: QueueErrors = NO_SLOT_ERRORS;
 
 export function queueErrors(error: unknown, draft: QueueDraft): QueueErrors {
-  if (!error) return NO_QUEUE_ERRORS;
-  if (!(error instanceof ApiError) || error.status !== 422 || error.errors.length === 0) {
-    return { at: {}, form: errorMessage(error) };
-  }
-  const at: Record<string, string> = {};
-  const unplaced: string[] = [];
-  for (const { loc, msg } of error.errors) {
-    const path = problemPath(loc);
-    const slot = queueErrorSlot(path, draft);
-    if (slot === null) {
-      unplaced.push(path ? `${path}: ${msg}` : msg);
-    } else {
-      at[slot] = at[slot] ? `${at[slot]}; ${msg}` : msg;
-    }
-  }
-  return { at, form: unplaced.length > 0 ? unplaced.join("; ") : null };
+  return slotErrors(error, (path) => queueErrorSlot(path, draft));
 }

@@ -125,3 +125,33 @@ export function formErrors<F extends string>(
   const form = unplaced.length > 0 ? unplaced.join("; ") : Object.keys(byField).length === 0 ? errorMessage(error) : null;
   return { fields: byField, form };
 }
+
+export interface SlotErrors {
+  /** One message per slot (a form's own name for a place: "steps.1.target"); several are joined. */
+  at: Record<string, string>;
+  /** A message for the whole form, or null. */
+  form: string | null;
+}
+
+export const NO_SLOT_ERRORS: SlotErrors = { at: {}, form: null };
+
+/**
+ * Like formErrors, for forms that name their own places: `slotOf` maps a
+ * problem's path ("steps.1.target") to a slot or null; unplaced errors and
+ * anything that is not a 422 with field errors become the form's message.
+ */
+export function slotErrors(error: unknown, slotOf: (path: string) => string | null): SlotErrors {
+  if (!error) return NO_SLOT_ERRORS;
+  if (!(error instanceof ApiError) || error.status !== 422 || error.errors.length === 0) {
+    return { at: {}, form: errorMessage(error) };
+  }
+  const at: Record<string, string> = {};
+  const unplaced: string[] = [];
+  for (const { loc, msg } of error.errors) {
+    const path = problemPath(loc);
+    const slot = slotOf(path);
+    if (slot === null) unplaced.push(path ? `${path}: ${msg}` : msg);
+    else at[slot] = at[slot] ? `${at[slot]}; ${msg}` : msg;
+  }
+  return { at, form: unplaced.length > 0 ? unplaced.join("; ") : null };
+}
