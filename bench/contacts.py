@@ -10,14 +10,13 @@ Runs on its own temporary database next to HOVOR_TEST_POSTGRES_URL, dropped at t
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, text
-from sqlalchemy.engine import make_url
 
+from bench.postgres import scratch_database
 from bench.report import Metric, percentile, report
 from hovor.auth.models import Workspace
 from hovor.contacts.models import Contact, ContactIdentity, TimelineEntry
@@ -25,13 +24,9 @@ from hovor.contacts.service import search_contacts
 from hovor.contacts.timeline import list_entries
 from hovor.core.dispatch import Dispatcher
 from hovor.core.ids import new_id
-from hovor.db.engine import create_engine
 from hovor.db.migrate import upgrade_async
 from hovor.db.transaction import Database
 
-POSTGRES_URL = os.environ.get(
-    "HOVOR_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 CONTACTS = 100_000
 TIMELINE = 10_000
 QUERIES = 300
@@ -78,22 +73,13 @@ LAST = [
 
 
 async def run() -> bool:
-    name = f"hovor_bench_{os.getpid()}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    async with scratch_database() as url:
         await upgrade_async(url)
         db = Database(url, Dispatcher())
         try:
             return await _measure(db)
         finally:
             await db.dispose()
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def _fill(db: Database) -> tuple[str, str, list[str]]:

@@ -31,10 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import make_url, text
+from sqlalchemy import make_url
 
+from bench.postgres import scratch_database
 from bench.report import Metric, percentile, report
-from hovor.db.engine import create_engine
 from tests.support.clients import Desktop, Visitor, receive
 from tests.support.server import ADMIN, ServerProcess, run_server
 
@@ -45,9 +45,6 @@ TARGET_RATE = 5000  # events/s offered during the latency phase
 PROBES = 200
 MEMORY_VISITORS = 500
 DATABASE = os.environ.get("BENCH_DATABASE", "sqlite")
-POSTGRES_URL = os.environ.get(
-    "HOVOR_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 TEMPLATE_VARIANTS: list[tuple[str, dict[str, Any]]] = [
@@ -119,18 +116,9 @@ async def run() -> bool:
                 url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
                 with run_server(Path(tmp), database_url=url) as server:
                     return await _measure(server)
-            name = f"hovor_bench_{os.getpid()}"
-            admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-            async with admin.connect() as conn:
-                await conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-            try:
+            async with scratch_database() as url:
                 with run_server(Path(tmp), database_url=url, redis_url=REDIS_URL) as server:
                     return await _measure(server)
-            finally:
-                async with admin.connect() as conn:
-                    await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                await admin.dispose()
         finally:
             for name in limits:
                 os.environ.pop(name, None)
