@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, insert, select
 
 from hovor.auth.models import Workspace
 from hovor.auth.service import do_create_workspace
@@ -58,3 +58,24 @@ async def test_a_failing_listener_does_not_stop_the_others(db: Database) -> None
     async with db.transaction() as tx:
         tx.publish_on_commit(DomainEvent("x", "w", {}))
     assert seen == ["fine"]
+
+
+async def test_run_batch_commits_its_work_as_one_transaction(db: Database) -> None:
+    table = Workspace.__table__
+
+    def two_rows(conn: Connection) -> int:
+        conn.execute(
+            insert(table), [{"id": "w_batch_1", "name": "A"}, {"id": "w_batch_2", "name": "B"}]
+        )
+        return 2
+
+    def half_done(conn: Connection) -> None:
+        conn.execute(insert(table), [{"id": "w_batch_3", "name": "C"}])
+        raise RuntimeError("the work failed after its first statement")
+
+    assert await db.run_batch(two_rows) == 2
+    with pytest.raises(RuntimeError):
+        await db.run_batch(half_done)
+    async with db.read() as session:
+        names = (await session.scalars(select(Workspace.name).order_by(Workspace.name))).all()
+    assert names == ["A", "B"]  # the failed work left nothing behind

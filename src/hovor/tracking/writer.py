@@ -84,9 +84,6 @@ class EventLogWriter:
         with suppress(asyncio.CancelledError):
             await self._task
 
-    async def write(self, request: WriteRequest) -> None:
-        await self.submit(request)
-
     def submit(self, request: WriteRequest) -> asyncio.Future[None]:
         """Queue ``request``; the future is done when its batch is committed."""
         dialect = self._db.engine.dialect
