@@ -231,6 +231,7 @@ async def test_values_a_database_cannot_store_are_refused_alone(
             ev("inf", "search", query="x", filters={"max": float("inf")}),
             ev("fine", "search", query="x", price=1.5),
             ev("nul\x00", "search", query="x"),  # PostgreSQL cannot store a NUL in text
+            {**ev("url"), "page": {"url": "https://shop.example.org/\x00"}},  # a visit's URL
         ],
     )
     assert ack.accepted == ["fine"]
@@ -238,6 +239,7 @@ async def test_values_a_database_cannot_store_are_refused_alone(
         "nan": "props: Value error, numbers must be finite (NaN and Infinity are not JSON)",
         "inf": "props: Value error, numbers must be finite (NaN and Infinity are not JSON)",
         "nul\x00": "id: Value error, must not contain control characters",
+        "url": "page.url: Value error, must not contain a NUL character",
     }
     assert await count(db, TrackedEvent) == 1
 

@@ -57,6 +57,13 @@ class PageIn(BaseModel):
     title: str | None = Field(default=None, max_length=2048)
     referrer: str | None = Field(default=None, max_length=2048)
 
+    @field_validator("url", "title", "referrer")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain a NUL character")  # PostgreSQL text cannot
+        return value
+
 
 class EventIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -265,7 +272,7 @@ def _fast_event(raw: Any) -> ValidEvent | None:
             value = page_in.get(name)
             if value is None:
                 continue
-            if type(value) is not str or len(value) > _MAX_PAGE_FIELD:
+            if type(value) is not str or len(value) > _MAX_PAGE_FIELD or "\x00" in value:
                 return None
             page[name] = value
     return ValidEvent(event_id, at, event_type, props, page)
