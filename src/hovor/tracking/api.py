@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 
 from hovor.auth import visitors
 from hovor.core.errors import InvalidInput, Unauthorized
+from hovor.core.jsontext import parse_json
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep
 from hovor.tracking.schemas import TrackAck
@@ -36,7 +36,7 @@ async def track_beacon(
     if len(body) > MAX_BEACON_BYTES:
         raise InvalidInput(f"a beacon is limited to {MAX_BEACON_BYTES} bytes")
     try:
-        data: Any = json.loads(body)
+        data: Any = parse_json(body)
     except ValueError as exc:
         raise InvalidInput("the body is not JSON") from exc
     if not isinstance(data, dict) or "events" not in data:
