@@ -39,6 +39,19 @@ def test_invalid_settings_name_each_variable(tmp_path: Path) -> None:
     assert done.returncode == 2 and "HOVOR_DATABASE_URL" in done.stderr
 
 
+def test_a_channel_plugin_that_does_not_load_stops_the_server_in_one_line(tmp_path: Path) -> None:
+    done = hovor(
+        "run",
+        env={
+            "HOVOR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",
+            "HOVOR_CHANNEL_ADAPTERS": "tests.channels.echo.adapter:create, no_such.module:make",
+        },
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("hovor: HOVOR_CHANNEL_ADAPTERS: cannot load 'no_such.module:make'")
+
+
 def test_create_user_then_refuse_a_duplicate(tmp_path: Path) -> None:
     env = {
         "HOVOR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",

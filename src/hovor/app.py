@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,19 +14,36 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from hovor import __version__
+from hovor.analytics import listeners as analytics_listeners
+from hovor.analytics.api import router as analytics_router
+from hovor.audit.api import router as audit_router
+from hovor.audit.recorder import AuditRecorder
 from hovor.auth.api import router as auth_router
+from hovor.bot import listeners as bot_listeners
+from hovor.bot import service as bot_service
+from hovor.bot.api import router as bot_router
 from hovor.bus import create_bus
-from hovor.channels import outbound
+from hovor.canned.api import router as canned_router
 from hovor.channels.base import ChannelRegistry
-from hovor.channels.email.adapter import EmailAdapter
 from hovor.channels.email.api import router as email_router
-from hovor.channels.email.smtp import SmtpServer
-from hovor.channels.voice.adapter import CallbackAdapter
+from hovor.channels.email.intake_workers import EmailIntake
+from hovor.channels.inboxes.api import router as inboxes_router
+from hovor.channels.mobile import listeners as push_listeners
+from hovor.channels.mobile.api import router as mobile_router
+from hovor.channels.outbox import service as outbox
+from hovor.channels.outbox.api import router as deliveries_router
+from hovor.channels.outbox.worker import OutboxWorker
+from hovor.channels.registry import ChannelDeps, build_channels
+from hovor.channels.voice import listeners as callback_listeners
 from hovor.channels.voice.api import router as callbacks_router
+from hovor.channels.voice.telephony import listeners as call_listeners
+from hovor.channels.voice.telephony.api import router as calls_router
 from hovor.channels.webchat import listeners as webchat_listeners
-from hovor.channels.webchat.adapter import WebChatAdapter
 from hovor.channels.webchat.api import router as widget_router
 from hovor.channels.webchat.cors import WidgetCORS
+from hovor.cobrowse import listeners as cobrowse_listeners
+from hovor.cobrowse.api import router as cobrowse_router
+from hovor.cobrowse.sweeper import CobrowseSweeper
 from hovor.config import Settings, get_settings
 from hovor.contacts import listeners as contact_listeners
 from hovor.contacts.api import router as contacts_router
@@ -35,21 +53,39 @@ from hovor.conversations.api import router as conversations_router
 from hovor.conversations.service import do_move_conversations
 from hovor.core import problems
 from hovor.core.dispatch import Dispatcher
+from hovor.core.edge import EdgeGuard
 from hovor.core.ratelimit import RateLimiter
+from hovor.core.security_headers import SecurityHeaders
 from hovor.core.visitor_tokens import VisitorTokens
+from hovor.csat import listeners as csat_listeners
+from hovor.csat.api import router as csat_router
 from hovor.db.transaction import Database
 from hovor.demo.shop import router as demo_router
 from hovor.engagement.api import router as engagement_router
 from hovor.engagement.runtime import Engagement
+from hovor.knowledge.api import router as knowledge_router
+from hovor.knowledge.pages import router as help_pages_router
+from hovor.knowledge.reading import HelpReading
+from hovor.knowledge.widget import router as help_search_router
+from hovor.leads import listeners as lead_listeners
+from hovor.leads.api import router as leads_router
+from hovor.leads.sender import LeadWebhookWorker
+from hovor.ops import health, metrics
+from hovor.ops.access import Peers
+from hovor.ops.request_id import RequestIdMiddleware, install_log_filter
 from hovor.orders.api import router as orders_router
 from hovor.orders.service import do_move_orders
+from hovor.privacy import events as privacy_events
 from hovor.privacy.api import router as privacy_router
 from hovor.privacy.retention import EventRetention
 from hovor.realtime import fanout
+from hovor.realtime.asyncapi import router as asyncapi_router
+from hovor.realtime.connection import SocketQuota
 from hovor.realtime.gateway import router as gateway_router
 from hovor.routing import listeners as routing_listeners
 from hovor.routing.api import router as routing_router
-from hovor.routing.node import RoutingNode, create_lease
+from hovor.routing.lease import create_lease
+from hovor.routing.node import RoutingNode
 from hovor.runtime import Runtime
 from hovor.tickets import listeners as ticket_listeners
 from hovor.tickets.api import router as tickets_router
@@ -66,26 +102,41 @@ NOT_BUILT = """<!doctype html><title>Hovor</title><h1>The agent desktop is not b
 <p>Run <code>make run</code> (or <code>cd web && npm ci && npm run build</code>).</p>"""
 
 
-def build_runtime(
-    settings: Settings, channels: ChannelRegistry | None = None
-) -> tuple[Runtime, RoutingNode]:
+def build_runtime(settings: Settings) -> tuple[Runtime, RoutingNode, ChannelRegistry]:
     dispatcher = Dispatcher()
     db = Database(settings.database_url, dispatcher)
     bus = create_bus(settings.redis_url)
-    channels = channels if channels is not None else ChannelRegistry()
-    channels.add(WebChatAdapter(bus))
-    channels.add(CallbackAdapter())
-    smtp = SmtpServer.from_url(settings.smtp_url) if settings.smtp_url else None
-    channels.add(EmailAdapter(db, smtp))
+    channels = build_channels(ChannelDeps(db, bus, settings))
+    callback_listeners.register(dispatcher)  # closing a callback's conversation settles it
+    # A delivery row with each reply, claimed for this node, whose worker sends it at once.
+    outbox.register(
+        dispatcher, channels.catalogue, claim_for=timedelta(seconds=settings.outbox_claim_seconds)
+    )
+    # With a web chat reply, a push to each of the visitor's devices while no socket is open.
+    push_listeners.register(
+        dispatcher, bus, claim_for=timedelta(seconds=settings.outbox_claim_seconds)
+    )
     # Listeners run in registration order: deliver what happened, then react to it (routing),
     # so clients see "conversation.created" before the "conversation.updated" of its assignment.
-    outbound.register(dispatcher, channels)
     webchat_listeners.register(dispatcher, bus)
     fanout.register(dispatcher, bus)
-    routing = RoutingNode(db, bus, create_lease(settings.redis_url, settings.database_url))
-    routing_listeners.register(dispatcher, db, routing)
+    call_listeners.register(dispatcher, bus)  # call progress to the desktops
+    cobrowse_listeners.register(dispatcher, bus, db)  # session changes to widgets and desktops
+    lease = create_lease(settings.redis_url, settings.database_url)
+    routing = RoutingNode(db, bus, lease, channels.catalogue)
+    # The bot holds the conversations it answers from routing, and queues them at hand-off.
+    routing_listeners.register(dispatcher, db, routing, hold=bot_service.holds)
+    bot_listeners.register(
+        dispatcher,
+        db,
+        bot_service.BotDeps(channels.catalogue, routing.estimated_wait, settings.origin, settings),
+    )
     contact_listeners.register(dispatcher, db)  # the timeline hears what happened
     ticket_listeners.register(dispatcher, db)  # open tickets shown on new conversations
+    # A closed conversation asks its customer for a rating, on its own channel.
+    csat_listeners.register(
+        dispatcher, db, channels.catalogue, origin=settings.origin, secret=settings.secret_key
+    )
     runtime = Runtime(
         settings=settings,
         db=db,
@@ -93,22 +144,37 @@ def build_runtime(
         dispatcher=dispatcher,
         limiter=RateLimiter(settings.redis_url),
         visitor_tokens=VisitorTokens(settings.secret_key),
+        channels=channels.catalogue,
     )
-    return runtime, routing
+    return runtime, routing, channels
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    channels = ChannelRegistry()
-    runtime, routing = build_runtime(settings, channels)
+    runtime, routing, channels = build_runtime(settings)
+    outbox_worker = OutboxWorker(
+        runtime.db, channels, lease=timedelta(seconds=settings.outbox_claim_seconds)
+    )
+    outbox_worker.register(runtime.dispatcher)  # replies leave as soon as they commit
+    email_intake = EmailIntake(runtime.db, settings)  # IMAP polling, the SMTP receiver
     tracking = Tracking(
         EventLogWriter(runtime.db),
         runtime.limiter,
         events_per_minute=settings.tracker_events_per_minute,
         checkpoints=create_checkpoints(settings.redis_url),
     )
-    engagement = Engagement(runtime.db, runtime.bus, tracking, routing.estimated_wait)
+    engagement = Engagement(
+        runtime.db, runtime.bus, tracking, routing.estimated_wait, channels=runtime.channels
+    )
     engagement.register(runtime.dispatcher)
+    # An erasure deletes visitors' attachment rows; their files then go from disk.
+    push_listeners.remove_erased_files(
+        runtime.dispatcher, runtime.db, settings.data_dir, privacy_events.CONTACT_ERASED
+    )
+    lead_listeners.register(runtime.dispatcher)  # a callback offer accepted is a lead
+    lead_webhook = LeadWebhookWorker(runtime.db)
+    lead_webhook.register(runtime.dispatcher)  # lead changes reach the CRM after commit
+    metrics.register(runtime.dispatcher)  # after it: event -> offer once published
     # Merges move conversations, orders and tickets too; identify events resolve the visitor.
     links = LinkedRows(
         {
@@ -118,9 +184,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
     )
     tracking.on_events(Identify(runtime.db, links).on_events)
+    # Help-center reading (article views, searches) onto the contact's timeline.
+    help_reading = HelpReading(runtime.db)
+    tracking.on_events(help_reading.on_events)
+    help_reading.register(runtime.dispatcher)
     retention = EventRetention(runtime.db, settings.event_retention_days)
-    email = channels.get("email")
-    assert isinstance(email, EmailAdapter)
+    backlog = metrics.BacklogPoller(runtime.db)
+    cobrowse_sweeper = CobrowseSweeper(runtime.db, runtime.bus)  # lapsed, left, retention
+    rollups = analytics_listeners.register(runtime.dispatcher, runtime.db)  # last: reads all
+    peers = Peers(settings.trusted_proxies)
+    install_log_filter()  # "%(request_id)s" in the log format names the request
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -129,15 +202,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await engagement.start()
         await retention.start()
         await routing.start()
+        await outbox_worker.start()
+        await email_intake.start()
+        await lead_webhook.start()
+        await backlog.start()
+        await cobrowse_sweeper.start()
+        await rollups.start()
         # What start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise stall the event loop for tens of milliseconds.
         gc.freeze()
         try:
             yield
         finally:
+            await rollups.close()
+            await cobrowse_sweeper.close()
+            await backlog.close()
             await routing.close()
             await retention.close()
-            await email.close()  # deliveries still retrying stay "pending" in the table
+            await email_intake.close()
+            await outbox_worker.close()  # a claimed delivery is due again after its lease
+            await lead_webhook.close()
             await engagement.close()
             await tracking.writer.close()  # stores what is queued before the database closes
             await tracking.checkpoints.close()
@@ -149,31 +233,52 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tracking = tracking
     app.state.engagement = engagement
     app.state.contact_links = links
-    app.state.email = email
+    app.state.channels = channels
     app.state.routing = routing
+    app.state.rollups = rollups
+    app.state.peers = peers
+    app.state.sockets = SocketQuota()  # open sockets per visitor and address
     problems.install(app)
+    # Innermost: it sees the route matched. Old entries expire after the retention setting.
+    app.add_middleware(AuditRecorder, db=runtime.db, retention_days=settings.audit_retention_days)
+    app.add_middleware(EdgeGuard)  # inside CORS: its refusals carry the widget's headers
     app.add_middleware(WidgetCORS)
+    app.add_middleware(SecurityHeaders)  # outside CORS and the guard: their answers carry them
+    app.add_middleware(RequestIdMiddleware, peers=peers)  # outermost: every line is named
     for router in (
         auth_router,
+        audit_router,
         conversations_router,
         widget_router,
+        mobile_router,
         email_router,
+        inboxes_router,
+        deliveries_router,
         tracking_router,
         engagement_router,
         contacts_router,
         orders_router,
+        leads_router,
         privacy_router,
         tickets_router,
         routing_router,
+        analytics_router,
         callbacks_router,
+        calls_router,
+        cobrowse_router,
+        canned_router,
+        csat_router,
+        bot_router,
+        knowledge_router,
+        help_search_router,
+        help_pages_router,
         gateway_router,
+        asyncapi_router,
         demo_router,
+        health.router,
+        metrics.router,
     ):
         app.include_router(router)
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

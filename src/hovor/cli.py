@@ -1,4 +1,5 @@
-"""The ``hovor`` command: run, demo, migrate, create-user, purge-events, openapi."""
+"""The ``hovor`` command: run, demo, migrate, create-user, purge-events, analytics, openapi,
+frames."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from pydantic import ValidationError
 
 from hovor import __version__
 from hovor.config import Settings, get_settings
+from hovor.core.channels import ChannelCatalogue
 from hovor.core.dispatch import Dispatcher
 from hovor.db.engine import check_connection, redact
 from hovor.db.migrate import upgrade
 from hovor.db.transaction import Database
+from hovor.knowledge import importer_cli
+from hovor.ops.request_id import install_log_filter
 
 
 class StartupError(Exception):
@@ -60,14 +64,24 @@ def cmd_migrate(settings: Settings) -> None:
     print(f"hovor: database {redact(settings.database_url)} is up to date")
 
 
-async def _seed(settings: Settings) -> None:
+async def _seed(
+    settings: Settings, *, days: int, visitors: int, seed: int = 1, regenerate: bool = False
+) -> None:
+    from hovor.demo.command import seed_history
     from hovor.demo.seed import DEMO_SITE_KEY, seed_demo
 
     db = Database(settings.database_url, Dispatcher())
     try:
-        creds = await seed_demo(db, origin=settings.origin, password=settings.demo_password)
+        creds = await seed_demo(
+            db, builtin_channels(), origin=settings.origin, password=settings.demo_password
+        )
+        written = await seed_history(
+            db, days=days, visitors=visitors, seed=seed, regenerate=regenerate
+        )
     finally:
         await db.dispose()
+    if written:
+        print(f"hovor: {written} simulated visits over {days} days written")
     print("hovor: demo workspace ready")
     print(f"  demo shop:     {settings.origin}/demo/shop/   (site key {DEMO_SITE_KEY})")
     print(f"  agent desktop: {settings.origin}/app/")
@@ -75,17 +89,32 @@ async def _seed(settings: Settings) -> None:
         print(f"  {c.role:<6} {c.email:<24} password: {c.password}")
 
 
-def cmd_demo(settings: Settings) -> None:
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     cmd_migrate(settings)
-    asyncio.run(_seed(settings))
+    asyncio.run(
+        _seed(settings, days=args.days, visitors=args.visitors, seed=args.seed, regenerate=True)
+    )
 
 
 def cmd_run(settings: Settings, demo: bool) -> None:
     import uvicorn
 
+    from hovor.channels.registry import plugin_factories
+    from hovor.realtime.connection import WS_MAX_MESSAGE_BYTES
+
+    try:
+        plugin_factories(settings)  # a bad plugin name stops here, in one line
+    except ValueError as exc:
+        raise StartupError(str(exc)) from exc
     cmd_migrate(settings)
     if demo:
-        asyncio.run(_seed(settings))
+        asyncio.run(
+            _seed(
+                settings,
+                days=settings.demo_history_days,
+                visitors=settings.demo_history_visitors,
+            )
+        )
     if settings.secret_key == Settings.model_fields["secret_key"].default:
         print("hovor: warning: HOVOR_SECRET_KEY is the development default; set it in production")
     print(f"hovor {__version__}: serving on {settings.origin}")
@@ -96,7 +125,8 @@ def cmd_run(settings: Settings, demo: bool) -> None:
         port=settings.port,
         log_level=settings.log_level,
         proxy_headers=True,
-        ws_max_size=64 * 1024,
+        forwarded_allow_ips=settings.trusted_proxies,
+        ws_max_size=WS_MAX_MESSAGE_BYTES,
         ws_per_message_deflate=settings.ws_compression,
     )
 
@@ -173,12 +203,61 @@ def cmd_openapi(output: str | None) -> None:
         sys.stdout.write(schema)
 
 
+def cmd_frames(output: str | None) -> None:
+    from hovor.realtime.frame_schema import frame_schemas_text
+
+    schema = frame_schemas_text()
+    if output:
+        Path(output).write_text(schema)
+    else:
+        sys.stdout.write(schema)
+
+
+def cmd_asyncapi(output: str | None) -> None:
+    from hovor.realtime.asyncapi import asyncapi_text
+
+    document = asyncapi_text()
+    if output:
+        Path(output).write_text(document)
+    else:
+        sys.stdout.write(document)
+
+
+def cmd_analytics_rebuild(settings: Settings, since: str | None) -> None:
+    from hovor.analytics.rollups import parse_since, rebuild
+
+    start = parse_since(since) if since else None
+    cmd_migrate(settings)
+
+    async def run() -> None:
+        db = Database(settings.database_url, Dispatcher())
+        try:
+            counts = await rebuild(db, start)
+        finally:
+            await db.dispose()
+        done = ", ".join(f"{n} {source}s" for source, n in sorted(counts.items())) or "no rows"
+        print(
+            f"hovor: analytics rollups rebuilt{f' since {start:%Y-%m-%d %H:%M} UTC' if start else ''} from {done}"
+        )
+
+    asyncio.run(run())
+
+
+def builtin_channels() -> ChannelCatalogue:
+    """The traits of the channels ``app.build_runtime`` registers, for commands that work
+    without the running app (the demo's seed, the simulation)."""
+    from hovor.channels.registry import built_in_catalogue
+
+    return built_in_catalogue()
+
+
 def cmd_simulate(args: argparse.Namespace) -> None:
-    from hovor.routing.simulation import Scenario, blended, simulate
+    from hovor.routing.scenarios import blended
+    from hovor.routing.simulation import Scenario, simulate
     from hovor.routing.simulation_report import html_report, table
 
     if args.scenario == "blended":
-        scenario = blended(hours=args.hours, seed=args.seed)
+        scenario = blended(builtin_channels(), hours=args.hours, seed=args.seed)
     else:
         scenario = Scenario.single_queue(
             agents=args.agents,
@@ -205,7 +284,12 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--demo", action="store_true", help="also seed the demo workspace")
     run.add_argument("--host")
     run.add_argument("--port", type=int)
-    sub.add_parser("demo", help="migrate and seed the demo workspace, print its log-ins")
+    demo = sub.add_parser(
+        "demo", help="migrate, seed the demo workspace and regenerate its simulated history"
+    )
+    demo.add_argument("--days", type=int, default=30, help="days of history (0: none)")
+    demo.add_argument("--visitors", type=int, default=1500, help="simulated visits")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed, the same history")
     sub.add_parser("migrate", help="bring the database schema up to date")
     user = sub.add_parser(
         "create-user", help="create a user (password from HOVOR_NEW_PASSWORD or prompt)"
@@ -236,8 +320,25 @@ def main(argv: list[str] | None = None) -> None:
     sim.add_argument("--hours", type=float, default=200.0)
     sim.add_argument("--seed", type=int, default=1)
     sim.add_argument("--report", help="write an HTML report with a chart to this file")
+    analytics = sub.add_parser("analytics", help="analytics rollups (docs/analytics.md)")
+    analytics_sub = analytics.add_subparsers(dest="analytics_command", required=True)
+    rebuild = analytics_sub.add_parser(
+        "rebuild", help="recompute the hourly rollups from the stored rows"
+    )
+    rebuild.add_argument(
+        "--since", help="only rows from this UTC date or time on (2026-11-01 or 2026-11-01T08:00)"
+    )
     openapi = sub.add_parser("openapi", help="print the OpenAPI schema")
     openapi.add_argument("-o", "--output")
+    frames = sub.add_parser(
+        "frames", help="print the JSON Schema of the agent and visitor WebSocket frames"
+    )
+    frames.add_argument("-o", "--output")
+    importer_cli.add_command(sub)
+    asyncapi = sub.add_parser(
+        "asyncapi", help="print the AsyncAPI document of the agent and visitor WebSockets"
+    )
+    asyncapi.add_argument("-o", "--output")
     args = parser.parse_args(argv)
 
     if getattr(args, "host", None):
@@ -253,14 +354,16 @@ def main(argv: list[str] | None = None) -> None:
         print(f"hovor: invalid configuration: {problems}", file=sys.stderr)
         raise SystemExit(2) from None
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+        level=settings.log_level.upper(),
+        format="%(levelname)s %(name)s [%(request_id)s]: %(message)s",
     )
+    install_log_filter()  # before any line: the format names the request ("-" outside one)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report in one line
     try:
         if args.command == "run":
             cmd_run(settings, args.demo)
         elif args.command == "demo":
-            cmd_demo(settings)
+            cmd_demo(settings, args)
         elif args.command == "migrate":
             cmd_migrate(settings)
         elif args.command == "create-user":
@@ -269,8 +372,17 @@ def main(argv: list[str] | None = None) -> None:
             cmd_purge_events(settings, args.days)
         elif args.command == "simulate":
             cmd_simulate(args)
+        elif args.command == "analytics":
+            cmd_analytics_rebuild(settings, args.since)
         elif args.command == "openapi":
             cmd_openapi(args.output)
+        elif args.command == "frames":
+            cmd_frames(args.output)
+        elif args.command == "knowledge":
+            cmd_migrate(settings)
+            importer_cli.run(settings, args)
+        elif args.command == "asyncapi":
+            cmd_asyncapi(args.output)
     except StartupError as exc:
         print(f"hovor: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -33,10 +33,28 @@ class Settings(BaseSettings):
     )
     cookie_secure: bool = Field(default=False, description="mark the session cookie Secure")
     session_hours: int = Field(default=12, ge=1, description="desktop session lifetime")
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="comma-separated addresses or networks (CIDR) of the reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none (no proxy in front)",
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="bearer token that /metrics asks for; unset: /metrics answers only loopback "
+        "and the trusted proxies",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="debug, info, warning, error"
     )
     demo_password: str = Field(default="hovor-demo", description="password of the demo users")
+    demo_history_days: int = Field(
+        default=30,
+        ge=0,
+        description="days of simulated history `run --demo` writes once; 0: none",
+    )
+    demo_history_visitors: int = Field(
+        default=1500, ge=1, description="simulated visits in that history"
+    )
     widget_sessions_per_minute: int = Field(
         default=300, ge=1, description="new visitor sessions one address may start per minute"
     )
@@ -46,6 +64,9 @@ class Settings(BaseSettings):
     event_retention_days: int = Field(
         default=90, ge=0, description="delete raw tracked events older than this; 0 keeps them"
     )
+    audit_retention_days: int = Field(
+        default=365, ge=0, description="delete audit log entries older than this; 0 keeps them"
+    )
     ws_compression: bool = Field(
         default=False,
         description="accept per-message deflate on WebSockets (about 48 KiB of zlib state per socket)",
@@ -54,6 +75,83 @@ class Settings(BaseSettings):
         default=None,
         description="e-mail replies: smtp://user:pass@host:587?starttls=true (smtps:// for TLS); "
         "unset: replies are stored, not sent",
+    )
+    smtp_receiver_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="the built-in SMTP receiver for forwarded mail listens here; unset: off "
+        "(docs/email.md)",
+    )
+    smtp_receiver_host: str = Field(
+        default="127.0.0.1", description="the SMTP receiver's interface (0.0.0.0: all)"
+    )
+    smtp_receiver_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="larger messages are refused with 552"
+    )
+    imap_poll_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="how often an e-mail inbox's IMAP folder is read when the server has no IDLE",
+    )
+
+    outbox_claim_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=3600,
+        description="a claimed delivery not recorded sent or failed by then is sent again "
+        "(its node died); keep it longer than the slowest provider call",
+    )
+    channel_adapters: str = Field(
+        default="",
+        description="comma-separated module:factory of extra channel adapters to register "
+        "(plugins; docs/channels.md); empty: the built-in channels only",
+    )
+    data_dir: Path = Field(
+        default=DEFAULT_VAR_DIR / "data",
+        description="where Hovor keeps files: visitors' attachments under attachments/",
+    )
+    attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        le=100 * 1024 * 1024,
+        description="largest attachment a visitor may upload (docs/mobile-api.md)",
+    )
+    # The bot's optional LLM phrasing (docs/self-service.md): an OpenAI-compatible endpoint.
+    bot_llm_url: str | None = Field(
+        default=None, description="base URL of an OpenAI-compatible API (…/v1); unset: off"
+    )
+    bot_llm_model: str = Field(default="gpt-4o-mini", description="the model to ask")
+    bot_llm_api_key: str | None = Field(default=None, description="sent as a Bearer token")
+    # Push notifications to a visitor's devices (docs/mobile-api.md); unset: not sent.
+    fcm_credentials: str | None = Field(
+        default=None, description="path of the Firebase service-account JSON (FCM HTTP v1)"
+    )
+    fcm_url: str = Field(
+        default="https://fcm.googleapis.com", description="base URL of FCM's HTTP v1 API"
+    )
+    apns_key_file: str | None = Field(
+        default=None, description="path of the APNs auth key (.p8, ES256) for token auth"
+    )
+    apns_key_id: str | None = Field(default=None, description="the APNs auth key's id")
+    apns_team_id: str | None = Field(default=None, description="the Apple developer team id")
+    apns_topic: str | None = Field(default=None, description="the app's bundle id (apns-topic)")
+    apns_url: str = Field(
+        default="https://api.push.apple.com",
+        description="APNs over HTTP/2 (https://api.sandbox.push.apple.com for development)",
+    )
+    vapid_private_key: str | None = Field(
+        default=None, description="Web Push: path of the VAPID private key (PEM)"
+    )
+    vapid_subject: str = Field(
+        default="mailto:push@hovor.invalid", description="Web Push: the VAPID contact (sub)"
+    )
+    webpush_endpoints: str = Field(
+        default="https://fcm.googleapis.com/,https://updates.push.services.mozilla.com/,"
+        "https://web.push.apple.com/",
+        description="comma-separated prefixes a Web Push subscription's endpoint must start "
+        "with (the browsers' push services)",
     )
 
     @field_validator("log_level", mode="before")

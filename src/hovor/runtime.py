@@ -10,6 +10,7 @@ from fastapi import Depends, Request, WebSocket
 
 from hovor.bus import Bus
 from hovor.config import Settings
+from hovor.core.channels import ChannelCatalogue
 from hovor.core.dispatch import Dispatcher
 from hovor.core.ratelimit import RateLimiter
 from hovor.core.visitor_tokens import VisitorTokens
@@ -24,6 +25,7 @@ class Runtime:
     dispatcher: Dispatcher
     limiter: RateLimiter
     visitor_tokens: VisitorTokens
+    channels: ChannelCatalogue  # the registered channels' traits (kinds, SLA, identity kinds)
 
 
 def get_runtime(request: Request) -> Runtime:

@@ -9,8 +9,8 @@ import pytest
 from hovor.auth import service
 from hovor.core import clock
 from hovor.core.errors import Conflict, Forbidden, InvalidInput
-from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
+from tests.support.events import CaptureEvents
 from tests.support.factories import PASSWORD, make_team
 
 
@@ -130,20 +130,16 @@ async def test_site_key_origins(db: Database) -> None:
             await service.check_site_access(session, "pk_nope", "https://shop.example.org")
 
 
-async def test_presence_change_emits_once(db: Database) -> None:
+async def test_presence_change_emits_once(db: Database, capture_events: CaptureEvents) -> None:
     team = await make_team(db)
-    seen: list[DomainEvent] = []
-
-    @db.dispatcher.on("agent.presence_changed")
-    async def record(event: DomainEvent) -> None:
-        seen.append(event)
-
-    for status in ("online", "online", "away"):
-        async with db.transaction() as tx:
-            user = await service.access_user(tx.session, team.workspace.id, team.agents[0].id)
-            await service.do_set_presence(tx, user, status)
-    assert [e.payload["status"] for e in seen] == ["online", "away"]
-    with pytest.raises(InvalidInput):
-        async with db.transaction() as tx:
-            user = await service.access_user(tx.session, team.workspace.id, team.agents[0].id)
-            await service.do_set_presence(tx, user, "sleeping")
+    with capture_events(db) as captured:
+        for status in ("online", "online", "away"):
+            async with db.transaction() as tx:
+                user = await service.access_user(tx.session, team.workspace.id, team.agents[0].id)
+                await service.do_set_presence(tx, user, status)
+        with pytest.raises(InvalidInput):
+            async with db.transaction() as tx:
+                user = await service.access_user(tx.session, team.workspace.id, team.agents[0].id)
+                await service.do_set_presence(tx, user, "sleeping")
+    assert captured.names() == ["agent.presence_changed"] * 2
+    assert [e.payload["status"] for e in captured.events] == ["online", "away"]

@@ -23,7 +23,7 @@ from playwright.sync_api import (
 )
 
 from tests.support.server import ALICE, DEMO_PASSWORD, ServerProcess
-from tests.support.services import IN_CI, POSTGRES_URL, reachable
+from tests.support.services import IN_CI
 
 CHROMIUM = os.environ.get("HOVOR_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,7 +34,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Every expect() waits at most this long; nothing in the suite sleeps for a fixed time.
+# Every expect() waits at most this long. Nothing sleeps a fixed time before an assertion;
+# the only fixed waits are test_offers.py's bounded watches for an offer card that must
+# not appear, after the server has recorded its decision.
 TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -52,20 +54,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def playwright_instance() -> Iterator[Playwright]:
     """Playwright's sync API, for the browser tests only.
 
-    While it runs, its event loop counts as the thread's running loop, so neither
-    ``asyncio.run`` (the PostgreSQL reset in tests/conftest.py) nor pytest-asyncio tests can
-    run. Hence package scope (it stops before any other package's tests), and the database
-    reset is done first, while asyncio.run still works.
+    While it runs, its event loop counts as the thread's running loop, so pytest-asyncio
+    tests cannot run. Hence package scope: it stops before any other package's tests. (The
+    PostgreSQL databases of tests/conftest.py are made on a worker thread's own loop.)
     """
     if not Path(CHROMIUM).is_file():
         message = f"Chromium is not installed at {CHROMIUM}"
         if IN_CI:
             pytest.fail(f"{message}; under CI=true the browser tests must run")
         pytest.skip(message)
-    if reachable(POSTGRES_URL):
-        from tests.conftest import postgres_url
-
-        postgres_url()  # once per session; the server fixture's later call is then a no-op
     with sync_playwright() as pw:
         yield pw
 

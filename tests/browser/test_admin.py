@@ -1,7 +1,8 @@
 """The desktop's admin area, end to end in Chromium, on both server backends.
 
 An admin adds a team member (seeing the server's field error for a short password
-first), creates a site key and copies its snippet, creates an API token whose secret is
+first), creates a site key and copies its snippet, edits a key's origins and widget
+settings (the server's field error shown on the origins), creates an API token whose secret is
 shown once and works against the API; an agent never sees the admin area. The database
 lives for the whole module, so every test makes its own e-mails and names.
 """
@@ -139,6 +140,84 @@ def test_admin_creates_a_site_key_and_gets_its_snippet(
     page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_test_id("site-delete").click()
     expect(row).to_have_count(0)
+
+
+def widget_session(server: ServerProcess, site_key: str, origin: str) -> httpx.Response:
+    """What loader.js asks for on a page of ``origin``: refused (403) unless it is allowed."""
+    return httpx.post(
+        server.base_url + "/v1/widget/session",
+        json={"site_key": site_key, "token": None},
+        headers={"origin": origin},
+    )
+
+
+def test_admin_edits_a_site_keys_origins_and_widget_settings(
+    server: ServerProcess, new_context: ContextFactory
+) -> None:
+    page = new_context("admin").new_page()
+    open_admin(page, server, "websites")
+
+    name = unique("eshop.example.cz")
+    page.get_by_test_id("site-form-name").fill(name)
+    page.get_by_test_id("site-form-origins").fill("https://eshop.example.cz")
+    page.get_by_test_id("site-form-consent").check()
+    page.get_by_test_id("site-form-submit").click()
+    row = page.get_by_test_id("site-row").filter(has_text=name)
+    expect(row).to_be_visible()
+    key = row.get_attribute("data-key")
+    assert key
+    snippet_before = row.get_by_test_id("site-snippet").text_content()
+    assert widget_session(server, key, "https://www.eshop.example.cz").status_code == 403
+
+    # The edit form starts from what the key has now.
+    row.get_by_test_id("site-edit").click()
+    edit = row.get_by_role("form", name=f"Edit {name}")
+    expect(edit.get_by_test_id("site-edit-origins")).to_have_value("https://eshop.example.cz")
+    expect(edit.get_by_test_id("site-edit-title")).to_have_value("Chat with us")
+    expect(edit.get_by_test_id("site-edit-consent")).to_be_checked()
+
+    # A refused origin: the server's error is shown on the origins field, naming the line.
+    edit.get_by_test_id("site-edit-origins").fill(
+        "https://eshop.example.cz\nhttps://www.eshop.example.cz/kosik"
+    )
+    edit.get_by_test_id("site-edit-title").fill("Napište nám")
+    edit.get_by_test_id("site-edit-submit").click()
+    error = edit.locator('[data-testid="field-error"][data-field="allowed_origins"]')
+    expect(error).to_contain_text("https://www.eshop.example.cz/kosik")
+    expect(edit.get_by_test_id("site-edit-origins")).to_have_attribute("aria-invalid", "true")
+    expect(edit.get_by_test_id("field-error")).to_have_count(1)
+    # Nothing was saved: the add form's fields are untouched and show no error either.
+    expect(page.get_by_test_id("site-form-name")).to_have_value("")
+
+    edit.get_by_test_id("site-edit-origins").fill(
+        "https://eshop.example.cz\nhttps://www.eshop.example.cz"
+    )
+    expect(edit.get_by_test_id("field-error")).to_have_count(0)
+    edit.get_by_test_id("site-edit-greeting").fill("Dobrý den, s čím poradíme?")
+    edit.get_by_test_id("site-edit-submit").click()
+    expect(edit).to_have_count(0)
+    expect(row).to_contain_text("https://www.eshop.example.cz")
+    expect(row).to_contain_text("Napište nám")
+    expect(row).to_contain_text("Dobrý den, s čím poradíme?")
+    # The key, and so the snippet on the shop's pages, stays the same.
+    expect(row).to_have_attribute("data-key", key)
+    assert row.get_by_test_id("site-snippet").text_content() == snippet_before
+
+    # The server took it: the new origin gets a widget session with the new settings,
+    # and the consent setting the form did not touch is kept.
+    answer = widget_session(server, key, "https://www.eshop.example.cz")
+    assert answer.status_code == 200, answer.text
+    settings = answer.json()["settings"]
+    assert settings["title"] == "Napište nám"
+    assert settings["greeting"] == "Dobrý den, s čím poradíme?"
+    assert settings["require_consent"] is True
+
+    # Cancel leaves the key as it is.
+    row.get_by_test_id("site-edit").click()
+    row.get_by_test_id("site-edit-title").fill("Something else")
+    row.get_by_test_id("site-edit-cancel").click()
+    expect(row.get_by_test_id("site-edit-title")).to_have_count(0)
+    expect(row).to_contain_text("Napište nám")
 
 
 def test_admin_creates_an_api_token_shown_once_that_works(

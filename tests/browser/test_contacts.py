@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -26,23 +24,13 @@ from playwright.sync_api import Page, StorageState, expect
 
 from tests.browser.conftest import TIMEOUT_MS, ContextFactory, log_in
 from tests.support.server import ADMIN, DEMO_PASSWORD, DEMO_SITE_KEY, ServerProcess
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 
 SUPPORT = "support@demo.hovor.dev"
 LANDING_PAGE = "/demo/shop/tv-vistaview.html"
 PRODUCT_PAGE = "/demo/shop/kettle-brewmate.html"
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout_ms: int = TIMEOUT_MS) -> Any:
-    deadline = time.monotonic() + timeout_ms / 1000
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout_ms} ms: {what}")
-        time.sleep(0.1)
 
 
 class Shop:
@@ -171,7 +159,7 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
     expect(visitor.get_by_test_id("hovor-launcher")).to_be_visible()
     # The landing page's view may still be on its way (a beacon, or the next page's resend
     # from the tracker's buffer): sign in once the server has both, as a shopper would.
-    wait_for(
+    wait_until(
         "both page views to reach the server",
         lambda: any(
             v["visitor_id"] == visitor_id and v["page_views"] == 2
@@ -189,7 +177,7 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
             "signature": shop.sign(customer_id),
         },
     )
-    contact = wait_for(
+    contact = wait_until(
         "the visitor's contact to carry the verified customer id",
         lambda: (
             (c := shop.contact_by(customer_id))
@@ -216,7 +204,7 @@ def test_agent_sees_the_signed_in_customer_beside_the_chat(
     order = shop.order(f"order-{tag}", {"external_id": customer_id, "email": email}, "39.00")
     assert order["contact_id"] == contact["id"]
 
-    conversation = wait_for(
+    conversation = wait_until(
         "the conversation",
         lambda: next(
             (
@@ -305,8 +293,8 @@ def test_admin_merges_a_duplicate_in_and_undoes_it(
     main_email, other_email = f"maria.{tag}@example.org", f"m.{tag}@mail.example"
     shop.order(f"order-a-{tag}", {"email": main_email, "name": f"Maria {tag}"}, "120.00")
     shop.order(f"order-b-{tag}", {"email": other_email, "name": f"M. Rossi {tag}"}, "15.50")
-    main = wait_for("the main contact", lambda: shop.contact_by(main_email))
-    other = wait_for("the duplicate", lambda: shop.contact_by(other_email))
+    main = wait_until("the main contact", lambda: shop.contact_by(main_email))
+    other = wait_until("the duplicate", lambda: shop.contact_by(other_email))
 
     page = new_context("admin").new_page()
     log_in(page, server.base_url, ADMIN, DEMO_PASSWORD)

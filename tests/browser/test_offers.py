@@ -16,9 +16,8 @@ the page by ``WATCH_FRAMES``), never by sleeping.
 from __future__ import annotations
 
 import re
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,7 @@ from hovor.engagement.rules.guards import control_bucket
 from tests.browser.conftest import TIMEOUT_MS, ContextFactory
 from tests.browser.test_webchat import Visitor
 from tests.support.server import ADMIN, ALICE, DEMO_PASSWORD, ServerProcess
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -40,23 +40,10 @@ PHONE_E164 = "+420601123456"
 QUIET_BLOCKED = "blocked:quiet period after a declined offer"
 CONTROL_SHARE = 0.5
 MAX_VISITORS = 20  # each new visitor falls in the control group with p = 0.5
-ABSENCE_MS = 3_000  # how long "no offer card" is watched for, once the server has decided
 
 
 def unique_key(label: str) -> str:
     return f"{label}-{uuid.uuid4().hex[:8]}"
-
-
-def wait_until(what: str, probe: Callable[[], Any], timeout_ms: int = TIMEOUT_MS) -> Any:
-    """Poll ``probe`` (a server-side fact, e.g. a counter) until it returns something truthy."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout_ms} ms: {what}")
-        time.sleep(0.1)
 
 
 # -------------------------------------------------------------------- staff --
@@ -95,11 +82,20 @@ class Team:
     conversations: list[str] = field(default_factory=list)
 
     def make_rule(self, key: str, **params: Any) -> dict[str, Any]:
-        """A rule from the high_value_removed template: callback, 1000 unless ``params`` say."""
+        """A rule from the high_value_removed template: callback, 1000, no control group
+        (templates hold out 10 % by default) unless ``params`` say."""
         built = self.admin.change(
             "POST",
             "/v1/rule-templates/high_value_removed/build",
-            json={"params": {"key": key, "action": "callback", "amount": 1000, **params}},
+            json={
+                "params": {
+                    "key": key,
+                    "action": "callback",
+                    "amount": 1000,
+                    "control_share": 0,
+                    **params,
+                }
+            },
         )
         assert built.status_code == 200, built.text
         created = self.admin.change("POST", "/v1/rules", json={"data": built.json()["data"]})
@@ -181,6 +177,28 @@ ACKED = """type => {
 # The first frame of a type the server sent on this page that has the given fields.
 RECEIVED = """([type, fields]) => (window.__hovorTestFrames || []).map(f => !f.sent && f.frame)
   .find(f => f && f.type === type && Object.entries(fields).every(([k, v]) => f[k] === v))"""
+
+
+def offer_ids_until_an_invite(team: Team, shopper: Shopper) -> list[str]:
+    """The offers the page received before an agent's invite, sent now, arrived.
+
+    The invite is published the same way as the rules' offers (after its commit, on the
+    visitor's topic, in order), so once its frame is on the page every offer the rules made
+    before it is there too: a wait on an event, instead of watching for a while.
+    """
+    r = team.admin.change(
+        "POST",
+        f"/v1/visitors/{shopper.visitor_id}/invite",
+        json={"kind": "message", "text": "Barrier: anything before this was sent earlier"},
+    )
+    assert r.status_code == 201, r.text
+    invite = r.json()["id"]
+
+    def offer_ids() -> list[str]:
+        return [f["offer"]["id"] for f in shopper.frames_received() if f["type"] == "offer"]
+
+    ids = wait_until("the invite reaches the page", lambda: invite in offer_ids() and offer_ids())
+    return ids[: ids.index(invite)]
 
 
 class Shopper(Visitor):
@@ -289,6 +307,9 @@ def test_removing_an_expensive_item_offers_a_callback_with_context_for_the_agent
         "/demo/shop/cart.html",
         "Recent pages: ",
         "/demo/shop/tv-vistaview.html",
+        # Why: the rule's fact, in the shop's currency (the cart's data-hovor-cart says EUR).
+        "Why: Removed value: €2,499.00",
+        "Page: Cart · Nordhaus Home (",
     ):
         assert part in note, f"{part!r} missing from the note:\n{note}"
 
@@ -309,6 +330,14 @@ def test_removing_an_expensive_item_offers_a_callback_with_context_for_the_agent
     # again in 10 minutes (a private note says so) and waits for an agent until then.
     desk = new_context("agent", storage_state=alice_state).new_page()
     desk.goto(f"{server.base_url}/app/#/c/{conversation_id}")
+    # She reads why at a glance: a card with the fact highlighted and pages by title.
+    card = desk.get_by_test_id("offer-card")
+    expect(card).to_be_visible()
+    expect(card.locator('[data-fact="removed_value"]')).to_have_text("€2,499.00Removed value")
+    expect(card.get_by_role("link", name="Cart · Nordhaus Home").first).to_have_attribute(
+        "href", re.compile(r"/demo/shop/cart\.html$")
+    )
+    expect(card.get_by_role("link", name=f"{TV_NAME} · Nordhaus Home")).to_be_visible()
     desk.get_by_test_id("call-outcome-open").click()
     desk.get_by_test_id("call-outcome-no_answer").check()
     expect(desk.get_by_test_id("call-outcome-form")).to_contain_text("try again in 10 minutes")
@@ -341,10 +370,9 @@ def test_a_declined_offer_is_not_followed_by_another_in_the_quiet_period(
         "the match is blocked by the quiet period",
         lambda: team.stats().get(QUIET_BLOCKED, 0) > blocked_before,
     )
-    # Absence: the server has decided; watch the page a bounded while for a card anyway.
-    shopper.page.wait_for_timeout(ABSENCE_MS)
-    expect(shopper.offer).to_have_count(0)
-    assert [f for f in shopper.frames_received() if f["type"] == "offer"] == []
+    # Absence: the server has decided; nothing but the agent's later invite reaches the page
+    # (frames are recorded per page load: the declined offer came on an earlier page).
+    assert offer_ids_until_an_invite(team, shopper) == []
 
 
 def test_a_visitor_in_the_control_group_sees_nothing_and_is_recorded(
@@ -373,7 +401,5 @@ def test_a_visitor_in_the_control_group_sees_nothing_and_is_recorded(
     visitor = wait_until("the live visitor has an offer recorded", recorded)
     assert [o["status"] for o in visitor["offers"]] == ["held_out"], visitor["offers"]
     assert visitor["offers"][0]["rule_key"] == key
-    # Absence: the offer is stored as held out; watch the page a bounded while anyway.
-    held.page.wait_for_timeout(ABSENCE_MS)
-    expect(held.offer).to_have_count(0)
-    assert [f for f in held.frames_received() if f["type"] == "offer"] == []
+    # Absence: the offer is stored as held out; nothing but the agent's later invite arrives.
+    assert offer_ids_until_an_invite(team, held) == []

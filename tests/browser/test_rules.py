@@ -80,18 +80,23 @@ def test_admin_creates_edits_disables_and_backtests_a_rule(
     page = new_context("admin").new_page()
     open_rules(page, server)
 
-    # New, from a template: the form is built from the template's parameter schema.
+    # New, from a template: the form is built from the template's parameter schema; the key
+    # is made from the name, and may be set under Advanced.
     key = unique_key("hv")
     page.get_by_test_id("rule-new").click()
     page.get_by_test_id("template-select").select_option("high_value_removed")
     expect(page.get_by_test_id("param-amount")).to_have_value("1000")
     expect(page.get_by_test_id("param-action")).to_have_value("chat")
+    expect(page.get_by_test_id("param-key")).to_have_value("high-value-items-removed")
     page.get_by_test_id("param-amount").fill("-5")
     page.get_by_test_id("template-build").click()
     expect(field_error(page, "params.amount")).to_contain_text("greater than 0")
+    page.get_by_test_id("rule-advanced").click()
     page.get_by_test_id("param-key").fill(key)
     page.get_by_test_id("param-amount").fill("50")
     page.get_by_test_id("template-build").click()
+    expect(page.get_by_test_id("backtest-result")).to_contain_text("Would have fired")
+    page.get_by_text("The rule as data").click()
     preview = page.get_by_test_id("rule-preview")
     expect(preview).to_contain_text("On cart.remove")
     expect(preview).to_contain_text("facts.removed_value >= 50.0")
@@ -164,6 +169,92 @@ def test_admin_creates_edits_disables_and_backtests_a_rule(
     expect(page.locator('[data-testid="rule-version"][data-version="3"]')).to_contain_text(
         "disabled"
     )
+
+
+def test_a_manager_goes_from_template_to_saved_rule_without_the_docs(
+    server: ServerProcess, new_context: ContextFactory
+) -> None:
+    """No key to invent, minutes rather than seconds, a sentence that says what the rule
+    does, a control group by default, and last week's firings before saving."""
+    visitor_id = visitor_removes_from_cart(server, price=180)
+    page = new_context("admin").new_page()
+    open_rules(page, server)
+    page.get_by_test_id("rule-new").click()
+    page.get_by_test_id("template-select").select_option(label="High-value items removed")
+
+    expect(page.get_by_test_id("param-key")).to_be_hidden()  # under Advanced, closed
+    expect(page.get_by_test_id("param-seconds")).to_have_value("10")  # the template's 600 s
+    expect(page.get_by_test_id("param-control")).to_have_value("10")
+    expect(page.get_by_text("so you can measure what the rule adds").first).to_be_visible()
+    suffix = uuid.uuid4().hex[:6]
+    name = f"Big removals {suffix}"
+    page.get_by_test_id("param-name").fill(name)
+    page.get_by_test_id("param-amount").fill("150")
+    page.get_by_test_id("param-seconds").fill("15")
+    page.get_by_test_id("param-action").select_option("callback")
+    sentence = page.get_by_test_id("rule-sentence")
+    expect(sentence).to_contain_text(
+        "When a visitor removes items worth at least 150 within 15 minutes, offer a callback "
+        "(sales queue), at most once per visit and 3 times a day per visitor"
+    )
+    expect(sentence).to_contain_text("10 % of these visitors get no offer")
+
+    # Preview before saving: last week replayed through the rule as it is in the form.
+    save = page.get_by_test_id("rule-save")
+    expect(save).to_be_disabled()
+    page.get_by_test_id("template-build").click()
+    result = page.get_by_test_id("backtest-result")
+    expect(result).to_contain_text("Would have fired")
+    assert int(result.get_attribute("data-fired") or "0") >= 1
+    expect(page.get_by_test_id("backtest-firing").filter(has_text=visitor_id[-8:])).to_be_visible()
+    page.get_by_test_id("param-amount").fill("200")  # a change makes the preview stale
+    expect(sentence).to_contain_text("at least 200 within 15 minutes")
+    expect(save).to_be_disabled()
+    page.get_by_test_id("param-amount").fill("150")
+    expect(save).to_be_enabled()  # the same rule as previewed
+    save.click()
+
+    expect(page.get_by_test_id("rule-name")).to_have_value(name)
+    # The saved rule's editor reads the same way, and follows an edit.
+    expect(sentence).to_contain_text(f"When “{name}” happens")
+    expect(sentence).to_contain_text("offer a callback (sales queue), at most once per visit")
+    page.get_by_test_id("rule-action-type").select_option("chat")
+    expect(sentence).to_contain_text("offer a chat (sales queue)")
+    page.get_by_test_id("rule-action-type").select_option("callback")
+    key = f"big-removals-{suffix}"
+    with httpx.Client(base_url=server.base_url) as http:
+        login = http.post("/v1/auth/login", json={"email": ADMIN, "password": DEMO_PASSWORD})
+        login.raise_for_status()
+        data = http.get(f"/v1/rules/{key}").raise_for_status().json()["data"]
+    assert data["facts"][0]["window"]["seconds"] == 900  # 15 minutes
+    assert data["guards"]["control_share"] == 0.1
+    assert data["action"]["type"] == "callback"
+    page.get_by_test_id("rules-back").click()
+    row = page.locator(f'[data-testid="rule-row"][data-rule-key="{key}"]')
+    expect(row).to_contain_text(name)
+    expect(row).to_contain_text("Callback")
+
+    # The same name again: the key it makes is taken, and the server says so on the key.
+    page.get_by_test_id("rule-new").click()
+    page.get_by_test_id("template-select").select_option(label="High-value items removed")
+    page.get_by_test_id("param-name").fill(name)
+    page.get_by_test_id("template-build").click()
+    expect(result).to_be_visible()
+    save.click()
+    expect(field_error(page, "params.key")).to_contain_text("exists already")
+    page.get_by_test_id("param-key").fill(f"{key}-2")
+    expect(field_error(page, "params.key")).to_have_count(0)
+    page.get_by_test_id("template-build").click()
+    expect(save).to_be_enabled()
+    save.click()
+    expect(page.get_by_test_id("rule-name")).to_have_value(name)
+    # The server is shared by the browser tests: the two rules must not offer to their visitors.
+    with httpx.Client(base_url=server.base_url) as http:
+        login = http.post("/v1/auth/login", json={"email": ADMIN, "password": DEMO_PASSWORD})
+        csrf = {"X-CSRF-Token": login.raise_for_status().json()["csrf_token"]}
+        for saved in (key, f"{key}-2"):
+            off = http.put(f"/v1/rules/{saved}/enabled", json={"enabled": False}, headers=csrf)
+            assert off.status_code == 200, off.text
 
 
 def test_an_agent_may_look_at_rules_but_not_change_them(

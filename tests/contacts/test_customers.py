@@ -16,13 +16,13 @@ from hovor.contacts import service as contacts
 from hovor.contacts.models import Contact, ContactIdentity
 from hovor.conversations import service as conversations
 from hovor.core.errors import Conflict, InvalidInput, NotFound
-from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
 from hovor.orders import service as orders
 from hovor.orders.api import check_order
 from hovor.orders.schemas import OrderIn
 from tests.channels.email.test_service import configure, receive
 from tests.contacts.helpers import LINKS, identify_as, site_secret
+from tests.support.events import CaptureEvents
 from tests.support.factories import make_team, visitor_writes
 
 pytestmark = pytest.mark.storage
@@ -79,7 +79,9 @@ async def contact_of_conversation(db: Database, ws: str, conversation_id: str) -
     return conv.contact_id
 
 
-async def test_vouching_merges_the_mail_only_contact_and_undo_restores_it(db: Database) -> None:
+async def test_vouching_merges_the_mail_only_contact_and_undo_restores_it(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     await configure(db, ws)
@@ -93,14 +95,9 @@ async def test_vouching_merges_the_mail_only_contact_and_undo_restores_it(db: Da
     assert signed_in.contact_id != mail_contact
     assert (await identity(db, ws, "email", ANN)).contact_id == mail_contact
 
-    seen: list[DomainEvent] = []
-
-    @db.dispatcher.on("contact.merged", "contact.unmerged")
-    async def record(event: DomainEvent) -> None:
-        seen.append(event)
-
     # The shop's back-end vouches for the e-mail: the mail-only contact joins the customer.
-    done = await upsert(db, ws, "cust-1", email="Ann.Lee@Example.org", name="Ann Lee")
+    with capture_events(db) as captured:
+        done = await upsert(db, ws, "cust-1", email="Ann.Lee@Example.org", name="Ann Lee")
     assert not done.created and done.contact.id == signed_in.contact_id
     assert done.contact.name == "Ann Lee" and done.contact.email == ANN
     (made,) = done.merges
@@ -119,23 +116,25 @@ async def test_vouching_merges_the_mail_only_contact_and_undo_restores_it(db: Da
     started = next(e for e in entries if e.kind == "conversation.started")
     assert started.summary == "E-mail: Kettle arrived broken"
     assert started.data["preview"] == "The lid is cracked."
-    assert [e.name for e in seen] == ["contact.merged"]
-    assert seen[0].payload["reason"] == "customer_api"
+    merged = captured.of("contact.merged", "contact.unmerged")
+    assert [e.name for e in merged] == ["contact.merged"]
+    assert merged[0].payload["reason"] == "customer_api"
 
-    # Saying it again changes nothing.
-    again = await upsert(db, ws, "cust-1", email=ANN, name="Ann Lee")
-    assert not again.created and again.merges == [] and again.contact.id == signed_in.contact_id
+    with capture_events(db) as afterwards:
+        # Saying it again changes nothing.
+        again = await upsert(db, ws, "cust-1", email=ANN, name="Ann Lee")
+        assert not again.created and again.merges == [] and again.contact.id == signed_in.contact_id
 
-    # A later mail from that address lands on the customer, not on a new contact.
-    later = await mail_in(db, ws, "m2", "Still waiting", "Any news?")
-    assert await contact_of_conversation(db, ws, later.received.conversation_id) == (
-        signed_in.contact_id
-    )
+        # A later mail from that address lands on the customer, not on a new contact.
+        later = await mail_in(db, ws, "m2", "Still waiting", "Any news?")
+        assert await contact_of_conversation(db, ws, later.received.conversation_id) == (
+            signed_in.contact_id
+        )
 
-    # Undo: the mail-only contact is back with its conversation and its unverified address;
-    # the mail that came after the merge stays with the customer.
-    async with db.transaction() as tx:
-        await merge.do_unmerge(tx, ws, made.id, "user:test", links=LINKS)
+        # Undo: the mail-only contact is back with its conversation and its unverified address;
+        # the mail that came after the merge stays with the customer.
+        async with db.transaction() as tx:
+            await merge.do_unmerge(tx, ws, made.id, "user:test", links=LINKS)
     email_identity = await identity(db, ws, "email", ANN)
     assert email_identity.contact_id == mail_contact and not email_identity.verified
     assert await contact_of_conversation(db, ws, first.received.conversation_id) == mail_contact
@@ -145,7 +144,8 @@ async def test_vouching_merges_the_mail_only_contact_and_undo_restores_it(db: Da
     async with db.read() as session:
         revived = await contacts.access_contact(session, ws, mail_contact)
     assert revived.merged_into_id is None and revived.email == ANN
-    assert [e.name for e in seen] == ["contact.merged", "contact.unmerged"]
+    unmerged = afterwards.of("contact.merged", "contact.unmerged")
+    assert [e.name for e in unmerged] == ["contact.unmerged"]
 
 
 async def test_the_first_vouch_makes_the_mail_only_contact_the_customer(db: Database) -> None:

@@ -11,9 +11,9 @@ from hovor.contacts import identify, merge, service, timeline
 from hovor.contacts.models import ContactMerge, TimelineEntry
 from hovor.conversations.service import access_conversation, do_close_conversation
 from hovor.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
 from tests.contacts.helpers import LINKS, identify_as, site_secret
+from tests.support.events import CaptureEvents
 from tests.support.factories import make_team, visitor_writes
 
 pytestmark = pytest.mark.storage
@@ -26,21 +26,19 @@ async def owner(db: Database, ws: str, kind: str, value: str) -> str | None:
 
 
 async def test_signed_identify_joins_the_profile_and_brings_the_conversation(
-    db: Database,
+    db: Database, capture_events: CaptureEvents
 ) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     secret = await site_secret(db, ws)
-    seen: list[DomainEvent] = []
-
-    @db.dispatcher.on("contact.merged", "contact.identified")
-    async def capture(event: DomainEvent) -> None:
-        seen.append(event)
-
-    first = await identify_as(db, ws, "v_laptop", "cust-1", secret=secret, email="ann@example.org")
-    assert first.verified and first.merge_id is None  # the visitor's contact became the profile
-    chat = await visitor_writes(db, ws, "v_phone", "Where is my order?")
-    second = await identify_as(db, ws, "v_phone", "cust-1", secret=secret, name="Ann")
+    with capture_events(db) as captured:
+        first = await identify_as(
+            db, ws, "v_laptop", "cust-1", secret=secret, email="ann@example.org"
+        )
+        assert first.verified and first.merge_id is None  # the visitor's contact: the profile
+        chat = await visitor_writes(db, ws, "v_phone", "Where is my order?")
+        second = await identify_as(db, ws, "v_phone", "cust-1", secret=secret, name="Ann")
+    seen = captured.of("contact.merged", "contact.identified")
     assert second.contact_id == first.contact_id and second.merge_id is not None
     assert await owner(db, ws, "visitor", "v_phone") == first.contact_id
     async with db.read() as session:
@@ -115,7 +113,9 @@ def test_claims_are_checked_field_by_field() -> None:
     assert (claim.external_id, claim.phone) == ("42", "+442079460958")
 
 
-async def test_manual_merge_and_unmerge_move_exactly_what_moved(db: Database) -> None:
+async def test_manual_merge_and_unmerge_move_exactly_what_moved(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     a = await visitor_writes(db, ws, "v_a", "hi from a")
@@ -132,61 +132,63 @@ async def test_manual_merge_and_unmerge_move_exactly_what_moved(db: Database) ->
         again = await timeline.do_record(tx, ws, conv_b.contact_id, "note", at, "test", "t1", "x")
         assert again.summary == "entry 1"
     source, target = conv_a.contact_id, conv_b.contact_id
-    events: list[str] = []
+    with capture_events(db) as captured:
+        actor = f"user:{team.agents[0].id}"
+        async with db.transaction() as tx:
+            row = await merge.do_merge_contacts(tx, ws, source, target, actor, links=LINKS)
+        assert len(row.moved["identities"]) == 1 and row.moved["conversations"] == [conv_a.id]
+        assert row.actor == actor and row.reason == "manual"
+        async with db.read() as session:
+            assert (await access_conversation(session, ws, conv_a.id)).contact_id == target
+            entries, _ = await timeline.list_entries(session, ws, target)
+            assert sorted(e.summary for e in entries) == ["entry 0", "entry 1"]
+            page, _ = await service.search_contacts(session, ws, q=None, limit=10, offset=0)
+            assert [c.id for c in page] == [target]  # the merged-away contact is hidden
+        with pytest.raises(Conflict):
+            async with db.transaction() as tx:
+                await merge.do_merge_contacts(tx, ws, source, target, actor, links=LINKS)
+        # Other workspaces see nothing.
+        other = await make_team(db, "Other")
+        with pytest.raises(NotFound):
+            async with db.transaction() as tx:
+                await merge.do_unmerge(tx, other.workspace.id, row.id, actor, links=LINKS)
+        with pytest.raises(NotFound):
+            async with db.transaction() as tx:
+                await merge.do_merge_contacts(tx, other.workspace.id, source, target, actor)
+        with pytest.raises(InvalidInput):
+            async with db.transaction() as tx:
+                await merge.do_merge_contacts(tx, ws, target, target, actor)
 
-    @db.dispatcher.on("contact.merged", "contact.unmerged")
-    async def capture(event: DomainEvent) -> None:
-        events.append(event.name)
+        # A conversation the visitor starts after the merge stays with the merged contact.
+        async with db.transaction() as tx:
+            await do_close_conversation(tx, await access_conversation(tx.session, ws, conv_a.id))
+        later = await visitor_writes(db, ws, "v_a", "back again")
+        assert later.conversation_id != conv_a.id
+        async with db.read() as session:
+            assert (
+                await access_conversation(session, ws, later.conversation_id)
+            ).contact_id == target
 
-    actor = f"user:{team.agents[0].id}"
-    async with db.transaction() as tx:
-        row = await merge.do_merge_contacts(tx, ws, source, target, actor, links=LINKS)
-    assert len(row.moved["identities"]) == 1 and row.moved["conversations"] == [conv_a.id]
-    assert row.actor == actor and row.reason == "manual"
-    async with db.read() as session:
-        assert (await access_conversation(session, ws, conv_a.id)).contact_id == target
-        entries, _ = await timeline.list_entries(session, ws, target)
-        assert sorted(e.summary for e in entries) == ["entry 0", "entry 1"]
-        page, _ = await service.search_contacts(session, ws, q=None, limit=10, offset=0)
-        assert [c.id for c in page] == [target]  # the merged-away contact is hidden
-    with pytest.raises(Conflict):
         async with db.transaction() as tx:
-            await merge.do_merge_contacts(tx, ws, source, target, actor, links=LINKS)
-    # Other workspaces see nothing.
-    other = await make_team(db, "Other")
-    with pytest.raises(NotFound):
-        async with db.transaction() as tx:
-            await merge.do_unmerge(tx, other.workspace.id, row.id, actor, links=LINKS)
-    with pytest.raises(NotFound):
-        async with db.transaction() as tx:
-            await merge.do_merge_contacts(tx, other.workspace.id, source, target, actor)
-    with pytest.raises(InvalidInput):
-        async with db.transaction() as tx:
-            await merge.do_merge_contacts(tx, ws, target, target, actor)
-
-    # A conversation the visitor starts after the merge stays with the merged contact.
-    async with db.transaction() as tx:
-        await do_close_conversation(tx, await access_conversation(tx.session, ws, conv_a.id))
-    later = await visitor_writes(db, ws, "v_a", "back again")
-    assert later.conversation_id != conv_a.id
-    async with db.read() as session:
-        assert (await access_conversation(session, ws, later.conversation_id)).contact_id == target
-
-    async with db.transaction() as tx:
-        undone = await merge.do_unmerge(tx, ws, row.id, actor, links=LINKS)
-    assert undone.undone_by == actor and undone.undone_at is not None
-    async with db.read() as session:
-        assert (await access_conversation(session, ws, conv_a.id)).contact_id == source
-        assert await service.find_by_identity(session, ws, "visitor", "v_a") is not None
-        restored = await service.access_contact(session, ws, source)
-        assert restored.merged_into_id is None
-        rows = (await session.scalars(select(TimelineEntry).order_by(TimelineEntry.ref_id))).all()
-        assert [(r.ref_id, r.contact_id) for r in rows] == [("t0", source), ("t1", target)]
-    assert await owner(db, ws, "visitor", "v_a") == source
-    with pytest.raises(Conflict, match="already undone"):
-        async with db.transaction() as tx:
-            await merge.do_unmerge(tx, ws, row.id, actor, links=LINKS)
-    assert events == ["contact.merged", "contact.unmerged"]
+            undone = await merge.do_unmerge(tx, ws, row.id, actor, links=LINKS)
+        assert undone.undone_by == actor and undone.undone_at is not None
+        async with db.read() as session:
+            assert (await access_conversation(session, ws, conv_a.id)).contact_id == source
+            assert await service.find_by_identity(session, ws, "visitor", "v_a") is not None
+            restored = await service.access_contact(session, ws, source)
+            assert restored.merged_into_id is None
+            rows = (
+                await session.scalars(select(TimelineEntry).order_by(TimelineEntry.ref_id))
+            ).all()
+            assert [(r.ref_id, r.contact_id) for r in rows] == [("t0", source), ("t1", target)]
+        assert await owner(db, ws, "visitor", "v_a") == source
+        with pytest.raises(Conflict, match="already undone"):
+            async with db.transaction() as tx:
+                await merge.do_unmerge(tx, ws, row.id, actor, links=LINKS)
+    assert [e.name for e in captured.of("contact.merged", "contact.unmerged")] == [
+        "contact.merged",
+        "contact.unmerged",
+    ]
 
 
 async def test_a_merge_is_undone_last_first(db: Database) -> None:

@@ -27,12 +27,54 @@ def test_phone_becomes_e164() -> None:
         assert err.value.errors and err.value.errors[0]["loc"] == ["phone"]
 
 
+@pytest.mark.parametrize(
+    ("raw", "region", "e164"),
+    [
+        ("+420 777 123 456", None, "+420777123456"),
+        ("+420777123456", None, "+420777123456"),
+        (" +420 (777) 123-456 ", None, "+420777123456"),
+        ("777 123 456", "CZ", "+420777123456"),
+        ("00420 777 123 456", "CZ", "+420777123456"),
+        ("+421 905 123 456", None, "+421905123456"),
+        ("0905 123 456", "SK", "+421905123456"),
+        ("00421905123456", "SK", "+421905123456"),
+        ("+421 905 123 456", "CZ", "+421905123456"),  # a + wins over the region
+    ],
+)
+def test_czech_and_slovak_numbers_become_e164(raw: str, region: str | None, e164: str) -> None:
+    assert normalize_phone(raw, region=region) == e164
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "msg"),
+    [
+        ("777 123 456", None, "not a phone number (use the international form, +...)"),
+        ("00420 777 123 456", None, "not a phone number (use the international form, +...)"),
+        ("0905 123 456", None, "not a phone number (use the international form, +...)"),
+        ("", None, "not a phone number (use the international form, +...)"),
+        ("zavolejte mi", "CZ", "not a phone number (use the international form, +...)"),
+        ("+420 777 123", None, "not a valid phone number"),
+        ("+420 777 123 4567", None, "not a valid phone number"),
+        ("+421 12", None, "not a valid phone number"),
+        ("0905 123 456", "CZ", "not a valid phone number"),  # a Slovak number dialled in CZ
+    ],
+)
+def test_a_phone_that_is_not_one_is_a_field_error(raw: str, region: str | None, msg: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        normalize_phone(raw, ["customer", "phone"], region=region)
+    assert err.value.errors == [{"loc": ["customer", "phone"], "msg": msg}]
+
+
 def test_unknown_kind_and_empty_value_are_refused() -> None:
     with pytest.raises(InvalidInput):
         normalize_identity("fax", "123")
     with pytest.raises(InvalidInput):
         normalize_identity("external_id", "   ")
-    assert normalize_identity("messenger", " tg:42 ") == "tg:42"
+    with pytest.raises(InvalidInput):
+        normalize_identity("telegram", "42")  # no channel declares it here
+    # A kind a registered channel declares (GET /v1/channels) is accepted when named.
+    kinds = ("visitor", "email", "phone", "external_id", "telegram")
+    assert normalize_identity("telegram", " tg:42 ", None, kinds) == "tg:42"
 
 
 @pytest.mark.storage

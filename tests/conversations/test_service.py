@@ -6,8 +6,8 @@ import pytest
 
 from hovor.conversations import service
 from hovor.core.errors import Conflict, InvalidInput, NotFound
-from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
+from tests.support.events import CaptureEvents
 from tests.support.factories import make_team, visitor_writes
 
 
@@ -64,17 +64,12 @@ async def test_message_body_is_checked(db: Database) -> None:
         await visitor_writes(db, team.workspace.id, "v_1", "x" * 4001)
 
 
-async def test_events_carry_the_api_shapes(db: Database) -> None:
+async def test_events_carry_the_api_shapes(db: Database, capture_events: CaptureEvents) -> None:
     team = await make_team(db)
-    seen: list[DomainEvent] = []
-
-    @db.dispatcher.on("conversation.created", "message.created")
-    async def record(event: DomainEvent) -> None:
-        seen.append(event)
-
-    received = await visitor_writes(db, team.workspace.id, "v_9", "Hi", client_id="a")
-    assert [e.name for e in seen] == ["conversation.created", "message.created"]
-    created, message = seen
+    with capture_events(db) as captured:
+        received = await visitor_writes(db, team.workspace.id, "v_9", "Hi", client_id="a")
+    created, message = captured.of("conversation.created", "message.created")
+    assert (created.name, message.name) == ("conversation.created", "message.created")
     assert created.payload["conversation"]["id"] == received.conversation_id
     assert created.payload["conversation"]["contact"]["name"] == "Visitor V_9"
     assert message.payload["message"]["body"] == "Hi"

@@ -6,7 +6,7 @@ import pytest
 
 from hovor.core.errors import InvalidInput
 from hovor.engagement.rules.compiler import compile_rule
-from tests.engagement.support import rule
+from tests.engagement.support import Visitor, rule
 
 
 def errors(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,7 +72,12 @@ def test_first_only_in_later_sequence_steps() -> None:
 
 
 def test_comprehension_variables_are_not_unknown_names() -> None:
-    compile_rule(rule(condition="event.props.items.exists(i, i.price > 100)"))
+    condition = "event.props.items.exists(i, i.price > 100)"
+    compiled = compile_rule(rule(condition=condition))
+    assert compiled.reads == {"event": {"props": {"items": None}}}  # no root named "i"
+    visitor = Visitor([rule(condition=condition)])
+    assert visitor.keys(visitor.send("probe", items=[{"price": 50}])) == []
+    assert visitor.keys(visitor.send("probe", items=[{"price": 50}, {"price": 150}])) == ["r"]
 
 
 def test_templates_referring_to_unknown_names() -> None:
@@ -116,3 +121,49 @@ def test_both_trigger_and_absence_is_rejected() -> None:
 def test_extra_fields_are_rejected() -> None:
     found = errors(rule(colour="red"))
     assert found[0]["loc"] == ["colour"]
+
+
+def test_a_fallback_is_checked_where_it_is_written() -> None:
+    def action(kind: str, fallback: dict[str, Any]) -> dict[str, Any]:
+        return {"type": kind, "text": "Hi", "fallback": fallback}
+
+    assert errors(rule(action=action("message", {"type": "callback", "text": "Call?"}))) == [
+        {
+            "loc": ["action", "fallback"],
+            "msg": "a message needs no agent and is never paced: remove the fallback",
+        }
+    ]
+    found = errors(rule(action=action("callback", {"type": "callback", "text": "Call?"})))
+    assert [e["loc"] for e in found] == [["action", "fallback", "type"]]
+    found = errors(rule(action=action("chat", {"type": "message", "text": "{{facts.x}}"})))
+    assert found == [
+        {"loc": ["action", "fallback", "text"], "msg": "facts.x is not declared in facts"}
+    ]
+    found = errors(rule(action=action("chat", {"type": "message", "text": ""})))
+    assert [e["loc"] for e in found] == [["action", "fallback", "text"]]
+    found = errors(rule(action=action("chat", {"type": "chat", "text": "Hi"})))
+    assert [e["loc"][:3] for e in found] == [["action", "fallback", "type"]]
+
+
+def test_what_the_fallback_text_reads_is_kept_for_it() -> None:
+    """The event is projected to what the rule reads: the fallback's text is part of that."""
+    data = rule(
+        action={
+            "type": "chat",
+            "text": "Hi",
+            "fallback": {"type": "message", "text": "See {{event.props.url}}"},
+        }
+    )
+    visitor = Visitor([data])
+    (match,) = visitor.send("probe", url="https://shop.example/help")
+    fallback = match.as_fallback(compile_rule(data))
+    assert fallback is not None and fallback.text == "See https://shop.example/help"
+    assert match.text == "Hi"
+
+
+def test_a_rule_without_a_fallback_reads_as_before() -> None:
+    """Stored rules and version diffs do not grow a ``"fallback": null``."""
+    assert "fallback" not in compile_rule(rule()).rule.model_dump(mode="json")["action"]
+    with_one = rule(action={"type": "chat", "fallback": {"type": "message", "text": "Later"}})
+    dumped = compile_rule(with_one).rule.model_dump(mode="json")["action"]
+    assert dumped["fallback"] == {"type": "message", "queue": None, "text": "Later"}

@@ -148,8 +148,14 @@ def test_common_shapes_take_the_fast_path() -> None:
     ]:
         assert compile_expression(source).fast is not None, source
     for source in [
+        'has(event.props.path) && event.props.path.startsWith("/terms")',
+        'event.props.path.endsWith(".html") || event.props.path.contains("podminky")',
+    ]:
+        assert compile_expression(source).fast is not None, source
+    for source in [
         "a in b",
-        "event.props.name.startsWith('x')",
+        "event.props.name.startsWith(event.props.x)",
+        "event.props.name.matches('x.*')",
         "int(event.props.n) > 2",
         "[1, 2][0] == 1",
         "1u == 1u",
@@ -167,3 +173,17 @@ def test_division_by_zero_is_an_evaluation_error_on_both_paths() -> None:
 
 def test_not_a_number_is_the_same_answer_on_both_paths() -> None:
     assert_agrees(compile_expression("facts.n / facts.n"), {}, -0.0, {}, None)
+
+
+@given(
+    st.sampled_from(["startsWith", "endsWith", "contains"]),
+    st.sampled_from(['"/terms"', '""', '"é"', "'.html'", '"a"']),
+    st.one_of(values, st.text(alphabet="/termsé.ahtl", max_size=8)),
+)
+def test_string_tests_agree_with_cel(method: str, literal: str, value: Any) -> None:
+    """Page path patterns (startsWith, endsWith, contains) decide as CEL does, any value."""
+    source = f"has(event.props.a) && event.props.a.{method}({literal})"
+    expression = compile_expression(source)
+    assert expression.fast is not None
+    variables = {"event": {"props": {"a": value}}}
+    assert outcome(run, expression, variables) == outcome(run_with_cel, expression, variables)

@@ -68,7 +68,10 @@ def test_control_group_is_checked_last_and_is_stable() -> None:
     assert decide(guards, [], bucket=0.1) == "held_out_control"
     assert decide(guards, [], bucket=0.2) == "allowed"
     assert decide(guards, [PastOffer(NOW, "r", "s1")], bucket=0.1) == "blocked"
-    assert control_bucket("v1", "r") == control_bucket("v1", "r")
+    # Pinned: a visitor's bucket must be the same in every process and after an upgrade
+    # (a per-process hash() would move visitors between groups), and differ per rule.
+    assert control_bucket("v1", "r") == 0.34957948343397316
+    assert control_bucket("v1", "other") != control_bucket("v1", "r")
     buckets = [control_bucket(f"v{i}", "r") for i in range(2000)]
     assert all(0 <= b < 1 for b in buckets)
     share = sum(b < 0.2 for b in buckets) / len(buckets)

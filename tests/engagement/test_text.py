@@ -28,3 +28,21 @@ def test_formats_floats_and_booleans() -> None:
 def test_rejects_anything_but_known_dotted_names(source: str) -> None:
     with pytest.raises(TemplateError):
         parse_template(source)
+
+
+def test_amounts_go_through_the_money_formatter() -> None:
+    template = parse_template(
+        "{{session.cart_value}}|{{event.props.price}}|{{facts.spent}}|{{facts.n}}|"
+        "{{event.props.quantity}}|{{event.props.value}}"
+    )
+    variables = {
+        "session": {"cart_value": 189.0},
+        "event": {"props": {"price": 20, "quantity": 3, "value": "n/a"}},
+        "facts": {"spent": 40.5, "n": 2},
+    }
+    written = template.render(
+        variables, money=lambda amount: f"{amount:.2f} Kč", money_facts=frozenset({"spent"})
+    )
+    # Only amounts are written as money; a count stays a count, text stays text.
+    assert written == "189.00 Kč|20.00 Kč|40.50 Kč|2|3|n/a"
+    assert template.render(variables) == "189|20|40.5|2|3|n/a"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,10 +10,9 @@ import httpx
 import pytest
 
 from tests.channels.email.smtp_sink import Sink, smtp_sink
-from tests.conftest import BACKENDS, postgres_url
+from tests.conftest import BACKENDS, server_storage
 from tests.support.clients import Desktop
 from tests.support.server import ADMIN, ServerProcess, run_server
-from tests.support.services import REDIS_URL, require
 
 FIXTURES = Path(__file__).parents[2] / "src/hovor/channels/email/fixtures"
 SUPPORT = "support@acme.example.org"
@@ -32,12 +30,7 @@ def server(
 ) -> Iterator[ServerProcess]:
     """Like the shared ``server``, with HOVOR_SMTP_URL pointing at the local SMTP sink."""
     tmp = tmp_path_factory.mktemp("email-server")
-    if request.param == "sqlite":
-        url, redis_url = f"sqlite+aiosqlite:///{tmp / 'hovor.db'}", None
-    else:
-        url = postgres_url()
-        require(REDIS_URL, "Redis")
-        redis_url = REDIS_URL
+    url, redis_url = server_storage(request.param, tmp)
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(os.environ, "HOVOR_SMTP_URL", f"smtp://127.0.0.1:{sink.port}")
         with run_server(tmp, database_url=url, redis_url=redis_url) as process:
@@ -52,7 +45,7 @@ async def test_mail_in_reply_out(server: ServerProcess, sink: Sink) -> None:
     r = await admin.change("POST", "/v1/api-tokens", json={"name": "postfix"})
     assert r.status_code == 201, r.text
     token = r.json()["token"]
-    # A unique Message-ID per backend: the PostgreSQL database is shared by the run.
+    # A unique Message-ID per backend: the server and its database are shared by this module's tests.
     raw = (
         (FIXTURES / "plain.eml")
         .read_bytes()
@@ -84,11 +77,7 @@ async def test_mail_in_reply_out(server: ServerProcess, sink: Sink) -> None:
         json={"body": "Your parcel is out for delivery.", "client_id": "reply-1"},
     )
     assert r.status_code in (200, 201), r.text
-    for _ in range(100):
-        if len(sink.messages) > before:
-            break
-        await asyncio.sleep(0.1)
-    sent = sink.messages[-1]
+    sent = await sink.received(before + 1)
     assert sent["To"] == "jane.doe@example.com"
     assert sent["Subject"] == "Re: Order 1042 has not arrived"
     assert "Your parcel is out for delivery." in sent.get_content()

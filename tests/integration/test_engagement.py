@@ -23,10 +23,19 @@ TV = {"id": "tv-vistaview", "name": "VistaView 65", "price": 2499, "quantity": 1
 
 
 async def make_rule(admin: Desktop, key: str, **params: Any) -> dict[str, Any]:
+    """A high_value_removed rule; no control group unless ``params`` say (templates hold 10 %)."""
     built = await admin.change(
         "POST",
         "/v1/rule-templates/high_value_removed/build",
-        json={"params": {"key": key, "action": "callback", "amount": 1000, **params}},
+        json={
+            "params": {
+                "key": key,
+                "action": "callback",
+                "amount": 1000,
+                "control_share": 0,
+                **params,
+            }
+        },
     )
     assert built.status_code == 200, built.text
     r = await admin.change("POST", "/v1/rules", json={"data": built.json()["data"]})
@@ -53,8 +62,8 @@ async def visitor_removes_tv(
 @pytest.fixture
 async def team(server: ServerProcess) -> Any:
     """The demo admin and Alice, plus an online agent with room for 50 chats, so pacing
-    lets offers through whatever other tests left assigned (the PostgreSQL database is
-    shared by the run). Rules made by a test are switched off after it."""
+    lets offers through whatever this module's earlier tests left assigned (they share
+    the server). Rules made by a test are switched off after it."""
     admin = await Desktop(server).login(ADMIN)
     alice = await Desktop(server).login(ALICE)
     email = f"pacer-{client_id()[:8]}@demo.hovor.dev"
@@ -105,6 +114,14 @@ async def test_removing_an_expensive_item_offers_a_callback_that_reaches_the_inb
     assert first["private"] is True and first["author_type"] == "system"
     note = first["body"]
     assert "+420601123456" in note and "VistaView 65" in note and "call by" in note
+    # Why, as a card for the desktop: the rule and its facts, the note's text as the fallback.
+    behind = (await alice.http.get(f"/v1/conversations/{conversation['id']}/offers")).json()
+    assert [(o["id"], o["kind"]) for o in behind] == [(offer["id"], "callback")]
+    card = behind[0]["card"]
+    assert card["rule_key"] == key and card["facts"], card
+    assert all(f"{f['label']}: {f['text']}" in note for f in card["facts"])
+    missing = await alice.http.get("/v1/conversations/nope/offers")
+    assert missing.status_code == 404
 
 
 async def test_a_declined_offer_is_not_repeated_in_the_quiet_period(

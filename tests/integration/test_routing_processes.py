@@ -1,4 +1,5 @@
-"""Routing across real server processes: a kill mid-reservation, and two processes at once.
+"""Routing across real server processes: a kill mid-reservation or mid wrap-up, and two
+processes at once.
 
 Each test works in a workspace of its own (its admin, site key, agents and queue), so what
 other tests leave in the shared database (waiting chats, online agents) never mixes in.
@@ -11,6 +12,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,14 @@ async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0) 
             return last
         await asyncio.sleep(0.25)
     raise AssertionError(f"not reached in {within} s (last: {last!r})")
+
+
+def redis_with(database_url: str) -> str | None:
+    """Several processes share PostgreSQL through Redis (the lease, the bus); SQLite runs alone."""
+    if not database_url.startswith("postgresql"):
+        return None
+    require(REDIS_URL, "Redis")
+    return REDIS_URL
 
 
 class Team:
@@ -147,10 +157,7 @@ async def close_all(admin: Desktop, conversation_ids: list[str]) -> None:
 async def test_a_reservation_survives_a_kill_and_is_assigned_once(
     database_url: str, tmp_path: Path
 ) -> None:
-    redis_url = None
-    if database_url.startswith("postgresql"):
-        require(REDIS_URL, "Redis")
-        redis_url = REDIS_URL
+    redis_url = redis_with(database_url)
     with run_server(tmp_path, database_url=database_url, redis_url=redis_url) as server:
         port = int(server.base_url.rsplit(":", 1)[1])
         team = await Team(server).create(
@@ -245,3 +252,49 @@ async def test_two_processes_assign_every_task_exactly_once(tmp_path: Path) -> N
             task = next(t for t in tasks if t["conversation_id"] == conversation_id)
             assert (conversation["assignee"] or {}).get("id") == task["agent_id"]
         await close_all(admins[1], chats)
+
+
+async def test_a_wrap_up_ends_on_time_across_a_leader_change(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The leader dies while the only agent wraps up; the next leader keeps them in wrap-up
+    until it ends, then gives them the chat that waited: then, not before."""
+    wrap_up = 25.0  # longer than a restart plus, with Redis, the dead leader's lease (10 s)
+    redis_url = redis_with(database_url)
+    with run_server(tmp_path, database_url=database_url, redis_url=redis_url) as server:
+        port = int(server.base_url.rsplit(":", 1)[1])
+        team = await Team(server).create(agents=1, capacity=1, wrap_up_seconds=wrap_up)
+        admin = team.admin_desk
+        await team.online(server)
+        first = await new_chat(team, admin)
+        second = await new_chat(team, admin)
+
+        async def first_assigned() -> list[dict[str, Any]]:
+            tasks = await team.tasks(admin)
+            return [t for t in tasks if t["status"] == "assigned"]
+
+        assert [t["conversation_id"] for t in await eventually(first_assigned)] == [first]
+        r = await admin.change("POST", f"/v1/conversations/{first}/close")
+        assert r.status_code == 200, r.text
+        server.process.kill()  # mid wrap-up, no clean shutdown
+        server.process.wait()
+
+    with run_server(tmp_path, database_url=database_url, redis_url=redis_url, port=port) as server:
+        admin = await team.admin(server)
+        r = await admin.http.get(
+            "/v1/routing/tasks", params={"queue_id": team.queue["id"], "active": "false"}
+        )
+        ended = next(t for t in r.json() if t["conversation_id"] == first)
+        assert ended["status"] == "completed" and ended["ended_at"]
+
+        async def second_assigned() -> list[dict[str, Any]]:
+            tasks = await team.tasks(admin)
+            return [t for t in tasks if t["status"] == "assigned"]
+
+        (task,) = await eventually(second_assigned, within=60)
+        assert task["conversation_id"] == second
+        waited = (
+            datetime.fromisoformat(task["assigned_at"]) - datetime.fromisoformat(ended["ended_at"])
+        ).total_seconds()
+        assert wrap_up <= waited < wrap_up + 10, waited
+        await close_all(admin, [second])

@@ -53,7 +53,7 @@ async def test_beacon_stores_events_of_an_unloading_page(server: ServerProcess) 
             "/v1/track",
             params={"site": DEMO_SITE_KEY, "token": "forged"},
             content=b'{"events": []}',
-            headers={"content-type": "text/plain"},
+            headers={"content-type": "text/plain", "origin": server.origin},
         )
         assert forged.status_code == 401
         broken = await http.post(

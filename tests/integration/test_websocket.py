@@ -157,7 +157,9 @@ async def test_refused_visitor_sockets(
 
 
 async def test_agent_socket_needs_a_session_and_its_own_origin(server: ServerProcess) -> None:
-    async with websockets.connect(server.ws_url + "/v1/agent/ws") as ws:
+    async with websockets.connect(
+        server.ws_url + "/v1/agent/ws", additional_headers={"origin": server.origin}
+    ) as ws:
         with pytest.raises(websockets.ConnectionClosed) as closed:
             while True:
                 await ws.recv()

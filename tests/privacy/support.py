@@ -12,6 +12,7 @@ from hovor.auth.models import User
 from hovor.channels.voice.service import do_request_callback
 from hovor.contacts import attributes, merge, service, timeline
 from hovor.contacts.customers import CustomerRef
+from hovor.contacts.models import IDENTITY_KINDS
 from hovor.conversations.models import Conversation, Message
 from hovor.conversations.service import do_send_message
 from hovor.core import clock
@@ -68,7 +69,8 @@ class Built:
 
 async def build_contact(db: Database, workspace_id: str, agent: User) -> Built:
     """A contact with identities, attributes, claims, a merged-in contact, chats with notes,
-    a callback, an order, offers, web sessions and tracked events."""
+    an outbox row and e-mail thread ids, a callback, an order, offers, web sessions and
+    tracked events."""
     now = clock.now()
     first = await visitor_writes(db, workspace_id, VISITOR, MESSAGE)
     second = await visitor_writes(db, workspace_id, OTHER_VISITOR, f"It is {NAME} again")
@@ -91,14 +93,51 @@ async def build_contact(db: Database, workspace_id: str, agent: User) -> Built:
             ("external_id", EXTERNAL_ID),
             ("messenger", MESSENGER),
         ):
-            await service.do_add_identity(tx, contact, kind, value, verified=True)
-        await do_send_message(
+            # "messenger" stands for a kind a registered channel declares (e.g. Telegram's).
+            await service.do_add_identity(
+                tx, contact, kind, value, verified=True, kinds=(*IDENTITY_KINDS, "messenger")
+            )
+        reply, _ = await do_send_message(
             tx,
             conversation,
             author_type="agent",
             author_id=agent.id,
             author_name=agent.name,
             body=f"Hello {NAME}, we will write to {EMAIL}",
+        )
+        # The reply's outbox row and its e-mail thread ids, written as the channels do
+        # (through the tables, so the test does not depend on where their models live).
+        await tx.session.execute(
+            metadata.tables["deliveries"]
+            .insert()
+            .values(
+                id=new_id(),
+                workspace_id=workspace_id,
+                message_id=reply.id,
+                conversation_id=conversation.id,
+                channel="email",
+                recipient=EMAIL,
+                status="failed",
+                attempts=1,
+                next_attempt_at=now,
+                last_error=f"550 mailbox {EMAIL} is full",
+                updated_at=now,
+                created_at=now,
+            )
+        )
+        await tx.session.execute(
+            metadata.tables["email_message_ids"]
+            .insert()
+            .values(
+                id=new_id(),
+                workspace_id=workspace_id,
+                header_id=f"{new_id()}@mail.example.org",
+                conversation_id=conversation.id,
+                message_id=reply.id,
+                direction="out",
+                subject=f"Re: Refund for {NAME}",
+                created_at=now,
+            )
         )
         await do_send_message(
             tx,

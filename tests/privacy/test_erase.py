@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from hovor.contacts.models import Contact, ContactIdentity, TimelineEntry
 from hovor.conversations.models import Conversation, Message
 from hovor.core.errors import Conflict, InvalidInput, NotFound
-from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
+from hovor.models import metadata
 from hovor.orders.models import Order
-from hovor.privacy import erase
+from hovor.privacy import service
 from hovor.privacy.models import PrivacyRequest
 from hovor.tracking.models import TrackedEvent, WebSession
 from tests.privacy.support import (
@@ -25,33 +25,26 @@ from tests.privacy.support import (
     count_rows,
     scan,
 )
+from tests.support.events import CaptureEvents
 from tests.support.factories import make_team, visitor_writes
 
 pytestmark = pytest.mark.storage
 
 
-def capture(db: Database) -> list[DomainEvent]:
-    seen: list[DomainEvent] = []
-
-    @db.dispatcher.on("contact.erased")
-    async def record(event: DomainEvent) -> None:
-        seen.append(event)
-
-    return seen
-
-
-async def test_anonymise_leaves_no_personal_string_and_keeps_counts(db: Database) -> None:
+async def test_anonymise_leaves_no_personal_string_and_keeps_counts(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     built = await build_contact(db, ws, team.agents[0])
     before = await count_rows(db, ws)
     assert {needle for _, _, needle in await scan(db)} >= {"Zarkowski", "Zorblax", "zq-landing"}
-    seen = capture(db)
-
-    async with db.transaction() as tx:
-        request = await erase.do_erase_contact(
-            tx, ws, built.contact_id, mode="anonymise", reason="ticket 42", actor="user:x"
-        )
+    with capture_events(db) as captured:
+        async with db.transaction() as tx:
+            request = await service.do_erase_contact(
+                tx, ws, built.contact_id, mode="anonymise", reason="ticket 42", actor="user:x"
+            )
+    seen = captured.of("contact.erased")
 
     # Nothing personal is left in any column of any table, except the order's items, which
     # are kept for bookkeeping (docs/privacy.md).
@@ -78,6 +71,12 @@ async def test_anonymise_leaves_no_personal_string_and_keeps_counts(db: Database
         assert kinds == {"visitor"}
         bodies = set((await session.scalars(select(Message.body))).all())
         assert bodies == {"[erased]"}
+        authors = set(await session.execute(select(Message.author_type, Message.author_name)))
+        assert authors == {("visitor", None), ("agent", team.agents[0].name), ("system", None)}
+        deliveries = metadata.tables["deliveries"]
+        assert (
+            await session.execute(select(deliveries.c.recipient, deliveries.c.last_error))
+        ).all() == [("[erased]", None)]
         events = (await session.scalars(select(TrackedEvent))).all()
         assert [(e.type, e.props, e.page) for e in events] == [
             ("page.view", {}, {}),
@@ -96,6 +95,8 @@ async def test_anonymise_leaves_no_personal_string_and_keeps_counts(db: Database
     assert request.counts["tracked_events"] == 2
     assert request.counts["contact_identities"] == removed_identities
     assert request.counts["contacts"] == 2  # the contact and the one merged into it
+    assert request.counts["deliveries"] == request.counts["email_message_ids"] == 1
+    assert "contact_merges" not in request.counts  # kept: ids only
     assert request.reason == "ticket 42" and request.mode == "anonymise"
     assert [(e.name, e.payload["contact_id"], e.payload["mode"]) for e in seen] == [
         ("contact.erased", built.contact_id, "anonymise")
@@ -103,17 +104,19 @@ async def test_anonymise_leaves_no_personal_string_and_keeps_counts(db: Database
     assert seen[0].payload["counts"] == request.counts
 
 
-async def test_delete_removes_rows_everywhere_and_keeps_orders(db: Database) -> None:
+async def test_delete_removes_rows_everywhere_and_keeps_orders(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     built = await build_contact(db, ws, team.agents[0])
     bystander = await visitor_writes(db, ws, "v_bystander", "unrelated question")
-    seen = capture(db)
-
-    async with db.transaction() as tx:
-        request = await erase.do_erase_contact(
-            tx, ws, built.contact_id, mode="delete", reason="GDPR art. 17", actor="user:x"
-        )
+    with capture_events(db) as captured:
+        async with db.transaction() as tx:
+            request = await service.do_erase_contact(
+                tx, ws, built.contact_id, mode="delete", reason="GDPR art. 17", actor="user:x"
+            )
+    seen = captured.of("contact.erased")
 
     after = await count_rows(db, ws)
     assert after["tracked_events"] == 0 and after["web_sessions"] == 0
@@ -140,6 +143,8 @@ async def test_delete_removes_rows_everywhere_and_keeps_orders(db: Database) -> 
     assert await scan(db) == {("orders", "items", "Zorblax")}
     assert request.counts["contacts"] == 1 and request.counts["contacts_kept_for_orders"] == 1
     assert request.counts["conversations"] == 3 and request.counts["tracked_events"] == 2
+    assert request.counts["deliveries"] == request.counts["email_message_ids"] == 1
+    assert after["deliveries"] == after["email_message_ids"] == 0
     assert [e.payload["mode"] for e in seen] == ["delete"]
 
     # The visitor comes back: a fresh contact, nothing of the old one.
@@ -158,7 +163,7 @@ async def test_delete_without_orders_removes_the_contact(db: Database) -> None:
         assert conversation is not None
         contact_id = conversation.contact_id
     async with db.transaction() as tx:
-        request = await erase.do_erase_contact(
+        request = await service.do_erase_contact(
             tx, ws, contact_id, mode="delete", reason="request by e-mail", actor="user:x"
         )
     assert request.counts["contacts"] == 1 and request.counts["contacts_kept_for_orders"] == 0
@@ -179,11 +184,11 @@ async def test_other_workspaces_are_untouched_and_out_of_reach(db: Database) -> 
 
     with pytest.raises(NotFound):
         async with db.transaction() as tx:
-            await erase.do_erase_contact(
+            await service.do_erase_contact(
                 tx, acme.workspace.id, theirs.contact_id, mode="delete", reason="x", actor="u"
             )
     async with db.transaction() as tx:
-        await erase.do_erase_contact(
+        await service.do_erase_contact(
             tx, acme.workspace.id, built.contact_id, mode="delete", reason="x", actor="u"
         )
     assert await count_rows(db, globex.workspace.id) == globex_before
@@ -194,11 +199,11 @@ async def test_other_workspaces_are_untouched_and_out_of_reach(db: Database) -> 
             select(TimelineEntry).where(TimelineEntry.workspace_id == globex.workspace.id)
         )
         assert any(PRODUCT in str(r.data) for r in rows)
-        listed, total = await erase.list_requests(
+        listed, total = await service.list_requests(
             session, globex.workspace.id, contact_id=None, limit=10, offset=0
         )
         assert (listed, total) == ([], 0)
-        listed, total = await erase.list_requests(
+        listed, total = await service.list_requests(
             session, acme.workspace.id, contact_id=built.contact_id, limit=10, offset=0
         )
         assert total == 1 and listed[0].mode == "delete"
@@ -209,12 +214,12 @@ async def test_merged_contact_is_erased_through_its_profile(db: Database) -> Non
     built = await build_contact(db, team.workspace.id, team.agents[0])
     with pytest.raises(Conflict, match=built.contact_id):
         async with db.transaction() as tx:
-            await erase.do_erase_contact(
+            await service.do_erase_contact(
                 tx, team.workspace.id, built.source_id, mode="anonymise", reason="x", actor="u"
             )
     with pytest.raises(InvalidInput):
         async with db.transaction() as tx:
-            await erase.do_erase_contact(
+            await service.do_erase_contact(
                 tx, team.workspace.id, built.contact_id, mode="anonymise", reason=" ", actor="u"
             )
     async with db.read() as session:

@@ -12,7 +12,7 @@ import pytest
 from hovor.core import clock
 from hovor.core.errors import NotFound
 from hovor.db.transaction import Database
-from hovor.privacy import export
+from hovor.privacy import export, service
 from hovor.privacy.export import encoded, export_document
 from hovor.privacy.scope import contact_scope
 from hovor.tracking.models import TrackedEvent
@@ -28,6 +28,7 @@ from tests.privacy.support import (
     VISITOR,
     build_contact,
 )
+from tests.support.events import CaptureEvents
 from tests.support.factories import make_team
 
 pytestmark = pytest.mark.storage
@@ -78,6 +79,9 @@ async def test_export_contains_every_kind_of_data(db: Database) -> None:
     assert doc["orders"][0]["items"][0]["name"] == PRODUCT
     assert [o["context"]["cart"]["p1"]["name"] for o in doc["offers"]] == [PRODUCT]
     assert [c["phone"] for c in doc["callback_requests"]] == [PHONE]
+    assert [(d["recipient"], d["status"]) for d in doc["deliveries"]] == [(EMAIL, "failed")]
+    assert [e["subject"] for e in doc["email_message_ids"]] == [f"Re: Refund for {NAME}"]
+    assert "routing_tasks" not in doc  # queue state: declared, not exported
     assert [s["landing_url"] for s in doc["web_sessions"]] == [LANDING]
     # Pages of the export go by id; two events of one millisecond may come either way round.
     events = {e["type"]: e for e in doc["tracked_events"]}
@@ -111,6 +115,31 @@ async def test_export_pages_through_many_rows(
     doc = await exported(db, ws, built.contact_id)
     ids = [e["id"] for e in doc["tracked_events"]]
     assert len(ids) == 42 and len(set(ids)) == 42 and ids == sorted(ids)
+
+
+async def test_export_is_audited_and_announced_on_commit(
+    db: Database, capture_events: CaptureEvents
+) -> None:
+    team = await make_team(db)
+    ws = team.workspace.id
+    built = await build_contact(db, ws, team.agents[0])
+    with capture_events(db) as captured:
+        async with db.transaction() as tx:
+            scope = await service.do_export_contact(tx, ws, built.contact_id, actor="user:x")
+            assert captured.events == []  # not before the commit
+    seen = captured.of("contact.exported")
+    assert scope.contact.id == built.contact_id
+    async with db.read() as session:
+        requests, total = await service.list_requests(
+            session, ws, contact_id=built.contact_id, limit=10, offset=0
+        )
+    assert total == 1 and (requests[0].mode, requests[0].actor) == ("export", "user:x")
+    assert [(e.name, e.payload) for e in seen] == [
+        (
+            "contact.exported",
+            {"contact_id": built.contact_id, "request_id": requests[0].id, "actor": "user:x"},
+        )
+    ]
 
 
 async def test_export_is_workspace_scoped(db: Database) -> None:

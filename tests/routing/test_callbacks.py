@@ -14,8 +14,10 @@ from hovor.core import clock
 from hovor.core.clock import ManualClock
 from hovor.core.errors import Conflict, InvalidInput
 from hovor.db.transaction import Database
-from hovor.routing import listeners, service
-from hovor.routing.node import LocalLease, RoutingNode
+from hovor.routing import listeners, tasks
+from hovor.routing.lease import LocalLease
+from hovor.routing.node import RoutingNode
+from tests.routing.channels import CHANNELS
 from tests.support.factories import make_team
 
 
@@ -45,21 +47,21 @@ async def _request(db: Database, ws: str, preferred: datetime | None = None) -> 
 
 async def _status(db: Database, conversation_id: str) -> tuple[str | None, str | None]:
     async with db.read() as session:
-        task = await service.active_task(session, conversation_id)
+        task = await tasks.active_task(session, conversation_id)
     return (task.status, task.agent_id) if task else (None, None)
 
 
 async def test_a_callback_waits_for_its_preferred_time_then_is_due_within_5_minutes(
     db: Database, manual_clock: ManualClock
 ) -> None:
-    node = RoutingNode(db, MemoryBus(), LocalLease())
+    node = RoutingNode(db, MemoryBus(), LocalLease(), CHANNELS)
     listeners.register(db.dispatcher, db, node)
     team = await make_team(db, agents=1, online=True)
     ws = team.workspace.id
     preferred = clock.now() + timedelta(hours=1)
     conversation_id = await _request(db, ws, preferred)
     async with db.read() as session:
-        task = await service.active_task(session, conversation_id)
+        task = await tasks.active_task(session, conversation_id)
     assert task is not None and task.status == "waiting"
     assert (task.ready_at, task.deadline) == (preferred, preferred + timedelta(minutes=5))
     snapshot = node.snapshot(ws)
@@ -76,7 +78,7 @@ async def test_a_callback_waits_for_its_preferred_time_then_is_due_within_5_minu
 async def test_no_answer_is_retried_twice_then_the_callback_fails(
     db: Database, manual_clock: ManualClock
 ) -> None:
-    node = RoutingNode(db, MemoryBus(), LocalLease())
+    node = RoutingNode(db, MemoryBus(), LocalLease(), CHANNELS)
     listeners.register(db.dispatcher, db, node)
     team = await make_team(db, agents=1, online=True)
     ws = team.workspace.id

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from hovor.routing.engine import (
+from hovor.core.channels import ChannelCatalogue
+from hovor.routing.engine import Router
+from hovor.routing.model import (
     DEFAULT_HANDLE_SECONDS,
+    FALLBACK_SLA_SECONDS,
     REJECTION_MEMORY,
     Agent,
     Change,
     Queue,
-    Router,
     Step,
     TargetError,
     Task,
     compile_target,
     target_matches,
 )
+from tests.routing.channels import CHANNELS, EMAIL, WEBCHAT
 
 SLA_KINDS = {"sla_warning", "sla_breached"}
 
@@ -49,7 +53,7 @@ def task(
 
 
 def router(*queues: Queue, agents: tuple[Agent, ...] = (), now: float = 0.0) -> Router:
-    r = Router()
+    r = Router(CHANNELS)
     for q in queues or (Queue("q"),):
         r.put_queue(q, now)
     for a in agents:
@@ -478,6 +482,34 @@ def test_when_a_waiting_chat_is_cancelled_the_held_back_email_goes() -> None:
     r.submit(task("c2"), 0)
     r.submit(task("m", channel="email"), 0)
     assert moves(r.cancel("c2", 5)) == [("assigned", "m", "a")]
+
+
+def test_what_is_deferred_and_each_channels_sla_come_from_the_catalogue() -> None:
+    # A catalogue where e-mail is real-time and chat deferred turns the rule around.
+    swapped = ChannelCatalogue(
+        [replace(EMAIL, realtime=True), replace(WEBCHAT, realtime=False, default_sla_seconds=90)]
+    )
+    r = Router(swapped)
+    r.put_queue(Queue("q"), 0)
+    r.put_agent(agent("a", capacity={"webchat": 1, "email": 1}), 0)
+    r.submit(task("m1", channel="email"), 0)  # takes the e-mail slot
+    r.submit(task("m2", channel="email"), 0)  # waits: real-time now
+    assert moves(r.submit(task("c", channel="webchat"), 0)) == []  # held back for m2
+    assert r.tasks["c"].deadline == 90
+    # A channel the catalogue does not know: real-time, a day's SLA.
+    r.put_agent(agent("b", capacity={"fax": 1}), 0)
+    assert moves(r.submit(task("f", channel="fax"), 0)) == [("assigned", "f", "b")]
+    assert r.tasks["f"].deadline == FALLBACK_SLA_SECONDS
+
+
+def test_a_resumed_wrap_up_holds_the_slot_until_it_ends() -> None:
+    r = router(agents=(agent("a"),))
+    r.resume_wrap_up("a", "webchat", until=40, now=10)  # completed elsewhere at 0, 40 s
+    assert moves(r.submit(task("c"), 10)) == []
+    assert moves(r.advance(39)) == []
+    assert moves(r.advance(40)) == [("wrap_up_ended", "", "a"), ("assigned", "c", "a")]
+    r.resume_wrap_up("a", "webchat", until=40, now=41)  # over already: nothing held
+    assert r.agents["a"].load == {"webchat": 1}
 
 
 # -- order --------------------------------------------------------------------------------

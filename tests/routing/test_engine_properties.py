@@ -23,16 +23,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from hovor.routing.engine import (
-    DEFERRED_CHANNELS,
-    Agent,
-    Change,
-    Queue,
-    Router,
-    Step,
-    Task,
-    target_matches,
-)
+from hovor.routing.engine import Router
+from hovor.routing.model import Agent, Change, Queue, Step, Task, target_matches
+from tests.routing.channels import CHANNELS as CATALOGUE
 
 AGENTS = [f"a{i}" for i in range(5)]
 CHANNELS = ["webchat", "callback", "email"]
@@ -75,7 +68,7 @@ statuses = st.sampled_from(["available", "available", "busy", "away", "offline"]
 class RouterMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.router = CheckedRouter()
+        self.router = CheckedRouter(CATALOGUE)
         self.now = 0.0
         for queue in QUEUES:
             self.router.put_queue(queue, self.now)
@@ -256,7 +249,7 @@ class RouterMachine(RuleBasedStateMachine):
                         agent.has_room(channel)
                         and agent.id not in task.rejected
                         and target_matches(expression, agent.skills, agent.attributes)
-                        and not (channel in DEFERRED_CHANNELS and self.chat_waits_for(agent))
+                        and not (channel in CATALOGUE.deferred() and self.chat_waits_for(agent))
                     ):
                         raise AssertionError(f"{agent.id} is free for waiting {task.id}")
 
@@ -264,7 +257,7 @@ class RouterMachine(RuleBasedStateMachine):
         router = self.router
         return any(
             keys
-            and channel not in DEFERRED_CHANNELS
+            and channel not in CATALOGUE.deferred()
             and target_matches(
                 router.queues[queue_id].compiled[step], agent.skills, agent.attributes
             )

@@ -6,12 +6,14 @@ from hovor.bus import MemoryBus
 from hovor.db.transaction import Database
 from hovor.engagement.pacing import MAX_WAIT_SECONDS, check_pacing
 from hovor.routing import listeners
-from hovor.routing.node import LocalLease, RoutingNode
+from hovor.routing.lease import LocalLease
+from hovor.routing.node import RoutingNode
+from tests.routing.channels import CHANNELS
 from tests.support.factories import make_team, visitor_writes
 
 
 async def test_offers_stop_when_a_new_chat_would_wait_too_long(db: Database) -> None:
-    node = RoutingNode(db, MemoryBus(), LocalLease())
+    node = RoutingNode(db, MemoryBus(), LocalLease(), CHANNELS)
     listeners.register(db.dispatcher, db, node)
     team = await make_team(db, agents=1, online=True, capacity=2)
     ws = team.workspace.id

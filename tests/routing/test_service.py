@@ -17,9 +17,13 @@ from hovor.core.clock import ManualClock
 from hovor.core.dispatch import Dispatcher
 from hovor.core.errors import Conflict, InvalidInput
 from hovor.db.transaction import Database
-from hovor.routing import listeners, service
+from hovor.routing import agents, events, handover, listeners, queues, tasks
+from hovor.routing.lease import LocalLease
 from hovor.routing.models import RoutingQueue, RoutingTask
-from hovor.routing.node import LocalLease, RoutingNode
+from hovor.routing.node import RoutingNode
+from hovor.routing.service_level import service_level_today
+from tests.routing.channels import CHANNELS, EMAIL
+from tests.support.events import CaptureEvents
 from tests.support.factories import make_team, visitor_writes
 
 
@@ -97,22 +101,22 @@ def manual_clock() -> Iterator[ManualClock]:
 
 
 def _node(db: Database) -> RoutingNode:
-    node = RoutingNode(db, MemoryBus(), LocalLease())
+    node = RoutingNode(db, MemoryBus(), LocalLease(), CHANNELS)
     listeners.register(db.dispatcher, db, node)
     return node
 
 
 async def _queue(db: Database, ws: str, **changes: object) -> RoutingQueue:
-    spec = service.QueueSpec(name="Sales", steps=[{"target": ""}], channels=["webchat"])
+    spec = queues.QueueSpec(name="Sales", steps=[{"target": ""}], channels=["webchat"])
     for key, value in changes.items():
         setattr(spec, key, value)
     async with db.transaction() as tx:
-        return await service.do_create_queue(tx, ws, spec)
+        return await queues.do_create_queue(tx, ws, spec, CHANNELS)
 
 
 async def _task(db: Database, conversation_id: str) -> RoutingTask:
     async with db.read() as session:
-        task = await service.active_task(session, conversation_id)
+        task = await tasks.active_task(session, conversation_id)
     assert task is not None
     return task
 
@@ -137,17 +141,17 @@ async def test_a_reservation_is_accepted_or_goes_to_the_next_agent_on_timeout(
     assert task.rejected == [held_by]
 
     async with db.transaction() as tx:
-        row = await service.access_task(tx.session, ws, task.id)
+        row = await tasks.access_task(tx.session, ws, task.id)
         agent = await auth.access_user(tx.session, ws, task.agent_id or "")
-        await service.do_accept(tx, row, agent)
+        await handover.do_accept(tx, row, agent)
     assert await assignee_of(db, ws, first) == task.agent_id
     assert (await _task(db, first)).status == "assigned"
     # The reservation is gone: a late accept by the first agent is refused.
     async with db.transaction() as tx:
-        row = await service.access_task(tx.session, ws, task.id)
+        row = await tasks.access_task(tx.session, ws, task.id)
         late = await auth.access_user(tx.session, ws, held_by or "")
         with pytest.raises(Conflict):
-            await service.do_accept(tx, row, late)
+            await handover.do_accept(tx, row, late)
 
 
 async def test_a_restart_keeps_reservations_and_assigns_exactly_once(
@@ -179,36 +183,72 @@ async def test_a_restart_keeps_reservations_and_assigns_exactly_once(
     moved = await _task(db, conversation_id)
     assert moved.status == "reserved" and moved.agent_id != before.agent_id
     async with db.transaction() as tx:
-        row = await service.access_task(tx.session, ws, moved.id)
+        row = await tasks.access_task(tx.session, ws, moved.id)
         agent = await auth.access_user(tx.session, ws, moved.agent_id or "")
-        await service.do_accept(tx, row, agent)
+        await handover.do_accept(tx, row, agent)
     async with db.read() as session:
-        tasks = (
+        rows = (
             await session.scalars(
                 select(RoutingTask).where(RoutingTask.conversation_id == conversation_id)
             )
         ).all()
-    assert [(t.status, t.agent_id) for t in tasks] == [("assigned", moved.agent_id)]
+    assert [(t.status, t.agent_id) for t in rows] == [("assigned", moved.agent_id)]
 
 
-async def test_a_task_nobody_can_take_is_reported_until_someone_can(db: Database) -> None:
+async def test_a_wrap_up_outlives_a_leader_change(db: Database, manual_clock: ManualClock) -> None:
+    _node(db)
+    team = await make_team(db, agents=1, online=True, capacity=1)
+    ws = team.workspace.id
+    agent_id = team.agents[0].id
+    await _queue(db, ws, wrap_up_seconds=40)
+    first = (await visitor_writes(db, ws, "v_1", "hi")).conversation_id
+    second = (await visitor_writes(db, ws, "v_2", "hi")).conversation_id
+    assert await assignee_of(db, ws, first) == agent_id
+    assert await assignee_of(db, ws, second) is None
+    manual_clock.advance(5)
+    async with db.transaction() as tx:
+        conversation = await conversations.access_conversation(tx.session, ws, first)
+        await conversations.do_close_conversation(tx, conversation)
+    assert await assignee_of(db, ws, second) is None  # the agent wraps up
+
+    # Another leader: a new dispatcher and node rebuild everything from the database.
+    db.dispatcher = Dispatcher()
+    node = _node(db)
+    await node.kick(ws, "reload", "")
+    manual_clock.advance(39)
+    await node.tick()
+    assert await assignee_of(db, ws, second) is None  # a second of wrap-up left
+    manual_clock.advance(1)
+    await node.tick()
+    assert await assignee_of(db, ws, second) == agent_id
+
+
+async def test_a_task_nobody_can_take_is_reported_until_someone_can(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     node = _node(db)
     team = await make_team(db, agents=1, online=True)
     ws = team.workspace.id
     await _queue(db, ws, steps=[{"target": "has(skills.fridges) && skills.fridges >= 3"}])
-    conversation_id = (await visitor_writes(db, ws, "v_1", "fridge?")).conversation_id
+    with capture_events(db) as captured:
+        conversation_id = (await visitor_writes(db, ws, "v_1", "fridge?")).conversation_id
     task = await _task(db, conversation_id)
     assert task.unroutable and task.status == "waiting"
+    (reported,) = captured.payloads(events.TASK_MARKED_UNROUTABLE)
+    assert reported["task"]["id"] == task.id and reported["task"]["unroutable"] is True
+    assert events.TASK_MARKED_UNROUTABLE == "task.marked_unroutable"
     snapshot = node.snapshot(ws)
     assert snapshot is not None
     assert [q["unroutable"] for q in snapshot["queues"] if q["name"] == "Sales"] == [1]
 
-    async with db.transaction() as tx:
-        agent = await auth.access_user(tx.session, ws, team.agents[0].id)
-        await service.do_set_profile(tx, agent, skills={"fridges": 4})
+    with capture_events(db) as captured:
+        async with db.transaction() as tx:
+            agent = await auth.access_user(tx.session, ws, team.agents[0].id)
+            await agents.do_set_profile(tx, agent, CHANNELS, skills={"fridges": 4})
     task = await _task(db, conversation_id)
     assert not task.unroutable and task.status == "assigned"
     assert await assignee_of(db, ws, conversation_id) == team.agents[0].id
+    assert [p["task"]["status"] for p in captured.payloads("task.changed")][-1] == "assigned"
 
 
 async def test_transfer_to_a_queue_keeps_the_deadline_and_frees_the_agent(db: Database) -> None:
@@ -224,8 +264,8 @@ async def test_transfer_to_a_queue_keeps_the_deadline_and_frees_the_agent(db: Da
     before = await _task(db, first)
     assert before.status == "assigned" and await assignee_of(db, ws, second) is None
     async with db.transaction() as tx:
-        row = await service.access_task(tx.session, ws, before.id)
-        await service.do_transfer_to_queue(tx, row, experts)
+        row = await tasks.access_task(tx.session, ws, before.id)
+        await handover.do_transfer_to_queue(tx, row, experts)
     moved = await _task(db, first)
     assert (moved.queue_id, moved.status, moved.deadline) == (
         experts.id,
@@ -242,28 +282,45 @@ async def test_bad_queues_and_profiles_get_field_errors(db: Database) -> None:
     ws = team.workspace.id
     async with db.transaction() as tx:
         with pytest.raises(InvalidInput) as bad:
-            await service.do_create_queue(
+            await queues.do_create_queue(
                 tx,
                 ws,
-                service.QueueSpec(
+                queues.QueueSpec(
                     name="X",
                     steps=[{"target": "skills.a >"}, {"target": "agent.x", "timeout_seconds": -1}],
                     channels=["web chat"],
                     overflow_queue_id="nope",
+                    sla_seconds={"fax": 60},
                 ),
+                CHANNELS,
             )
     locs = [tuple(e["loc"]) for e in bad.value.errors or []]
     assert ("steps", 0, "target") in locs and ("steps", 1, "target") in locs
     assert ("steps", 1, "timeout_seconds") in locs and ("overflow_queue_id",) in locs
-    assert ("channels",) in locs
+    assert ("channels",) in locs and ("sla_seconds", "fax") in locs
     async with db.transaction() as tx:
         agent = await auth.access_user(tx.session, ws, team.agents[0].id)
         with pytest.raises(InvalidInput) as bad:
-            await service.do_set_profile(tx, agent, skills={"fridges": 9}, capacity={"chat": -1})
-    assert {tuple(e["loc"]) for e in bad.value.errors or []} == {
-        ("skills", "fridges"),
-        ("capacity", "chat"),
+            await agents.do_set_profile(
+                tx, agent, CHANNELS, skills={"fridges": 9}, capacity={"fax": 1, "email": 99}
+            )
+    # A channel the catalogue does not know is refused, however well-formed its name.
+    assert {(tuple(e["loc"]), e["msg"]) for e in bad.value.errors or []} == {
+        (("skills", "fridges"), "level must be between 1 and 5"),
+        (("capacity", "fax"), "no such channel"),
+        (("capacity", "email"), "must be between 0 and 50"),
     }
+
+
+async def test_default_capacities_are_the_channels_own(db: Database) -> None:
+    team = await make_team(db, agents=1, capacity=2)
+    ws = team.workspace.id
+    async with db.transaction() as tx:
+        agent = await auth.access_user(tx.session, ws, team.agents[0].id)
+        profile = await agents.do_set_profile(tx, agent, CHANNELS, capacity={"callback": 0})
+        capacity = agents.capacity_of(agent, profile, CHANNELS)
+    # Web chat: the user's own chat capacity (ADR 0005); the rest: profile over defaults.
+    assert capacity == {"webchat": 2, "callback": 0, "email": EMAIL.default_capacity}
 
 
 async def test_manual_assignment_counts_against_capacity(db: Database) -> None:
@@ -315,16 +372,17 @@ async def test_oversized_attributes_and_bad_weight_skills_are_refused(db: Databa
     async with db.transaction() as tx:
         agent = await auth.access_user(tx.session, ws, team.agents[0].id)
         with pytest.raises(InvalidInput) as bad:
-            await service.do_set_profile(tx, agent, attributes={"notes": "x" * 5000})
+            await agents.do_set_profile(tx, agent, CHANNELS, attributes={"notes": "x" * 5000})
     assert [tuple(e["loc"]) for e in bad.value.errors or []] == [("attributes",)]
     async with db.transaction() as tx:
         with pytest.raises(InvalidInput) as bad:
-            await service.do_create_queue(
+            await queues.do_create_queue(
                 tx,
                 ws,
-                service.QueueSpec(
+                queues.QueueSpec(
                     name="W", steps=[{"target": ""}], channels=[], weight_skill="TV Sets"
                 ),
+                CHANNELS,
             )
     assert [tuple(e["loc"]) for e in bad.value.errors or []] == [("weight_skill",)]
 
@@ -345,7 +403,7 @@ async def test_service_level_today_counts_only_decided_tasks(
             tx, await conversations.access_conversation(tx.session, ws, gone)
         )
     async with db.read() as session:
-        early = await service.service_level_today(session, ws)
+        early = await service_level_today(session, ws)
     sales = next(f for f in early if f["queue_id"] == queue.id)
     # The slow chat is still within its 30 s: not decided, not counted.
     assert (sales["offered"], sales["answered"], sales["abandoned"]) == (2, 1, 1)
@@ -357,7 +415,7 @@ async def test_service_level_today_counts_only_decided_tasks(
         )
     assert await assignee_of(db, ws, slow) == team.agents[0].id
     async with db.read() as session:
-        late = await service.service_level_today(session, ws)
+        late = await service_level_today(session, ws)
     sales = next(f for f in late if f["queue_id"] == queue.id)
     assert sales == {
         "queue_id": queue.id,

@@ -8,18 +8,19 @@ import statistics
 
 import pytest
 
-from hovor.routing.engine import Queue, Step
 from hovor.routing.erlang import average_speed_of_answer, erlang_c, service_level
+from hovor.routing.model import Queue, Step
+from hovor.routing.scenarios import blended
 from hovor.routing.simulation import (
     AgentGroup,
     HandleKind,
     HandleTime,
     Scenario,
     Stream,
-    blended,
     simulate,
 )
 from hovor.routing.simulation_report import html_report, table
+from tests.routing.channels import CHANNELS
 
 
 def direct_erlang_c(n: int, a: float) -> float:
@@ -106,7 +107,7 @@ def test_skills_steps_and_overflow_are_the_routers_own() -> None:
 
 
 def test_the_blended_scenario_reports_every_stream_and_callbacks_within_5_minutes() -> None:
-    scenario = blended(hours=24, seed=1)
+    scenario = blended(CHANNELS, hours=24, seed=1)
     result = simulate(scenario)
     names = [s.name for s in result.streams]
     assert names == ["sales/webchat", "support/webchat", "callbacks/callback", "email/email"]

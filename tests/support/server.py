@@ -56,6 +56,7 @@ def run_server(
         "HOVOR_PORT": str(port),
         "HOVOR_SECRET_KEY": "test-secret-key-for-integration",
         "HOVOR_DEMO_PASSWORD": DEMO_PASSWORD,
+        "HOVOR_DEMO_HISTORY_DAYS": "0",  # no simulated history: its rules would make offers
         "HOVOR_LOG_LEVEL": "warning",
     }
     env.pop("HOVOR_REDIS_URL", None)

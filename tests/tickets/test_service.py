@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import text
 
 from hovor.contacts import timeline
 from hovor.contacts.merge import LinkedRows, do_merge_contacts, do_unmerge
@@ -14,13 +15,14 @@ from hovor.conversations import service as conversations
 from hovor.conversations.models import Conversation
 from hovor.conversations.service import do_move_conversations
 from hovor.core.errors import Conflict, InvalidInput, NotFound
-from hovor.core.events import DomainEvent
-from hovor.db.transaction import Database
+from hovor.db.transaction import Database, Tx
 from hovor.orders.service import do_move_orders
 from hovor.tickets import links, listeners, listing, notes, service
 from hovor.tickets.models import Ticket
 from hovor.tickets.service import Changes
+from tests.support.events import CaptureEvents
 from tests.support.factories import make_team, visitor_writes
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.storage
 LINKS = LinkedRows(
@@ -81,27 +83,25 @@ async def update(
         return await service.do_update_ticket(tx, fresh, Changes(**changes), user_id=user_id)
 
 
-async def test_a_ticket_is_made_from_a_conversation(db: Database) -> None:
+async def test_a_ticket_is_made_from_a_conversation(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     agent = team.agents[0]
     conv = await conversation(db, ws, "v_1")
-    seen: list[DomainEvent] = []
-
-    @db.dispatcher.on("ticket.created")
-    async def record(event: DomainEvent) -> None:
-        seen.append(event)
-
-    ticket = await create(
-        db, conv, "  Refund   for TV ", user_id=agent.id, priority="high", due_at=DUE
-    )
-    assert (ticket.number, ticket.subject, ticket.status, ticket.priority) == (
-        1,
-        "Refund for TV",
-        "new",
-        "high",
-    )
-    assert ticket.contact_id == conv.contact_id and ticket.created_by == agent.id
+    with capture_events(db) as captured:
+        ticket = await create(
+            db, conv, "  Refund   for TV ", user_id=agent.id, priority="high", due_at=DUE
+        )
+        assert (ticket.number, ticket.subject, ticket.status, ticket.priority) == (
+            1,
+            "Refund for TV",
+            "new",
+            "high",
+        )
+        assert ticket.contact_id == conv.contact_id and ticket.created_by == agent.id
+    seen = captured.of("ticket.created")
     [event] = seen
     assert event.payload["ticket"]["conversation_ids"] == [conv.id]
     assert event.payload["ticket"]["number"] == 1
@@ -163,9 +163,12 @@ async def test_two_open_transactions_draw_different_numbers(db: Database) -> Non
     other = Database(db.url, db.dispatcher)
     holding = asyncio.Event()
     release = asyncio.Event()
+    first_pid: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    second_pid: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     async def first() -> int:
         async with db.transaction() as tx:
+            first_pid.set_result(await backend_pid(tx))
             conv = await conversations.access_conversation(tx.session, ws, first_conv.id)
             ticket = await service.do_create_ticket(tx, conv, user_id=None, subject="first")
             holding.set()
@@ -175,46 +178,63 @@ async def test_two_open_transactions_draw_different_numbers(db: Database) -> Non
     async def second() -> int:
         await holding.wait()
         async with other.transaction() as tx:
+            second_pid.set_result(await backend_pid(tx))
             conv = await conversations.access_conversation(tx.session, ws, second_conv.id)
             ticket = await service.do_create_ticket(tx, conv, user_id=None, subject="second")
             return ticket.number
 
     try:
         task_one, task_two = asyncio.create_task(first()), asyncio.create_task(second())
-        await asyncio.sleep(0.3)
+        # PostgreSQL itself says when the second transaction waits for the first one's lock.
+        blocker, waiter = await asyncio.wait_for(asyncio.gather(first_pid, second_pid), 10)
+        await eventually(
+            "the second transaction waits for the first one's lock",
+            lambda: blocked_by(db, waiter, blocker),
+        )
         assert not task_two.done()  # waiting for the first transaction's counter row
         release.set()
         assert sorted(await asyncio.gather(task_one, task_two)) == [2, 3]
     finally:
+        release.set()
         await other.dispose()
 
 
-async def test_status_follows_the_allowed_transitions(db: Database) -> None:
+async def backend_pid(tx: Tx) -> int:
+    return int((await tx.session.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def blocked_by(db: Database, waiter: int, blocker: int) -> bool:
+    """Whether PostgreSQL backend ``waiter`` waits for a lock that ``blocker`` holds."""
+    async with db.read() as session:
+        query = text("SELECT CAST(:blocker AS integer) = ANY(pg_blocking_pids(:waiter))")
+        result = await session.execute(query, {"blocker": blocker, "waiter": waiter})
+        return bool(result.scalar_one())
+
+
+async def test_status_follows_the_allowed_transitions(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     agent = team.agents[0]
     conv = await conversation(db, ws, "v_1")
     ticket = await create(db, conv)
-    seen: list[DomainEvent] = []
-
-    @db.dispatcher.on("ticket.updated")
-    async def record(event: DomainEvent) -> None:
-        seen.append(event)
-
-    ticket = await update(db, ticket, agent.id, status="pending")
-    ticket = await update(db, ticket, agent.id, status="open")
-    ticket = await update(db, ticket, agent.id, status="solved")
-    assert ticket.solved_at is not None
-    with pytest.raises(Conflict, match="cannot go from solved to pending"):
-        await update(db, ticket, status="pending")
-    ticket = await update(db, ticket, agent.id, status="open")  # reopened
-    assert ticket.solved_at is None
-    ticket = await update(db, ticket, agent.id, status="solved")
-    ticket = await update(db, ticket, agent.id, status="closed")
-    assert ticket.closed_at is not None
-    for change in ({"status": "open"}, {"priority": "low"}, {"subject": "x"}):
-        with pytest.raises(Conflict, match="closed"):
-            await update(db, ticket, **change)
+    with capture_events(db) as captured:
+        ticket = await update(db, ticket, agent.id, status="pending")
+        ticket = await update(db, ticket, agent.id, status="open")
+        ticket = await update(db, ticket, agent.id, status="solved")
+        assert ticket.solved_at is not None
+        with pytest.raises(Conflict, match="cannot go from solved to pending"):
+            await update(db, ticket, status="pending")
+        ticket = await update(db, ticket, agent.id, status="open")  # reopened
+        assert ticket.solved_at is None
+        ticket = await update(db, ticket, agent.id, status="solved")
+        ticket = await update(db, ticket, agent.id, status="closed")
+        assert ticket.closed_at is not None
+        for change in ({"status": "open"}, {"priority": "low"}, {"subject": "x"}):
+            with pytest.raises(Conflict, match="closed"):
+                await update(db, ticket, **change)
+    seen = captured.of("ticket.updated")
     assert [e.payload["changes"] for e in seen] == [
         [{"field": "status", "from": f, "to": t}]
         for f, t in [
@@ -301,25 +321,23 @@ async def test_conversations_of_the_same_contact_on_any_channel_link(db: Databas
     assert (await create(db, chat, "Another issue")).number == 3
 
 
-async def test_notes_are_internal_and_allowed_on_closed_tickets(db: Database) -> None:
+async def test_notes_are_internal_and_allowed_on_closed_tickets(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     team = await make_team(db)
     agent = team.agents[0]
     ticket = await create(db, await conversation(db, team.workspace.id, "v_1"))
-    seen: list[DomainEvent] = []
-
-    @db.dispatcher.on("ticket.note_added")
-    async def record(event: DomainEvent) -> None:
-        seen.append(event)
-
-    ticket = await update(db, ticket, status="closed")
-    async with db.transaction() as tx:
-        t = await service.access_ticket(tx.session, ticket.workspace_id, ticket.id)
-        await notes.do_add_note(tx, t, "  Called the courier. ", user_id=agent.id)
-        with pytest.raises(InvalidInput):
-            await notes.do_add_note(tx, t, "   ", user_id=agent.id)
-    async with db.read() as session:
-        stored = await notes.list_notes(session, ticket)
-    assert [(n.body, n.author_id) for n in stored] == [("Called the courier.", agent.id)]
+    with capture_events(db) as captured:
+        ticket = await update(db, ticket, status="closed")
+        async with db.transaction() as tx:
+            t = await service.access_ticket(tx.session, ticket.workspace_id, ticket.id)
+            await notes.do_add_note(tx, t, "  Called the courier. ", user_id=agent.id)
+            with pytest.raises(InvalidInput):
+                await notes.do_add_note(tx, t, "   ", user_id=agent.id)
+        async with db.read() as session:
+            stored = await notes.list_notes(session, ticket)
+        assert [(n.body, n.author_id) for n in stored] == [("Called the courier.", agent.id)]
+    seen = captured.of("ticket.note_added")
     [event] = seen
     assert event.payload["note"]["body"] == "Called the courier."
 
@@ -374,7 +392,9 @@ async def test_listing_filters_and_pages(db: Database) -> None:
         listing.parse_statuses("open,later")
 
 
-async def test_open_tickets_are_noted_on_a_new_conversation(db: Database) -> None:
+async def test_open_tickets_are_noted_on_a_new_conversation(
+    db: Database, capture_events: CaptureEvents
+) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     listeners.register(db.dispatcher, db)
@@ -387,19 +407,17 @@ async def test_open_tickets_are_noted_on_a_new_conversation(db: Database) -> Non
     await update(db, refund, status="pending")
     done = await create(db, await open_on(db, ws, first.contact_id, "webchat", "v_1"), "Done")
     await update(db, done, status="solved")
-    created: list[DomainEvent] = []
-
-    @db.dispatcher.on("message.created")
-    async def record(event: DomainEvent) -> None:
-        created.append(event)
-
-    # A new conversation of the same contact on another channel.
-    call = await open_on(db, ws, first.contact_id, "callback", "+442079460958")
-    async with db.read() as session:
-        messages, _ = await conversations.list_messages(session, [call.id], limit=10, before=None)
-    [note] = messages
-    assert note.private and note.author_type == "system"
-    assert note.body == "Open tickets: #1 Refund for TV (pending, due 2026-03-01 12:00 UTC)"
+    with capture_events(db) as captured:
+        # A new conversation of the same contact on another channel.
+        call = await open_on(db, ws, first.contact_id, "callback", "+442079460958")
+        async with db.read() as session:
+            messages, _ = await conversations.list_messages(
+                session, [call.id], limit=10, before=None
+            )
+        [note] = messages
+        assert note.private and note.author_type == "system"
+        assert note.body == "Open tickets: #1 Refund for TV (pending, due 2026-03-01 12:00 UTC)"
+    created = captured.of("message.created")
     assert any(e.payload["message"]["id"] == note.id for e in created)
     # Re-running the listener adds nothing.
     async with db.transaction() as tx:

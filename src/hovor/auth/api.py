@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from hovor.auth import service
+from hovor.auth import logins, service
 from hovor.auth.deps import SESSION_COOKIE, ActorDep, AdminDep
 from hovor.auth.schemas import (
     ApiTokenCreated,
@@ -20,59 +20,44 @@ from hovor.auth.schemas import (
     UserOut,
     WorkspaceOut,
 )
-from hovor.core.errors import Unauthorized
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep, TxDep
 
 router = APIRouter(prefix="/v1", tags=["auth"], responses=PROBLEM_RESPONSES)
-
-# Failed log-ins only: people who know their password are never held up by the limit.
-FAILED_LOGINS_PER_ADDRESS = "30/minute"
-FAILED_LOGINS_PER_EMAIL = "5/minute"
 
 
 @router.post("/auth/login", response_model=MeOut)
 async def login(
     body: LoginIn, request: Request, response: Response, runtime: RuntimeDep, tx: TxDep
 ) -> MeOut:
-    address = request.client.host if request.client else "unknown"
-    email = body.email.strip().lower()
-    limits = (
-        (FAILED_LOGINS_PER_ADDRESS, "login-ip", address),
-        (FAILED_LOGINS_PER_EMAIL, "login-email", email),
+    logged_in = await logins.do_login_with_password(
+        tx,
+        runtime.limiter,
+        email=body.email,
+        password=body.password,
+        address=request.client.host if request.client else "unknown",
+        hours=runtime.settings.session_hours,
     )
-    for rule, *key in limits:
-        await runtime.limiter.ensure_left(rule, *key, what="failed log-ins")
-    user = await service.authenticate(tx.session, email, body.password)
-    if user is None:
-        for rule, *key in limits:
-            await runtime.limiter.hit(rule, *key)
-        raise Unauthorized("wrong e-mail or password")
-    raw, row = await service.do_login(tx, user, runtime.settings.session_hours)
     response.set_cookie(
         SESSION_COOKIE,
-        raw,
+        logged_in.token,
         max_age=runtime.settings.session_hours * 3600,
         httponly=True,
         secure=runtime.settings.cookie_secure,
         samesite="lax",
         path="/",
     )
-    workspace = await service.get_workspace(tx.session, user.workspace_id)
     return MeOut(
-        user=UserOut.model_validate(user),
-        workspace=WorkspaceOut.model_validate(workspace),
-        csrf_token=row.csrf_token,
+        user=UserOut.model_validate(logged_in.user),
+        workspace=WorkspaceOut.model_validate(logged_in.workspace),
+        csrf_token=logged_in.session.csrf_token,
     )
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
 async def logout(actor: ActorDep, response: Response, tx: TxDep) -> None:
     if actor.session is not None:
-        await service.do_logout(tx, actor.session)
-        # Someone who logged out cannot answer: routing must stop giving them chats.
-        user = await service.access_user(tx.session, actor.workspace_id, actor.user.id)
-        await service.do_set_presence(tx, user, "offline")
+        await logins.do_end_session(tx, actor.user, actor.session)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 

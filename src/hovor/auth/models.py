@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hovor.core.personal_data import NoPersonalData, declared
 from hovor.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 ROLES = ("admin", "supervisor", "agent")
@@ -22,6 +23,9 @@ class Workspace(IdMixin, TimestampMixin, Base):
 
 class User(IdMixin, TimestampMixin, Base):
     __tablename__ = "users"
+    __table_args__ = (
+        declared(NoPersonalData("the team's accounts (staff), not contacts or visitors")),
+    )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
 Role = Literal["admin", "supervisor", "agent"]
 Presence = Literal["online", "busy", "away", "offline"]
+# The schema says what ``service.check_origins`` surely refuses (empty, not http(s)://...);
+# a path or a bad port is refused there, with a message that quotes the origin.
+Origin = Annotated[
+    str, StringConstraints(min_length=8, max_length=300, pattern=r"^\s*[Hh][Tt][Tt][Pp][Ss]?://\S")
+]
 
 
 class LoginIn(BaseModel):
@@ -86,13 +91,13 @@ class WidgetSettings(BaseModel):
 
 class SiteKeyIn(BaseModel):
     name: str = Field(min_length=1, max_length=120)
-    allowed_origins: list[str] = Field(min_length=1, max_length=50)
+    allowed_origins: list[Origin] = Field(min_length=1, max_length=50)
     widget_settings: WidgetSettings = Field(default_factory=WidgetSettings)
 
 
 class SiteKeyChange(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=120)
-    allowed_origins: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    allowed_origins: list[Origin] | None = Field(default=None, min_length=1, max_length=50)
     widget_settings: WidgetSettings | None = None
 
 

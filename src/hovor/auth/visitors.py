@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hovor.auth.models import SiteKey
 from hovor.auth.service import check_origin_allowed, check_site_access, get_site_key
 from hovor.core.errors import Unauthorized
 from hovor.core.ids import new_id
@@ -34,7 +35,7 @@ async def start_visitor_session(
     """A token for the visitor: the same visitor id when the previous token is still good."""
     site = await check_site_access(session, site_key, origin)
     claims = tokens.check(previous_token) if previous_token else None
-    if claims is None or claims.site_key_id != site.id:
+    if claims is None or not _claims_fit(claims, site):
         claims = VisitorClaims(site.workspace_id, site.id, "v_" + new_id())
     return VisitorSession(claims.visitor_id, tokens.issue(claims), dict(site.widget_settings))
 
@@ -44,7 +45,7 @@ async def authenticate_visitor(
 ) -> VisitorClaims:
     site = await check_site_access(session, site_key, origin)
     claims = tokens.check(token)
-    if claims is None or claims.site_key_id != site.id:
+    if claims is None or not _claims_fit(claims, site):
         raise Unauthorized("invalid visitor token")
     return claims
 
@@ -56,13 +57,21 @@ async def authenticate_visitor_token(
     a foreign one is not."""
     claims = tokens.check(token)
     site = await get_site_key(session, claims.site_key_id) if claims else None
-    if claims is None or site is None:
+    if claims is None or site is None or not _claims_fit(claims, site):
         raise Unauthorized("invalid visitor token")
     if origin is not None:
         check_origin_allowed(site, origin)
     return claims
 
 
-async def site_key_of(session: AsyncSession, claims: VisitorClaims) -> str | None:
-    site = await get_site_key(session, claims.site_key_id)
-    return site.key if site else None
+def visitor_bearer(authorization: str) -> str:
+    """The visitor token of an ``Authorization: Bearer …`` header; 401 without one."""
+    if not authorization.lower().startswith("bearer "):
+        raise Unauthorized("send the visitor token as Authorization: Bearer …")
+    return authorization[7:].strip()
+
+
+def _claims_fit(claims: VisitorClaims, site: SiteKey) -> bool:
+    """A token holds for the site it was issued on, in that site's workspace: a token signed
+    with the right secret but naming another workspace never reaches that workspace's data."""
+    return claims.site_key_id == site.id and claims.workspace_id == site.workspace_id

@@ -29,4 +29,9 @@ class Bus(Protocol):
 
     async def publish(self, topic: str, message: Message) -> None: ...
 
+    async def is_heard(self, topic: str) -> bool:
+        """Whether anyone, on any node, is subscribed to ``topic`` now (a visitor's open
+        socket): a message published now would reach someone."""
+        ...
+
     def subscribe(self, *topics: str) -> AbstractAsyncContextManager[Subscription]: ...

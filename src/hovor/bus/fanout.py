@@ -83,3 +83,7 @@ class LocalFanout:
 
     def topics(self) -> list[str]:
         return list(self._subs)
+
+    def count(self, topic: str) -> int:
+        """How many subscriptions of this process hear ``topic``."""
+        return len(self._subs.get(topic, ()))

@@ -22,6 +22,9 @@ class MemoryBus:
     async def publish(self, topic: str, message: Message) -> None:
         self._fanout.deliver(topic, message)
 
+    async def is_heard(self, topic: str) -> bool:
+        return self._fanout.count(topic) > 0
+
     @asynccontextmanager
     async def subscribe(self, *topics: str) -> AsyncIterator[LocalSubscription]:
         sub = LocalSubscription(self._fanout)

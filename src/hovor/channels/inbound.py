@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hovor.channels.base import Inbound
-from hovor.contacts.service import do_get_or_create_by_identity, visitor_display_name
-from hovor.conversations.models import Conversation, Message
+from hovor.conversations.models import Message
+from hovor.conversations.opening import do_find_or_open_conversation
 from hovor.conversations.service import (
     access_conversation,
     check_message_body,
-    do_open_conversation,
     do_reopen_conversation,
     do_send_message,
-    find_latest_conversation,
     find_message_by_client_id,
 )
 from hovor.db.transaction import Tx
@@ -38,31 +36,21 @@ async def receive_inbound(tx: Tx, inbound: Inbound) -> Received:
         )
         if existing is not None:
             return Received(existing, existing.conversation_id, created=False)
-    conversation: Conversation | None = None
-    if inbound.threaded:
-        if inbound.conversation_id is not None:
-            conversation = await access_conversation(
-                tx.session, inbound.workspace_id, inbound.conversation_id
-            )
-            await do_reopen_conversation(tx, conversation)
+    if inbound.threaded and inbound.conversation_id is not None:
+        conversation = await access_conversation(
+            tx.session, inbound.workspace_id, inbound.conversation_id
+        )
+        await do_reopen_conversation(tx, conversation)
     else:
-        conversation = await find_latest_conversation(
-            tx.session, inbound.workspace_id, inbound.channel, inbound.source_id
-        )
-    if conversation is None or conversation.status == "closed":
-        contact = await do_get_or_create_by_identity(
+        conversation, _ = await do_find_or_open_conversation(
             tx,
             inbound.workspace_id,
-            inbound.identity_kind,
-            inbound.source_id,
-            name=inbound.contact_name or visitor_display_name(inbound.source_id),
-        )
-        conversation = await do_open_conversation(
-            tx,
-            inbound.workspace_id,
-            contact_id=contact.id,
             channel=inbound.channel,
             source_id=inbound.source_id,
+            identity_kind=inbound.identity_kind,
+            contact_name=inbound.contact_name,
+            inbox_id=inbound.inbox_id,
+            continue_open=not inbound.threaded,  # a new e-mail thread is a new conversation
         )
     message, created = await do_send_message(
         tx,

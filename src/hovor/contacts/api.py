@@ -103,11 +103,18 @@ async def change_contact(
     status_code=status.HTTP_201_CREATED,
 )
 async def add_identity(
-    contact_id: str, body: IdentityIn, actor: ActorDep, tx: TxDep
+    contact_id: str, body: IdentityIn, actor: ActorDep, tx: TxDep, runtime: RuntimeDep
 ) -> IdentityOut:
     """An agent adds an address the customer gave them; it is not verified."""
     contact = await service.access_contact(tx.session, actor.workspace_id, contact_id)
-    identity = await service.do_add_identity(tx, contact, body.kind, body.value, verified=False)
+    identity = await service.do_add_identity(
+        tx,
+        contact,
+        body.kind,
+        body.value,
+        verified=False,
+        kinds=runtime.channels.identity_kinds(),
+    )
     return IdentityOut.model_validate(identity)
 
 
@@ -280,8 +287,9 @@ async def widget_identify(
     runtime: RuntimeDep,
     authorization: Annotated[str, Header()] = "",
 ) -> IdentifyOut:
-    """The visitor (visitor token) identifies with a signed customer id; a bad signature is
-    refused (403 "invalid identity signature") and attaches nothing."""
+    """The visitor (visitor token) identifies with a signed identity token (or the
+    deprecated signed customer id); a bad, expired or missing one is refused (403
+    "invalid identity token: …" or "invalid identity signature") and attaches nothing."""
     if not authorization.lower().startswith("bearer "):
         raise Unauthorized("send the visitor token as Authorization: Bearer …")
     claims = await visitors.authenticate_visitor_token(
@@ -290,8 +298,8 @@ async def widget_identify(
         token=authorization[7:].strip(),
         origin=request.headers.get("origin"),
     )
-    claim = identify.check_claim(body.model_dump())
-    await identify.check_signed(tx.session, claims.workspace_id, claim)
+    claim = identify.check_claim(body.model_dump(exclude_none=True))
+    claim = await identify.check_signed(tx.session, claims.workspace_id, claim)
     result = await identify.do_identify(
         tx,
         claims.workspace_id,

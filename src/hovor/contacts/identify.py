@@ -15,15 +15,17 @@ import logging
 import secrets
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hovor.auth.models import SiteKey
 from hovor.contacts import events, timeline
 from hovor.contacts.identities import normalize_email, normalize_identity, normalize_phone
+from hovor.contacts.identity_tokens import IdentityKey, check_identity_token
 from hovor.contacts.merge import LinkedRows, do_merge_contacts
 from hovor.contacts.models import Contact, IdentitySecret
 from hovor.contacts.service import (
@@ -110,22 +112,28 @@ class IdentifyClaim:
     email: str | None = None
     name: str | None = None
     phone: str | None = None
+    token: str | None = None  # a signed identity token (identity_tokens); replaces signature
 
 
 def check_claim(props: dict[str, Any]) -> IdentifyClaim:
     """An identify call's props, checked; field-level errors name the prop."""
     errors: list[dict[str, Any]] = []
     raw_id = props.get("external_id")
-    external_id = ""
-    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
+    external_id = ""  # with a token and no external_id, the token's sub says it
+    if raw_id is None and isinstance(props.get("token"), str):
+        pass
+    elif not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
         errors.append({"loc": ["external_id"], "msg": "required, a string"})
+    elif str(raw_id) != str(raw_id).strip():
+        # The shop signed exactly this id; stripped, it would be another customer's.
+        errors.append({"loc": ["external_id"], "msg": "must not start or end with whitespace"})
     else:
         try:
             external_id = normalize_identity("external_id", str(raw_id), ["external_id"])
         except InvalidInput as exc:
             errors.extend(exc.errors or [])
     fields: dict[str, str | None] = {}
-    for name in ("signature", "email", "name", "phone"):
+    for name in ("signature", "email", "name", "phone", "token"):
         value = props.get(name)
         if value is not None and not isinstance(value, str):
             errors.append({"loc": [name], "msg": "must be a string"})
@@ -151,7 +159,33 @@ def check_claim(props: dict[str, Any]) -> IdentifyClaim:
         email=fields["email"],
         name=fields["name"],
         phone=fields["phone"],
+        token=fields["token"],
     )
+
+
+async def check_verified(
+    session: AsyncSession, workspace_id: str, claim: IdentifyClaim
+) -> IdentifyClaim:
+    """The claim with the customer id its signer vouched for, or ``Forbidden`` saying why
+    not. A token must be current and for one of the workspace's site keys; the older
+    signature (an HMAC of the id alone, deprecated: it never expires) is still accepted."""
+    if claim.token:
+        rows = await session.execute(
+            select(IdentitySecret.secret, SiteKey.key)
+            .join(SiteKey, SiteKey.id == IdentitySecret.site_key_id)
+            .where(IdentitySecret.workspace_id == workspace_id)
+        )
+        keys = [IdentityKey(secret, key) for secret, key in rows]
+        token = check_identity_token(claim.token, keys, now=clock.now())
+        if claim.external_id and claim.external_id != token.external_id:
+            raise Forbidden("invalid identity token: external_id differs from the token's sub")
+        return replace(claim, external_id=token.external_id)
+    if not claim.external_id or not await signature_is_valid(
+        session, workspace_id, claim.external_id, claim.signature
+    ):
+        raise Forbidden("invalid identity signature")
+    log.info("identify with a deprecated HMAC signature (workspace %s)", workspace_id)
+    return claim
 
 
 # Resolution --------------------------------------------------------------------------------
@@ -172,10 +206,17 @@ async def _verified_external_ids(tx: Tx, contact: Contact) -> set[str]:
     }
 
 
-async def _add_unverified_details(tx: Tx, contact: Contact, claim: IdentifyClaim) -> None:
-    """Name and unsigned e-mail/phone of a signed identify: used where nobody else owns them."""
+async def _add_unverified_details(
+    tx: Tx, contact: Contact, claim: IdentifyClaim, *, new_customer: bool
+) -> None:
+    """Name and unsigned e-mail/phone of a signed identify: used where nobody else owns them,
+    and the e-mail and phone only on a customer this identify verified first. Added to a
+    customer verified before, they would let whoever replays a signature attach their own
+    address to that customer's profile."""
     if claim.name and contact.name.startswith("Visitor "):
         contact.name = claim.name
+    if not new_customer:
+        return
     for kind, value in (("email", claim.email), ("phone", claim.phone)):
         if value is None:
             continue
@@ -219,6 +260,7 @@ async def do_identify(
 
     merge_id: str | None = None
     owner_identity = await find_identity(tx.session, workspace_id, "external_id", claim.external_id)
+    was_verified = owner_identity is not None and owner_identity.verified
     others = await _verified_external_ids(tx, visitor_contact)
     shared_device = bool(others - {claim.external_id})  # another customer used this browser
     if owner_identity is None:
@@ -256,7 +298,8 @@ async def do_identify(
                     links=links,
                 )
                 merge_id = merge.id
-    await _add_unverified_details(tx, target, claim)
+    new_customer = owner_identity is None or not was_verified
+    await _add_unverified_details(tx, target, claim, new_customer=new_customer)
     await tx.session.flush()
     await timeline.do_record(
         tx,
@@ -332,18 +375,19 @@ class Identify:
             log.info("identify refused (%s): %s", visitor.visitor_id, exc.errors)
             return None
         async with self._db.transaction() as tx:
-            verified = await signature_is_valid(
-                tx.session, visitor.workspace_id, claim.external_id, claim.signature
-            )
-            if not verified:
+            try:
+                claim = await check_verified(tx.session, visitor.workspace_id, claim)
+                verified = True
+                self.metrics["verified"] += 1
+            except Forbidden as exc:
+                verified = False
                 self.metrics["refused"] += 1
                 log.warning(
-                    "identify with a missing or invalid signature from visitor %s (workspace %s)",
+                    "identify refused from visitor %s (workspace %s): %s",
                     visitor.visitor_id,
                     visitor.workspace_id,
+                    exc.detail,
                 )
-            else:
-                self.metrics["verified"] += 1
             result = await do_identify(
                 tx,
                 visitor.workspace_id,
@@ -384,7 +428,9 @@ async def record_web_session(
     )
 
 
-async def check_signed(session: AsyncSession, workspace_id: str, claim: IdentifyClaim) -> None:
-    """For the HTTP endpoint: a forged or missing signature is refused with a clear error."""
-    if not await signature_is_valid(session, workspace_id, claim.external_id, claim.signature):
-        raise Forbidden("invalid identity signature")
+async def check_signed(
+    session: AsyncSession, workspace_id: str, claim: IdentifyClaim
+) -> IdentifyClaim:
+    """For the HTTP endpoint: a forged, expired or missing signature is refused with a
+    clear error."""
+    return await check_verified(session, workspace_id, claim)

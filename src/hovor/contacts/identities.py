@@ -5,6 +5,8 @@ Each check raises ``InvalidInput`` whose error names the field (``loc``) the val
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import phonenumbers
 from pydantic import TypeAdapter, ValidationError
 from pydantic.networks import EmailStr
@@ -35,7 +37,11 @@ def normalize_email(value: str, loc: list[str | int] | None = None) -> str:
 def normalize_phone(
     value: str, loc: list[str | int] | None = None, *, region: str | None = None
 ) -> str:
-    """``+44 20 7946 0958`` → ``+442079460958``. Without a leading ``+`` a ``region`` is needed."""
+    """``+420 777 123 456`` → ``+420777123456`` (E.164). The one phone check: identities,
+    customers, identify calls and callback requests all use it.
+
+    Without a leading ``+`` the number is read as dialled in ``region`` (``CZ``: ``777 123 456``,
+    ``00420 777 123 456``); the default is none, so the international form is required."""
     loc = loc or ["phone"]
     try:
         number = phonenumbers.parse(value, region)
@@ -46,10 +52,16 @@ def normalize_phone(
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def normalize_identity(kind: str, value: str, loc: list[str | int] | None = None) -> str:
-    """The stored form of ``value`` for an identity of ``kind``."""
-    if kind not in IDENTITY_KINDS:
-        raise _invalid(["kind"], f"one of {', '.join(IDENTITY_KINDS)}")
+def normalize_identity(
+    kind: str,
+    value: str,
+    loc: list[str | int] | None = None,
+    kinds: Collection[str] = IDENTITY_KINDS,
+) -> str:
+    """The stored form of ``value`` for an identity of ``kind``, one of ``kinds`` (the core
+    kinds, or with the registered channels' own: ``ChannelCatalogue.identity_kinds()``)."""
+    if kind not in kinds:
+        raise _invalid(["kind"], f"one of {', '.join(kinds)}")
     if kind == "email":
         return normalize_email(value, loc)
     if kind == "phone":

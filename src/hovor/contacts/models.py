@@ -9,14 +9,57 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hovor.core import clock
+from hovor.core.channels import CORE_IDENTITY_KINDS
+from hovor.core.personal_data import (
+    ERASED_NAME,
+    ERASED_TEXT,
+    Blank,
+    ByContact,
+    ColumnIsNot,
+    Delete,
+    Export,
+    InWorkspace,
+    Keep,
+    PersonalData,
+    declared,
+)
 from hovor.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
-IDENTITY_KINDS = ("visitor", "email", "phone", "external_id", "messenger")
+# Channels add kinds of their own (their adapters declare them: ChannelCatalogue.identity_kinds).
+IDENTITY_KINDS = CORE_IDENTITY_KINDS
 ATTRIBUTE_TYPES = ("string", "number", "boolean", "date", "enum")
 
 
 class Contact(IdMixin, TimestampMixin, Base):
     __tablename__ = "contacts"
+    # The contact heads the export (``contact``); the contacts merged into it are listed.
+    __table_args__ = (
+        declared(
+            PersonalData(
+                reach=(ByContact("id"),),
+                export=Export("merged_contacts"),
+                anonymise=Blank(
+                    {
+                        "name": ERASED_NAME,
+                        "email": None,
+                        "phone": None,
+                        "attributes": {},
+                        "claims": {},
+                    }
+                ),
+                delete=Delete(
+                    tombstone={
+                        "name": ERASED_NAME,
+                        "email": None,
+                        "phone": None,
+                        "attributes": {},
+                        "claims": {},
+                        "merged_into_id": None,
+                    }
+                ),
+            )
+        ),
+    )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -33,7 +76,18 @@ class Contact(IdMixin, TimestampMixin, Base):
 
 class ContactIdentity(IdMixin, TimestampMixin, Base):
     __tablename__ = "contact_identities"
-    __table_args__ = (UniqueConstraint("workspace_id", "kind", "value"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "kind", "value"),
+        # Visitor ids are random; kept on anonymise so analytics stay joined.
+        declared(
+            PersonalData(
+                reach=(ByContact("contact_id"),),
+                export=Export("identities"),
+                anonymise=Delete(only=ColumnIsNot("kind", "visitor")),
+                delete=Delete(),
+            )
+        ),
+    )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
     contact_id: Mapped[str] = mapped_column(
@@ -48,7 +102,17 @@ class ContactAttribute(IdMixin, TimestampMixin, Base):
     """A custom attribute the workspace declares: its name, type and (for enums) options."""
 
     __tablename__ = "contact_attributes"
-    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        declared(
+            PersonalData(
+                reach=(InWorkspace(),),
+                export=Export("attribute_declarations"),
+                anonymise=Keep("the workspace's declarations, needed to read the attributes"),
+                delete=Keep("the workspace's declarations, needed to read the attributes"),
+            )
+        ),
+    )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
     name: Mapped[str] = mapped_column(String(64))
@@ -61,7 +125,17 @@ class ContactMerge(IdMixin, TimestampMixin, Base):
     """The audit row of a merge: who, when, and exactly what moved, so it can be undone."""
 
     __tablename__ = "contact_merges"
-    __table_args__ = (Index("ix_contact_merges_target", "workspace_id", "target_id"),)
+    __table_args__ = (
+        Index("ix_contact_merges_target", "workspace_id", "target_id"),
+        declared(
+            PersonalData(
+                reach=(ByContact("source_id"), ByContact("target_id")),
+                export=Export("merges"),
+                anonymise=Keep("ids and times only"),
+                delete=Delete(),
+            )
+        ),
+    )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
     source_id: Mapped[str] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
@@ -80,6 +154,14 @@ class TimelineEntry(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "ref_type", "ref_id"),
         Index("ix_timeline_entries_contact", "workspace_id", "contact_id", "occurred_at", "id"),
+        declared(
+            PersonalData(
+                reach=(ByContact("contact_id"),),
+                export=Export("timeline"),
+                anonymise=Blank({"summary": ERASED_TEXT, "data": {}}),
+                delete=Delete(),
+            )
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))

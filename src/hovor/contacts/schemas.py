@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-IdentityKind = Literal["visitor", "email", "phone", "external_id", "messenger"]
+# visitor, email, phone, external_id, and the kinds registered channels declare (GET /v1/channels)
+IdentityKind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", examples=["email"])]
 AttributeType = Literal["string", "number", "boolean", "date", "enum"]
 
 
@@ -111,8 +112,19 @@ class TimelinePage(BaseModel):
 
 
 class IdentifyIn(BaseModel):
-    external_id: str = Field(min_length=1, max_length=254)
-    signature: str = Field(min_length=1, max_length=128)
+    """A signed identity ``token`` (its ``sub`` is the customer id), or the deprecated
+    ``external_id`` with its HMAC ``signature``."""
+
+    token: str | None = Field(
+        default=None, min_length=1, max_length=4096, description="signed identity token (JWT)"
+    )
+    external_id: str | None = Field(default=None, min_length=1, max_length=254)
+    signature: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="deprecated: hex(HMAC-SHA256(identity secret, external_id)); never expires",
+    )
     email: str | None = Field(default=None, max_length=254)
     name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=64)

@@ -6,7 +6,7 @@ Identity resolution (identify, verified matches) is in ``identify.py``, merging 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import func, select, union
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hovor.contacts import events
 from hovor.contacts.attributes import check_attribute_values
 from hovor.contacts.identities import normalize_identity
-from hovor.contacts.models import Contact, ContactIdentity
+from hovor.contacts.models import IDENTITY_KINDS, Contact, ContactIdentity
 from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Tx
@@ -141,10 +141,19 @@ async def refresh_primary_fields(session: AsyncSession, contact: Contact) -> Non
 
 
 async def do_add_identity(
-    tx: Tx, contact: Contact, kind: str, value: str, *, verified: bool
+    tx: Tx,
+    contact: Contact,
+    kind: str,
+    value: str,
+    *,
+    verified: bool,
+    kinds: Collection[str] = IDENTITY_KINDS,
 ) -> ContactIdentity:
-    """Give ``contact`` the identity; 409 if another contact owns it (merge them instead)."""
-    value = normalize_identity(kind, value, ["value"])
+    """Give ``contact`` the identity; 409 if another contact owns it (merge them instead).
+
+    ``kinds``: the identity kinds allowed (the core ones unless the caller names the
+    registered channels' too)."""
+    value = normalize_identity(kind, value, ["value"], kinds)
     existing = await find_identity(tx.session, contact.workspace_id, kind, value)
     if existing is not None:
         if existing.contact_id != contact.id:

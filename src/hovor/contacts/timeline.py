@@ -6,17 +6,16 @@ Entries are idempotent by ``(workspace, ref_type, ref_id)``: recording the same 
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.contacts.models import TimelineEntry
-from hovor.core.errors import InvalidInput
+from hovor.core.pagination import newest_first
 from hovor.db.transaction import Tx
 
 # The kinds recorded today (docs/contacts.md); others may be added by any context.
@@ -86,20 +85,6 @@ async def do_record(
     return entry
 
 
-def encode_cursor(at: datetime, entry_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{entry_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        at, entry_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(at), entry_id
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            "invalid cursor", errors=[{"loc": ["before"], "msg": "invalid"}]
-        ) from exc
-
-
 async def list_entries(
     session: AsyncSession,
     workspace_id: str,
@@ -115,18 +100,12 @@ async def list_entries(
     )
     if kinds:
         query = query.where(TimelineEntry.kind.in_(kinds))
-    if before:
-        at, last_id = decode_cursor(before)
-        query = query.where(
-            or_(
-                TimelineEntry.occurred_at < at,
-                and_(TimelineEntry.occurred_at == at, TimelineEntry.id < last_id),
-            )
-        )
-    query = query.order_by(TimelineEntry.occurred_at.desc(), TimelineEntry.id.desc())
-    rows = list((await session.scalars(query.limit(limit + 1))).all())
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor(rows[-1].occurred_at, rows[-1].id)
-    return rows, next_cursor
+    return await newest_first(
+        session,
+        query,
+        at=TimelineEntry.occurred_at,
+        row_id=TimelineEntry.id,
+        cursor=before,
+        limit=limit,
+        field="before",
+    )

@@ -6,12 +6,10 @@ which leaves only when the transaction commits.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth.service import users_by_ids
@@ -28,6 +26,7 @@ from hovor.conversations.schemas import (
 from hovor.core import clock
 from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
+from hovor.core.pagination import newest_first
 from hovor.db.transaction import Tx
 
 View = Literal["unassigned", "mine", "all"]
@@ -65,20 +64,6 @@ async def find_latest_conversation(
     )
 
 
-def _encode_cursor(at: datetime, conversation_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{conversation_id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        at, conversation_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(at), conversation_id
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            "invalid cursor", errors=[{"loc": ["cursor"], "msg": "invalid"}]
-        ) from exc
-
-
 async def list_conversations(
     session: AsyncSession,
     workspace_id: str,
@@ -96,21 +81,14 @@ async def list_conversations(
         query = query.where(Conversation.assignee_id.is_(None))
     elif view == "mine":
         query = query.where(Conversation.assignee_id == user_id)
-    if cursor:
-        at, last_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(
-                Conversation.last_activity_at < at,
-                and_(Conversation.last_activity_at == at, Conversation.id < last_id),
-            )
-        )
-    query = query.order_by(Conversation.last_activity_at.desc(), Conversation.id.desc())
-    rows = (await session.scalars(query.limit(limit + 1))).all()
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode_cursor(rows[-1].last_activity_at, rows[-1].id)
-    return rows, next_cursor
+    return await newest_first(
+        session,
+        query,
+        at=Conversation.last_activity_at,
+        row_id=Conversation.id,
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 async def describe_conversations(
@@ -211,7 +189,9 @@ def check_message_body(body: str) -> str:
     return body
 
 
-async def _conversation_event(tx: Tx, name: str, conversation: Conversation) -> None:
+async def _conversation_event(
+    tx: Tx, name: str, conversation: Conversation, **extra: object
+) -> None:
     await tx.session.flush()
     described = await describe_conversation(tx.session, conversation)
     tx.publish_on_commit(
@@ -221,16 +201,27 @@ async def _conversation_event(tx: Tx, name: str, conversation: Conversation) -> 
             {
                 "conversation": described.model_dump(mode="json"),
                 "source_id": conversation.source_id,
+                **extra,
             },
         )
     )
 
 
 async def do_open_conversation(
-    tx: Tx, workspace_id: str, *, contact_id: str, channel: str, source_id: str
+    tx: Tx,
+    workspace_id: str,
+    *,
+    contact_id: str,
+    channel: str,
+    source_id: str,
+    inbox_id: str | None = None,
 ) -> Conversation:
     conversation = Conversation(
-        workspace_id=workspace_id, contact_id=contact_id, channel=channel, source_id=source_id
+        workspace_id=workspace_id,
+        contact_id=contact_id,
+        channel=channel,
+        source_id=source_id,
+        inbox_id=inbox_id,
     )
     tx.session.add(conversation)
     await _conversation_event(tx, events.CONVERSATION_CREATED, conversation)
@@ -327,17 +318,24 @@ async def do_send_message(
                 "message": MessageOut.model_validate(message).model_dump(mode="json"),
                 "channel": conversation.channel,
                 "source_id": conversation.source_id,
+                "inbox_id": conversation.inbox_id,
             },
         )
     )
     return message, True
 
 
-async def do_close_conversation(tx: Tx, conversation: Conversation) -> Conversation:
+async def do_close_conversation(
+    tx: Tx, conversation: Conversation, *, ask_rating: bool = True
+) -> Conversation:
+    """Close it. ``ask_rating=False`` when no one was served (an auto-reply filed away
+    closed): the CSAT survey is not sent, which would also answer a robot."""
     if conversation.status != "closed":
         conversation.status = "closed"
         conversation.closed_at = clock.now()
-        await _conversation_event(tx, events.CONVERSATION_CLOSED, conversation)
+        await _conversation_event(
+            tx, events.CONVERSATION_CLOSED, conversation, ask_rating=ask_rating
+        )
     return conversation
 
 

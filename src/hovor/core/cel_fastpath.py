@@ -11,7 +11,8 @@ left to CEL, and so is any value the function cannot decide exactly (:class:`Def
 The grammar, with CEL's precedence: ``c ? a : b``; ``||``; ``&&``; comparisons
 (``== != < <= > >=``); ``+ -``; ``* /``; unary ``!`` and ``-``; and primaries: literals
 (integers, doubles, strings, ``true``, ``false``, ``null``), dotted names,
-``has(a.b)``, ``double(x)``, ``size(x)`` and parentheses.
+``has(a.b)``, ``double(x)``, ``size(x)``, the string tests ``a.b.startsWith("…")``,
+``endsWith`` and ``contains`` with a string literal (page path patterns), and parentheses.
 
 Semantics kept from CEL: a missing key or a type mismatch in an ordering is an error;
 ``==`` between different kinds is false (``true == 1`` is false), numbers compare by value
@@ -218,6 +219,14 @@ class _Parser:
             self.position += 1
             self.expect(")")
             return _Node(_has(token[1].split(".")), boolean=True)
+        receiver, _, method = name.rpartition(".")
+        if method in _STRING_TESTS and "." in receiver:
+            argument = self.primary()
+            self.expect(")")
+            known, literal = argument.literal
+            if not known or type(literal) is not str:
+                raise _Unsupported  # a non-literal argument: CEL's overloads decide
+            return _string_test(_path(receiver.split(".")), method, literal)
         if name not in ("double", "size"):
             raise _Unsupported
         argument = self.expression()
@@ -351,6 +360,25 @@ def _double(node: _Node) -> _Node:
         raise Defer  # strings are parsed by CEL's rules; other kinds are its errors
 
     return _Node(double)
+
+
+_STRING_TESTS = {
+    "startsWith": str.startswith,
+    "endsWith": str.endswith,
+    "contains": str.__contains__,
+}
+
+
+def _string_test(receiver: Fast, method: str, literal: str) -> _Node:
+    test = _STRING_TESTS[method]
+
+    def string_test(v: Variables) -> bool:
+        value = receiver(v)
+        if type(value) is not str:
+            raise Defer  # CEL's error (no such overload) or its own reading of bytes
+        return bool(test(value, literal))
+
+    return _Node(string_test, boolean=True)
 
 
 def _size(node: _Node) -> _Node:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hovor.core.metrics import count_problem
+
 
 class HovorError(Exception):
     status = 400
@@ -16,6 +18,7 @@ class HovorError(Exception):
         self.errors = errors
 
     def problem(self) -> dict[str, Any]:
+        count_problem(self.code)  # rendered once per answer (core.problems)
         body: dict[str, Any] = {
             "type": f"https://hovor.dev/problems/{self.code}",
             "title": self.title,
@@ -31,6 +34,11 @@ class InvalidInput(HovorError):
     status = 422
     code = "invalid_input"
     title = "Invalid input"
+
+
+def field_error(loc: list[str | int], msg: str) -> InvalidInput:
+    """422 naming one field: ``loc`` as in the problem's ``errors`` and in its detail."""
+    return InvalidInput(f"{'.'.join(map(str, loc))}: {msg}", errors=[{"loc": loc, "msg": msg}])
 
 
 class Unauthorized(HovorError):

@@ -25,9 +25,20 @@ class Tx:
 
     session: AsyncSession
     events: list[DomainEvent] = field(default_factory=list)
+    leading: list[DomainEvent] = field(default_factory=list)
 
-    def publish_on_commit(self, event: DomainEvent) -> None:
+    def publish_on_commit(self, event: DomainEvent, *, first: bool = False) -> None:
+        """Queue ``event`` for after the commit. ``first``: dispatched before the events
+        queued without it, for a frame someone is waiting on (a ringing call) that would
+        otherwise wait for the listeners of everything queued before it (routing,
+        analytics); its in-transaction writers still run in queue order."""
         self.events.append(event)
+        if first:
+            self.leading.append(event)
+
+    def dispatch_order(self) -> list[DomainEvent]:
+        rest = [e for e in self.events if not any(e is lead for lead in self.leading)]
+        return [*self.leading, *rest]
 
 
 class Database:
@@ -51,9 +62,19 @@ class Database:
         async with self._writer(), self.sessions() as session:
             tx = Tx(session)
             yield tx
+            await self._write_within(tx)
             await session.commit()
-        for event in tx.events:
+        for event in tx.dispatch_order():
             await self.dispatcher.dispatch(event)
+
+    async def _write_within(self, tx: Tx) -> None:
+        """Run the in-transaction writers of each queued event, including events they queue."""
+        done = 0
+        while done < len(tx.events):
+            event = tx.events[done]
+            done += 1
+            for writer in self.dispatcher.writers(event.name):
+                await writer(tx, event)
 
     async def run_batch(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` (synchronous statements, no domain events) in one transaction.
@@ -73,6 +94,24 @@ class Database:
         loop = asyncio.get_running_loop()
         async with self._writer():
             return await loop.run_in_executor(self._batch_thread, self._in_thread, work)
+
+    async def write_at_once(self, work: Callable[[Connection], list[DomainEvent]]) -> None:
+        """``run_batch`` for a write with domain events: ``work`` returns them and they are
+        dispatched after the commit, as ``transaction`` does. In-transaction writers
+        (``Dispatcher.within``) are async and cannot run inside ``work``: an event that has
+        any is refused before the commit, loudly, so none is silently skipped (ADR 0008)."""
+
+        def checked(connection: Connection) -> list[DomainEvent]:
+            events = work(connection)
+            skipped = [e.name for e in events if self.dispatcher.writers(e.name)]
+            if skipped:
+                raise RuntimeError(
+                    f"{', '.join(skipped)} has in-transaction writers: use transaction()"
+                )
+            return events
+
+        for event in await self.run_batch(checked):
+            await self.dispatcher.dispatch(event)
 
     def _in_thread(self, work: Callable[[Connection], T]) -> T:
         assert self._batch_engine is not None

@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from hovor.auth import service as auth
 from hovor.auth.models import SiteKey, User
+from hovor.core.channels import ChannelCatalogue
 from hovor.db.transaction import Database, Tx
-from hovor.routing import service as routing
+from hovor.knowledge.importer import import_sample_help_center
+from hovor.routing import agents, queues
 
 DEMO_SITE_KEY = "pk_demo_shop"
 DEMO_WORKSPACE = "Demo Shop"
@@ -26,17 +28,17 @@ DEMO_SKILLS = {
     "bob@demo.hovor.dev": ({"tv": 1, "fridges": 5}, {"languages": ["en", "de"]}),
 }
 DEMO_QUEUES = (
-    routing.QueueSpec(
+    queues.QueueSpec(
         name="Web chat", channels=["webchat"], steps=[{"target": ""}], sla_seconds={"webchat": 30}
     ),
-    routing.QueueSpec(
+    queues.QueueSpec(
         name="Callbacks",
         channels=["callback"],
         steps=[{"target": ""}],
         strategy="longest_idle",
         sla_seconds={"callback": 300},
     ),
-    routing.QueueSpec(
+    queues.QueueSpec(
         name="TV experts",
         channels=[],
         steps=[
@@ -66,7 +68,9 @@ def demo_origins(origin: str) -> list[str]:
     return sorted(origins)
 
 
-async def seed_demo(db: Database, *, origin: str, password: str) -> list[DemoCredentials]:
+async def seed_demo(
+    db: Database, channels: ChannelCatalogue, *, origin: str, password: str
+) -> list[DemoCredentials]:
     async with db.transaction() as tx:
         site = await tx.session.scalar(select(SiteKey).where(SiteKey.key == DEMO_SITE_KEY))
         if site is None:
@@ -93,13 +97,16 @@ async def seed_demo(db: Database, *, origin: str, password: str) -> list[DemoCre
                 )
                 if email in DEMO_SKILLS:
                     skills, attributes = DEMO_SKILLS[email]
-                    await routing.do_set_profile(tx, user, skills=skills, attributes=attributes)
-        await _seed_queues(tx, site.workspace_id)
+                    await agents.do_set_profile(
+                        tx, user, channels, skills=skills, attributes=attributes
+                    )
+        await _seed_queues(tx, site.workspace_id, channels)
+        await import_sample_help_center(tx, site.workspace_id)
     return [DemoCredentials(e, n, r, password) for e, n, r in DEMO_USERS]
 
 
-async def _seed_queues(tx: Tx, workspace_id: str) -> None:
-    if await routing.list_queues(tx.session, workspace_id):
+async def _seed_queues(tx: Tx, workspace_id: str, channels: ChannelCatalogue) -> None:
+    if await queues.list_queues(tx.session, workspace_id):
         return
     for spec in DEMO_QUEUES:
-        await routing.do_create_queue(tx, workspace_id, spec)
+        await queues.do_create_queue(tx, workspace_id, spec, channels)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
@@ -11,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth.deps import Actor, ActorDep
 from hovor.auth.service import require_role, users_by_ids
+from hovor.conversations.service import access_conversation
 from hovor.core import clock
 from hovor.core.errors import InvalidInput, NotFound
 from hovor.core.problems import PROBLEM_RESPONSES
+from hovor.engagement import live_visitors as live
 from hovor.engagement import offers, service
 from hovor.engagement.backtest import backtest
 from hovor.engagement.models import Rule
@@ -22,6 +23,7 @@ from hovor.engagement.runtime import Engagement
 from hovor.engagement.schemas import (
     BacktestIn,
     BacktestOut,
+    ConversationOfferOut,
     InviteIn,
     LiveVisitorOut,
     OfferOut,
@@ -36,7 +38,6 @@ from hovor.runtime import RuntimeDep, TxDep
 from hovor.tracking.api import get_tracking
 
 router = APIRouter(prefix="/v1", tags=["engagement"], responses=PROBLEM_RESPONSES)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def require_manager(actor: ActorDep) -> Actor:
@@ -177,32 +178,7 @@ async def live_visitors(
     actor: ActorDep, request: Request, runtime: RuntimeDep
 ) -> list[LiveVisitorOut]:
     """Visitors with a page open now (on this node), newest visit first."""
-    visitors = get_tracking(request).visitors.online(actor.workspace_id)
-    since = {v.visitor_id: v.visit.started_at for v in visitors if v.visit}
-    async with runtime.db.read() as session:
-        made = await offers.offers_since(session, actor.workspace_id, since)
-    out = []
-    for v in visitors:
-        visit = v.visit
-        out.append(
-            LiveVisitorOut(
-                visitor_id=v.visitor_id,
-                returning=v.returning,
-                device=v.device.kind,
-                browser=v.device.browser,
-                page_url=visit.page_url if visit else None,
-                page_title=visit.page_title if visit else None,
-                session_started_at=visit.started_at if visit else None,
-                page_views=visit.page_views if visit else 0,
-                cart_value=v.cart_value,
-                cart_items=v.session_facts()["cart_items"],
-                offers=[
-                    OfferOut.model_validate(offers.describe(o)) for o in made.get(v.visitor_id, [])
-                ],
-            )
-        )
-    out.sort(key=lambda v: v.session_started_at or EPOCH, reverse=True)
-    return out
+    return await live.list_live_visitors(runtime.db, get_tracking(request), actor.workspace_id)
 
 
 @router.post(
@@ -211,13 +187,26 @@ async def live_visitors(
 async def invite_visitor(
     visitor_id: str, body: InviteIn, actor: ActorDep, request: Request
 ) -> OfferOut:
-    live = get_tracking(request).visitors.get(actor.workspace_id, visitor_id)
-    if live is None or live.sockets == 0:
-        raise NotFound("the visitor is not on the site now")
-    offer = await get_engagement(request).invite(
-        live, kind=body.kind, text=body.text, agent_id=actor.user.id
+    return await live.invite_visitor(
+        get_tracking(request),
+        get_engagement(request),
+        actor.workspace_id,
+        visitor_id,
+        kind=body.kind,
+        text=body.text,
+        agent_id=actor.user.id,
     )
-    return OfferOut.model_validate(offer)
+
+
+@router.get("/conversations/{conversation_id}/offers", response_model=list[ConversationOfferOut])
+async def conversation_offers(
+    conversation_id: str, actor: ActorDep, runtime: RuntimeDep
+) -> list[ConversationOfferOut]:
+    """The accepted offers behind a conversation, each with its context card (the rule's
+    facts, pages by title, the cart in the visitor's currency)."""
+    async with runtime.db.read() as session:
+        await access_conversation(session, actor.workspace_id, conversation_id)
+        return await offers.conversation_offers(session, actor.workspace_id, conversation_id)
 
 
 @router.get("/engagement/stats")

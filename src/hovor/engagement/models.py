@@ -8,6 +8,16 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hovor.core.personal_data import (
+    ERASED_TEXT,
+    Blank,
+    ByParent,
+    ByVisitor,
+    Delete,
+    Export,
+    PersonalData,
+    declared,
+)
 from hovor.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 OFFER_STATUSES = ("offered", "shown", "accepted", "declined", "expired", "held_out")
@@ -53,6 +63,15 @@ class Offer(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_engagement_offers_visitor", "workspace_id", "visitor_id", "created_at"),
         Index("ix_engagement_offers_rule", "workspace_id", "rule_key", "created_at"),
+        # Texts may quote event props; the context holds pages and the cart.
+        declared(
+            PersonalData(
+                reach=(ByVisitor("visitor_id"), ByParent("conversation_id", "conversations")),
+                export=Export("offers"),
+                anonymise=Blank({"context": {}, "text": ERASED_TEXT}),
+                delete=Delete(),
+            )
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))

@@ -10,40 +10,38 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Connection, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from hovor.channels.voice.service import do_request_callback
 from hovor.channels.webchat.adapter import KIND as WEBCHAT
-from hovor.contacts.service import do_get_or_create_by_identity, visitor_display_name
+from hovor.conversations.opening import do_find_or_open_conversation
 from hovor.conversations.service import (
     do_add_system_note,
-    do_open_conversation,
-    find_latest_conversation,
 )
 from hovor.core import clock
+from hovor.core.channels import ChannelCatalogue
 from hovor.core.errors import Conflict, InvalidInput, NotFound
 from hovor.core.events import DomainEvent
 from hovor.core.ids import new_id
 from hovor.db.transaction import Tx
 from hovor.engagement import events
-from hovor.engagement.frames import OfferAccepted
+from hovor.engagement.frames import OfferAccepted, OfferCard, OfferMadeFrame
 from hovor.engagement.models import Offer
-from hovor.routing import service as routing
+from hovor.engagement.offer_card import card_text, offer_card
+from hovor.engagement.schemas import ConversationOfferOut, OfferCardOut
+from hovor.routing import queues, tasks
 
 OFFER_LIFETIME = timedelta(minutes=2)
 
 
-def offer_frame(offer: Offer) -> dict[str, Any]:
-    return {
-        "type": "offer",
-        "offer": {
-            "id": offer.id,
-            "kind": offer.kind,
-            "text": offer.text,
-            "expires_at": offer.expires_at.isoformat(),
-        },
-    }
+def offer_frame(described: dict[str, Any]) -> dict[str, Any]:
+    """The ``offer`` frame the visitor's widget shows, from an ``offer.made`` payload."""
+    card = OfferCard.model_validate(
+        {key: described[key] for key in ("id", "kind", "text", "expires_at")}
+    )
+    return OfferMadeFrame(offer=card).data()
 
 
 def describe(offer: Offer) -> dict[str, Any]:
@@ -58,6 +56,7 @@ def describe(offer: Offer) -> dict[str, Any]:
         "text": offer.text,
         "status": offer.status,
         "created_at": offer.created_at.isoformat(),
+        "expires_at": offer.expires_at.isoformat(),
         "conversation_id": offer.conversation_id,
     }
 
@@ -76,7 +75,7 @@ def new_offer(
     invited_by: str | None = None,
     held_out: bool = False,
 ) -> Offer:
-    """An offer, with its id, not yet stored (so its frame can leave before the write)."""
+    """An offer, with its id, not yet stored (``do_store_offer`` stores it)."""
     now = clock.now()
     return Offer(
         id=new_id(),
@@ -97,11 +96,29 @@ def new_offer(
 
 
 async def do_store_offer(tx: Tx, offer: Offer) -> Offer:
+    """Store a new offer; ``offer.made`` (``offer.held_out`` for the control group) follows
+    the commit, and the offer frame reaches the visitor only then (``Engagement.register``),
+    so an offer the visitor sees always exists when they answer it."""
     tx.session.add(offer)
     await tx.session.flush()
-    name = events.OFFER_HELD_OUT if offer.status == "held_out" else events.OFFER_MADE
-    tx.publish_on_commit(DomainEvent(name, offer.workspace_id, {"offer": describe(offer)}))
+    tx.publish_on_commit(_stored(offer))
     return offer
+
+
+def store_offer_at_once(connection: Connection, offer: Offer) -> list[DomainEvent]:
+    """Store a new offer in one synchronous step, for ``Database.write_at_once``: the rules'
+    offers, made while the event loop is busiest, hold SQLite's one writer for one hop
+    instead of a loop turn per statement (ADR 0008). The same row and the same event, to
+    publish after the commit, as ``do_store_offer``."""
+    with Session(bind=connection) as session:
+        session.add(offer)
+        session.flush()
+    return [_stored(offer)]
+
+
+def _stored(offer: Offer) -> DomainEvent:
+    name = events.OFFER_HELD_OUT if offer.status == "held_out" else events.OFFER_MADE
+    return DomainEvent(name, offer.workspace_id, {"offer": describe(offer)})
 
 
 async def access_offer(
@@ -145,28 +162,52 @@ async def do_decline(tx: Tx, offer: Offer) -> Offer:
 
 
 def context_note(offer: Offer) -> str:
-    """What the agent reads first: why the visitor was offered help, and what they were doing."""
-    ctx = offer.context
-    lines = [f"Offer accepted: {offer.text}"]
-    if offer.rule_key:
-        lines.append(f"Rule: {ctx.get('rule_name') or offer.rule_key} (v{offer.rule_version})")
-    elif offer.invited_by:
-        lines.append("Invited by an agent")
-    page = ctx.get("page") or {}
-    if page.get("url"):
-        lines.append(f"Page: {page.get('title') or ''} {page['url']}".strip())
-    pages = ctx.get("recent_pages") or []
-    if pages:
-        lines.append("Recent pages: " + " → ".join(pages[-5:]))
-    cart = ctx.get("cart") or {}
-    if cart:
-        items = ", ".join(f"{i.get('name') or pid} x{i['quantity']}" for pid, i in cart.items())
-        lines.append(f"Cart ({ctx.get('cart_value', 0):.2f}): {items}")
-    return "\n".join(lines)
+    """What the agent reads first: why the visitor was offered help (the rule and its
+    facts), and what they were doing. The desktop shows the same as a card
+    (``conversation_offers``); this text is for everything else (e-mail, exports)."""
+    return card_text(offer.text, card_of(offer))
 
 
-async def do_accept(tx: Tx, offer: Offer, frame: OfferAccepted) -> Offer:
-    """Accept: open the chat (or request the callback) with the offer's context."""
+def card_of(offer: Offer) -> OfferCardOut:
+    return offer_card(
+        offer.context,
+        rule_key=offer.rule_key,
+        rule_version=offer.rule_version,
+        invited_by=offer.invited_by,
+    )
+
+
+async def conversation_offers(
+    session: AsyncSession, workspace_id: str, conversation_id: str
+) -> list[ConversationOfferOut]:
+    """The accepted offers that opened or joined the conversation, oldest first."""
+    rows = await session.scalars(
+        select(Offer)
+        .where(
+            Offer.workspace_id == workspace_id,
+            Offer.conversation_id == conversation_id,
+            Offer.status == "accepted",
+        )
+        .order_by(Offer.decided_at, Offer.id)
+    )
+    return [
+        ConversationOfferOut(
+            id=o.id,
+            kind=o.kind,
+            text=o.text,
+            decided_at=o.decided_at,
+            note_id=o.context.get("note_id"),
+            card=card_of(o),
+        )
+        for o in rows
+    ]
+
+
+async def do_accept(
+    tx: Tx, offer: Offer, frame: OfferAccepted, channels: ChannelCatalogue
+) -> Offer:
+    """Accept: open the chat (or request the callback) with the offer's context; the chat
+    waits in the rule's queue with its channel's SLA (``channels``)."""
     now = clock.now()
     _check_open(offer, now)
     note = context_note(offer)
@@ -192,31 +233,21 @@ async def do_accept(tx: Tx, offer: Offer, frame: OfferAccepted) -> Offer:
             queue=offer.queue,
         )
     else:
-        latest = await find_latest_conversation(
-            tx.session, offer.workspace_id, WEBCHAT, offer.visitor_id
+        conversation, _ = await do_find_or_open_conversation(
+            tx,
+            offer.workspace_id,
+            channel=WEBCHAT,
+            source_id=offer.visitor_id,
+            identity_kind="visitor",
         )
-        if latest is not None and latest.status == "open":
-            conversation = latest
-        else:
-            contact = await do_get_or_create_by_identity(
-                tx,
-                offer.workspace_id,
-                "visitor",
-                offer.visitor_id,
-                name=visitor_display_name(offer.visitor_id),
-            )
-            conversation = await do_open_conversation(
-                tx,
-                offer.workspace_id,
-                contact_id=contact.id,
-                channel=WEBCHAT,
-                source_id=offer.visitor_id,
-            )
         if offer.kind == "cobrowse":
             note += "\nThe visitor consented to co-browsing."
-        await do_add_system_note(tx, conversation, note)
-        named = await routing.queue_by_name(tx.session, offer.workspace_id, offer.queue or "")
-        await routing.do_enqueue(tx, conversation, queue=named)  # the rule's queue, if it exists
+        added = await do_add_system_note(tx, conversation, note)
+        offer.context = {**offer.context, "note_id": added.id}  # where the desktop's card goes
+        named = await queues.queue_by_name(tx.session, offer.workspace_id, offer.queue or "")
+        await tasks.do_enqueue(
+            tx, conversation, channels, queue=named
+        )  # the rule's queue, if it exists
     offer.status = "accepted"
     offer.decided_at = now
     offer.conversation_id = conversation.id
@@ -227,14 +258,45 @@ async def do_accept(tx: Tx, offer: Offer, frame: OfferAccepted) -> Offer:
 
 
 async def do_expire_offers(tx: Tx, now: datetime) -> int:
-    """Mark offers past their time as expired (any workspace); returns how many."""
-    result = await tx.session.execute(
-        update(Offer)
-        .where(Offer.status.in_(("offered", "shown")), Offer.expires_at <= now)
-        .values(status="expired", decided_at=now)
-        .execution_options(synchronize_session=False)
+    """Mark offers past their time as expired (any workspace), each with ``offer.expired``;
+    returns how many. One conditional UPDATE … RETURNING: when two nodes' tickers expire at
+    once, each offer is expired (and announced) by one of them."""
+    return await _expire(tx, now, "timeout", Offer.expires_at <= now)
+
+
+async def do_withdraw_offers(
+    tx: Tx, workspace_id: str, offer_ids: Sequence[str], now: datetime
+) -> int:
+    """Expire at once the open offers ``offer_ids`` of visitors who have left (no page of
+    the site open any more, so the offer is on no screen): ``offer.expired`` with reason
+    ``visitor_left``. Pacing counts only open offers, so these stop taking agent capacity
+    that present visitors could use. Returns how many were still open."""
+    if not offer_ids:
+        return 0
+    return await _expire(
+        tx, now, "visitor_left", Offer.workspace_id == workspace_id, Offer.id.in_(offer_ids)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _expire(tx: Tx, now: datetime, reason: str, *where: ColumnElement[bool]) -> int:
+    expired = (
+        await tx.session.scalars(
+            update(Offer)
+            .where(Offer.status.in_(("offered", "shown")), *where)
+            .values(status="expired", decided_at=now)
+            .returning(Offer),
+            execution_options={"synchronize_session": False},
+        )
+    ).all()
+    for offer in sorted(expired, key=lambda o: (o.created_at, o.id)):
+        tx.publish_on_commit(
+            DomainEvent(
+                events.OFFER_EXPIRED,
+                offer.workspace_id,
+                {"offer": describe(offer), "reason": reason},
+            )
+        )
+    return len(expired)
 
 
 async def offers_since(

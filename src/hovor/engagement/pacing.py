@@ -27,9 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.core import clock
 from hovor.engagement.models import Offer
-from hovor.routing.service import free_chat_slots
+from hovor.engagement.rules.compiler import PACED_ACTIONS
+from hovor.routing.agents import free_chat_slots
 
-NEEDS_AGENT = ("chat", "callback", "cobrowse")
+NEEDS_AGENT = PACED_ACTIONS
 MAX_WAIT_SECONDS = 60.0
 RATE_WINDOW = timedelta(hours=24)
 

@@ -2,32 +2,46 @@
 
 Hooked into tracking (it sees every accepted batch before it is stored), it keeps each
 visitor's CEP state and offer history in memory on the node that holds the visitor's
-socket, evaluates the workspace's compiled rules, and publishes offer frames on the
-visitor's bus topic. A ticker fires absence timers and expires unanswered offers.
+socket, evaluates the workspace's compiled rules, and stores the offers it makes. An
+offer's frame goes to the visitor's bus topic once the offer is committed (the
+``offer.made`` listener below), never before. A ticker fires absence timers and expires
+unanswered offers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import partial
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.bus import Bus
 from hovor.bus.topics import visitor_topic
 from hovor.core import clock
+from hovor.core.channels import ChannelCatalogue
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
 from hovor.engagement import events, offers
-from hovor.engagement.cep.engine import Context, Engine, Event, Match
+from hovor.engagement.cep.engine import Context, Event, Match, money_facts
 from hovor.engagement.cep.state import VisitorState
-from hovor.engagement.frames import OfferAccepted, OfferDeclined, OfferFrame, OfferShown
+from hovor.engagement.frames import (
+    OfferAccepted,
+    OfferDeclined,
+    OfferFrame,
+    OfferShown,
+    OfferUpdatedFrame,
+)
+from hovor.engagement.offer_card import Shopper
 from hovor.engagement.pacing import NEEDS_AGENT, check_pacing
+from hovor.engagement.rule_sets import RuleSets, WorkspaceRules
 from hovor.engagement.rules.compiler import CompiledRule
 from hovor.engagement.rules.guards import OfferHistory, PastOffer, check_guards, control_bucket
 from hovor.engagement.service import enabled_rules
@@ -45,18 +59,14 @@ YIELD_EVERY = 10  # events evaluated between two turns of the event loop
 
 
 @dataclass
-class WorkspaceRules:
-    engine: Engine
-    by_key: dict[str, CompiledRule]
-
-
-@dataclass
 class VisitorEngagement:
     live: LiveVisitor
     state: VisitorState = field(default_factory=VisitorState)
     history: list[PastOffer] | None = None  # loaded on first need
     pages: deque[str] = field(default_factory=lambda: deque(maxlen=RECENT_PAGES))
+    shopper: Shopper = field(default_factory=Shopper)  # currency, language, page titles
     open_offer_until: Any = None  # datetime while an offer awaits an answer
+    open_offer_id: str | None = None  # that offer, once stored (withdrawn if the visitor left)
 
 
 class Engagement:
@@ -66,16 +76,20 @@ class Engagement:
         bus: Bus,
         tracking: Tracking,
         wait_estimate: Callable[[str], float | None] | None = None,
+        *,
+        channels: ChannelCatalogue,
     ) -> None:
         self._db = db
+        self._channels = channels  # an accepted chat waits with its channel's SLA
         self._wait_estimate = wait_estimate  # routing's estimated wait of a new chat
         self._bus = bus
         self._tracking = tracking
-        self._rules: dict[str, WorkspaceRules] = {}
+        self.rule_sets = RuleSets(self._compiled_rules)
         self._visitors: dict[tuple[str, str], VisitorEngagement] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self.metrics: Counter[str] = Counter()
         tracking.on_events(self.on_events)
+        tracking.on_attach(self._load_history)
         tracking.checkpoint_part("engagement", self._checkpoint)
 
     def register(self, dispatcher: Dispatcher) -> None:
@@ -83,6 +97,14 @@ class Engagement:
         async def rules_changed(event: DomainEvent) -> None:
             # Every node drops its compiled rules of the workspace (through the bus).
             await self._bus.publish(RULES_TOPIC, {"workspace_id": event.workspace_id})
+
+        @dispatcher.on(events.OFFER_MADE)
+        async def show_offer(event: DomainEvent) -> None:
+            # After the commit: the visitor never sees an offer that was not stored.
+            offer = event.payload["offer"]
+            await self._bus.publish(
+                visitor_topic(event.workspace_id, offer["visitor_id"]), offers.offer_frame(offer)
+            )
 
     async def start(self) -> None:
         self._tasks = [
@@ -99,18 +121,16 @@ class Engagement:
     # Rules ---------------------------------------------------------------------------
 
     async def rules_for(self, workspace_id: str) -> WorkspaceRules:
-        rules = self._rules.get(workspace_id)
-        if rules is None:
-            async with self._db.read() as session:
-                compiled = await enabled_rules(session, workspace_id)
-            rules = WorkspaceRules(Engine(compiled), {c.key: c for c in compiled})
-            self._rules[workspace_id] = rules
-        return rules
+        return await self.rule_sets.get(workspace_id)
+
+    async def _compiled_rules(self, workspace_id: str) -> list[CompiledRule]:
+        async with self._db.read() as session:
+            return await enabled_rules(session, workspace_id)
 
     async def _follow_rule_changes(self) -> None:
         async with self._bus.subscribe(RULES_TOPIC) as sub:
             async for _topic, message in sub:
-                self._rules.pop(str(message.get("workspace_id")), None)
+                self.rule_sets.changed(str(message.get("workspace_id")))
 
     # Events --------------------------------------------------------------------------
 
@@ -148,10 +168,16 @@ class Engagement:
         for t in tracked:
             if t.type == "page.view" and t.page.get("url"):
                 visitor.pages.append(str(t.page["url"]))
+            visitor.shopper.observe(t.props, t.page)
         rules = await self.rules_for(live.workspace_id)
         if not rules.by_key:
             return
-        context = Context(session=live.session_facts(), visitor=live.visitor_facts())
+        context = Context(
+            session=live.session_facts(),
+            visitor=live.visitor_facts(),
+            currency=visitor.shopper.currency,
+            locale=visitor.shopper.locale,
+        )
         engine, state = rules.engine, visitor.state
         while_open = 0  # matches while an offer is on screen: nothing more to do for them
         now = clock.now()
@@ -179,6 +205,7 @@ class Engagement:
             ticks += 1
             try:
                 await self.fire_due_timers()
+                await self.withdraw_offers_of_gone_visitors()
                 if ticks % SWEEP_EVERY_TICKS == 0:
                     for gone in self._tracking.visitors.sweep(clock.now()):
                         self.forget(gone)
@@ -187,6 +214,24 @@ class Engagement:
                         self.metrics["expired"] += await offers.do_expire_offers(tx, clock.now())
             except Exception:
                 log.exception("engagement tick failed")
+
+    async def withdraw_offers_of_gone_visitors(self) -> int:
+        """Expire at once the open offers of visitors whose last socket on this node closed:
+        no screen shows them (the widget does not show an offer again on the next page), so
+        they must not count against pacing until they time out. Returns how many."""
+        gone: dict[str, list[VisitorEngagement]] = defaultdict(list)
+        for visitor in self._visitors.values():
+            if visitor.open_offer_id is not None and visitor.live.sockets == 0:
+                gone[visitor.live.workspace_id].append(visitor)
+        withdrawn = 0
+        for workspace_id, visitors in gone.items():
+            ids = [v.open_offer_id for v in visitors if v.open_offer_id is not None]
+            async with self._db.transaction() as tx:
+                withdrawn += await offers.do_withdraw_offers(tx, workspace_id, ids, clock.now())
+            for visitor in visitors:
+                visitor.open_offer_until = visitor.open_offer_id = None
+        self.metrics["withdrawn"] += withdrawn
+        return withdrawn
 
     async def fire_due_timers(self) -> None:
         now = clock.now()
@@ -197,7 +242,10 @@ class Engagement:
                 continue
             rules = await self.rules_for(visitor.live.workspace_id)
             context = Context(
-                session=visitor.live.session_facts(), visitor=visitor.live.visitor_facts()
+                session=visitor.live.session_facts(),
+                visitor=visitor.live.visitor_facts(),
+                currency=visitor.shopper.currency,
+                locale=visitor.shopper.locale,
             )
             for match in rules.engine.due_timers(visitor.state, now, context):
                 await self._consider(visitor, rules, match)
@@ -205,23 +253,18 @@ class Engagement:
     # Offers --------------------------------------------------------------------------
 
     async def _history(self, visitor: VisitorEngagement) -> list[PastOffer]:
+        """The visitor's offers of the last day, for the guards: read when the visitor's
+        first socket attached here (``_load_history``), else now."""
         if visitor.history is None:
-            since = clock.now() - timedelta(days=1)
             async with self._db.read() as session:
-                rows = await offers.visitor_offers(
-                    session, visitor.live.workspace_id, visitor.live.visitor_id, since
-                )
-            visitor.history = [
-                PastOffer(
-                    o.created_at,
-                    o.rule_key or "",
-                    o.session_id,
-                    o.decided_at if o.status == "declined" else None,
-                )
-                for o in rows
-                if o.status != "held_out"
-            ]
+                visitor.history = await _past_offers(session, visitor.live)
         return visitor.history
+
+    async def _load_history(self, session: AsyncSession, live: LiveVisitor) -> None:
+        """At connect, so that the visitor's first matching event does not wait for it."""
+        visitor = self._visitor(live)
+        if visitor.history is None:
+            visitor.history = await _past_offers(session, live)
 
     async def _consider(
         self, visitor: VisitorEngagement, rules: WorkspaceRules, match: Match
@@ -233,6 +276,11 @@ class Engagement:
         self.metrics["matched"] += 1
         if visitor.open_offer_until is not None and visitor.open_offer_until > now:
             self.metrics["blocked:an offer is open"] += 1
+            return
+        if live.sockets == 0:
+            # No page of the site open (a beacon from a closing page, a timer after the
+            # visitor left): nobody would see the offer, and it would take agent capacity.
+            self.metrics["blocked:the visitor has left"] += 1
             return
         history = await self._history(visitor)
         session_id = live.visit.id if live.visit else None
@@ -247,37 +295,57 @@ class Engagement:
             self.metrics[f"blocked:{decision.reason}"] += 1
             return
         held_out = decision.outcome == "held_out_control"
-        if not held_out and match.action.type in NEEDS_AGENT:
+        kind, queue, fallback_for = match.action.type, match.action.queue, None
+        if not held_out and kind in NEEDS_AGENT:
             async with self._db.read() as session:
                 wait = self._wait_estimate(live.workspace_id) if self._wait_estimate else None
                 pacing = await check_pacing(session, live.workspace_id, wait)
             if not pacing.allowed:
                 self.metrics["paced"] += 1
-                return
+                fallback, instead = match.action.fallback, match.as_fallback(compiled)
+                if fallback is None or instead is None:
+                    return
+                # Nobody can take it now: offer the rule's fallback, which needs no agent
+                # now (a callback is returned when one is free; a message needs none), so
+                # the moment is not lost. The guards above held for it as for the action.
+                kind, queue, fallback_for = fallback.type, fallback.queue or queue, kind
+                match = instead
+        context = self._context(visitor, compiled, match)
+        if fallback_for is not None:
+            context["fallback_for"] = fallback_for  # the offer the team could not take
         offer = offers.new_offer(
             live.workspace_id,
             visitor_id=live.visitor_id,
             session_id=session_id,
-            kind=match.action.type,
+            kind=kind,
             text=match.text,
-            queue=match.action.queue,
-            context=self._context(visitor, compiled, match),
+            queue=queue,
+            context=context,
             rule_key=match.rule_key,
             rule_version=match.version,
             held_out=held_out,
         )
+        past = PastOffer(offer.created_at, match.rule_key, session_id)
         if not held_out:
-            # The frame leaves first; the write waits its turn (SQLite has one writer).
-            # The visitor answers on this same socket, whose frames are handled one at a
-            # time, so the answer is read only after the offer below is stored.
-            history.append(PastOffer(offer.created_at, match.rule_key, session_id))
+            # The visitor's screen is taken while the write waits its turn (SQLite has one
+            # writer): a timer or the next match must not make a second offer meanwhile.
+            history.append(past)
             visitor.open_offer_until = offer.expires_at
-            await self._bus.publish(
-                visitor_topic(live.workspace_id, live.visitor_id), offers.offer_frame(offer)
-            )
-        async with self._db.transaction() as tx:
-            await offers.do_store_offer(tx, offer)
-        self.metrics["held_out" if held_out else "offered"] += 1
+        try:
+            await self._db.write_at_once(partial(offers.store_offer_at_once, offer=offer))
+        except Exception:
+            # Not stored, so not shown (the frame follows the commit): free the screen.
+            log.exception("an offer of rule %s could not be stored", match.rule_key)
+            self.metrics["failed"] += 1
+            if not held_out:
+                if visitor.history is not None:
+                    visitor.history = [p for p in visitor.history if p is not past]
+                if visitor.open_offer_until == offer.expires_at:
+                    visitor.open_offer_until = None
+            return
+        if not held_out:
+            visitor.open_offer_id = offer.id
+        self.metrics["held_out" if held_out else "fallback" if fallback_for else "offered"] += 1
 
     def _context(
         self, visitor: VisitorEngagement, compiled: CompiledRule, match: Match
@@ -286,12 +354,9 @@ class Engagement:
         return {
             "rule_name": compiled.rule.name,
             "facts": match.facts,
+            "money_facts": sorted(money_facts(compiled.facts)),
             "event_id": match.event_id,
-            "page": live.session_facts()["page"],
-            "recent_pages": list(visitor.pages),
-            "cart": live.cart,
-            "cart_value": live.cart_value,
-            "device": live.device.kind,
+            **self._context_manual(visitor),
             "returning": live.returning,
         }
 
@@ -311,13 +376,10 @@ class Engagement:
             invited_by=agent_id,
         )
         async with self._db.transaction() as tx:
-            await offers.do_store_offer(tx, offer)
-        visitor.open_offer_until = offer.expires_at
+            await offers.do_store_offer(tx, offer)  # its frame follows the commit
+        visitor.open_offer_until, visitor.open_offer_id = offer.expires_at, offer.id
         if visitor.history is not None:
             visitor.history.append(PastOffer(offer.created_at, "", offer.session_id))
-        await self._bus.publish(
-            visitor_topic(live.workspace_id, live.visitor_id), offers.offer_frame(offer)
-        )
         return offers.describe(offer)
 
     def _context_manual(self, visitor: VisitorEngagement) -> dict[str, Any]:
@@ -325,8 +387,11 @@ class Engagement:
         return {
             "page": live.session_facts()["page"],
             "recent_pages": list(visitor.pages),
+            "page_titles": visitor.shopper.titles_of(list(visitor.pages)),
             "cart": live.cart,
             "cart_value": live.cart_value,
+            "currency": visitor.shopper.currency,
+            "locale": visitor.shopper.locale,
             "device": live.device.kind,
         }
 
@@ -343,8 +408,8 @@ class Engagement:
             if isinstance(frame, OfferDeclined):
                 await offers.do_decline(tx, offer)
             elif isinstance(frame, OfferAccepted):
-                await offers.do_accept(tx, offer, frame)
-        visitor.open_offer_until = None
+                await offers.do_accept(tx, offer, frame, self._channels)
+        visitor.open_offer_until = visitor.open_offer_id = None
         if isinstance(frame, OfferDeclined) and visitor.history is not None:
             visitor.history = [
                 replace(p, declined_at=clock.now())
@@ -352,9 +417,21 @@ class Engagement:
                 else p
                 for p in visitor.history
             ]
-        return {
-            "type": "offer.updated",
-            "offer_id": offer.id,
-            "status": offer.status,
-            "conversation_id": offer.conversation_id,
-        }
+        return OfferUpdatedFrame.model_validate(
+            {"offer_id": offer.id, "status": offer.status, "conversation_id": offer.conversation_id}
+        ).data()
+
+
+async def _past_offers(session: AsyncSession, live: LiveVisitor) -> list[PastOffer]:
+    since = clock.now() - timedelta(days=1)
+    rows = await offers.visitor_offers(session, live.workspace_id, live.visitor_id, since)
+    return [
+        PastOffer(
+            o.created_at,
+            o.rule_key or "",
+            o.session_id,
+            o.decided_at if o.status == "declined" else None,
+        )
+        for o in rows
+        if o.status != "held_out"
+    ]

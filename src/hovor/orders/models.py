@@ -9,6 +9,14 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hovor.core.personal_data import (
+    ERASED_DIGEST,
+    Blank,
+    ByContact,
+    Export,
+    PersonalData,
+    declared,
+)
 from hovor.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 
@@ -17,6 +25,16 @@ class Order(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "external_id"),
         Index("ix_orders_contact", "workspace_id", "contact_id", "placed_at"),
+        # Kept for bookkeeping in both modes (a deleted contact stays as a tombstone for
+        # them); the digest hashed the customer's e-mail and phone.
+        declared(
+            PersonalData(
+                reach=(ByContact("contact_id"),),
+                export=Export("orders"),
+                anonymise=Blank({"digest": ERASED_DIGEST}),
+                delete=Blank({"digest": ERASED_DIGEST}),
+            )
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))

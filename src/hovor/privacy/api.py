@@ -9,11 +9,9 @@ from fastapi.responses import StreamingResponse
 
 from hovor.auth.deps import AdminDep
 from hovor.core.problems import PROBLEM_RESPONSES
-from hovor.privacy import erase
+from hovor.privacy import service
 from hovor.privacy.export import encoded, export_document
-from hovor.privacy.models import PrivacyRequest
 from hovor.privacy.schemas import EraseIn, PrivacyRequestOut, PrivacyRequestPage
-from hovor.privacy.scope import contact_scope
 from hovor.runtime import RuntimeDep, TxDep
 
 router = APIRouter(prefix="/v1", tags=["privacy"], responses=PROBLEM_RESPONSES)
@@ -30,16 +28,8 @@ async def export_contact(
     """Everything stored about the contact as one JSON document (streamed, as a download).
     The export is recorded in the privacy requests (mode ``export``)."""
     async with runtime.db.transaction() as tx:
-        scope = await contact_scope(tx.session, actor.workspace_id, contact_id)
-        tx.session.add(
-            PrivacyRequest(
-                workspace_id=actor.workspace_id,
-                contact_id=scope.contact.id,
-                actor=f"user:{actor.user.id}",
-                mode="export",
-                reason="",
-                counts={},
-            )
+        scope = await service.do_export_contact(
+            tx, actor.workspace_id, contact_id, actor=f"user:{actor.user.id}"
         )
     return StreamingResponse(
         encoded(export_document(runtime.db, scope)),
@@ -56,7 +46,7 @@ async def erase_contact(
     contact_id: str, body: EraseIn, actor: AdminDep, tx: TxDep
 ) -> PrivacyRequestOut:
     """Anonymise or delete the contact everywhere (one transaction); returns the audit row."""
-    row = await erase.do_erase_contact(
+    row = await service.do_erase_contact(
         tx,
         actor.workspace_id,
         contact_id,
@@ -76,7 +66,7 @@ async def list_privacy_requests(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> PrivacyRequestPage:
     async with runtime.db.read() as session:
-        rows, total = await erase.list_requests(
+        rows, total = await service.list_requests(
             session, actor.workspace_id, contact_id=contact_id, limit=limit, offset=offset
         )
     return PrivacyRequestPage(

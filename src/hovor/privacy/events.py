@@ -1,3 +1,4 @@
 """Domain events emitted by the privacy context."""
 
 CONTACT_ERASED = "contact.erased"
+CONTACT_EXPORTED = "contact.exported"

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hovor.core.personal_data import NoPersonalData, declared
 from hovor.db.base import Base, IdMixin, TimestampMixin
 
 MODES = ("export", "anonymise", "delete")
@@ -23,6 +24,12 @@ class PrivacyRequest(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_privacy_requests_workspace", "workspace_id", "created_at"),
         Index("ix_privacy_requests_contact", "workspace_id", "contact_id"),
+        declared(
+            NoPersonalData(
+                "the audit of requests: a contact id, counts and a reason without personal "
+                "data; it must outlive the erasure it records"
+            )
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))

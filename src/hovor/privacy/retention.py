@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import select
 
 from hovor.auth.models import Workspace
 from hovor.core import clock
+from hovor.db.batches import delete_in_batches
 from hovor.db.transaction import Database
 from hovor.tracking.models import TrackedEvent, WebSession
 
@@ -41,23 +40,6 @@ def cutoff(days: int, now: datetime | None = None) -> datetime:
     return (now or clock.now()) - timedelta(days=days)
 
 
-async def _delete_batches(db: Database, model: Any, where: Sequence[ColumnElement[bool]]) -> int:
-    total = 0
-    while True:
-        async with db.transaction() as tx:
-            query = select(model.id).where(*where).limit(BATCH)
-            ids = list((await tx.session.scalars(query)).all())
-            if ids:
-                await tx.session.execute(
-                    delete(model)
-                    .where(model.id.in_(ids))
-                    .execution_options(synchronize_session=False)
-                )
-        total += len(ids)
-        if len(ids) < BATCH:
-            return total
-
-
 async def purge_events(db: Database, older_than: datetime) -> Purged:
     """Delete tracked events (by their time) and web sessions (by their last event) before
     ``older_than``, in every workspace."""
@@ -65,15 +47,19 @@ async def purge_events(db: Database, older_than: datetime) -> Purged:
         workspaces = list((await session.scalars(select(Workspace.id))).all())
     events = sessions = 0
     for workspace_id in workspaces:
-        events += await _delete_batches(
+        events += await delete_in_batches(
             db,
             TrackedEvent,
-            [TrackedEvent.workspace_id == workspace_id, TrackedEvent.ts < older_than],
+            TrackedEvent.workspace_id == workspace_id,
+            TrackedEvent.ts < older_than,
+            batch=BATCH,
         )
-        sessions += await _delete_batches(
+        sessions += await delete_in_batches(
             db,
             WebSession,
-            [WebSession.workspace_id == workspace_id, WebSession.last_seen_at < older_than],
+            WebSession.workspace_id == workspace_id,
+            WebSession.last_seen_at < older_than,
+            batch=BATCH,
         )
     return Purged(events, sessions)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -14,14 +14,25 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from hovor.bus import Subscription
-from hovor.core.errors import HovorError
-from hovor.core.jsontext import compact_json, parse_json
+from hovor.core.edge import may_be_unstorable, unstorable
+from hovor.core.errors import HovorError, RateLimited
+from hovor.core.frames import error_frame
+from hovor.core.jsontext import JsonTooDeep, compact_json, parse_json
 
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
+# What the server reads of one message at all: a frame over MAX_FRAME_BYTES and up to this
+# size gets a frame_too_large error frame and the socket stays open; a larger one closes the
+# socket with 1009 (message too big) before it is read.
+WS_MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_PENDING_REPLIES = 4  # replies still being prepared while the socket reads on
 PENDING_ON_CLOSE_SECONDS = 10.0
+# Open sockets on one node: a visitor's tabs, and everyone behind one address (offices,
+# mobile carriers); past these a new socket is refused with CLOSE_TOO_MANY.
+MAX_SOCKETS_PER_VISITOR = 20
+MAX_SOCKETS_PER_ADDRESS = 500
+CLOSE_TOO_MANY = 4429
 F = TypeVar("F", bound=BaseModel)
 Reply = dict[str, Any] | None
 
@@ -37,8 +48,39 @@ class Later:
     ref: dict[str, Any] = field(default_factory=dict)  # echoed in an error frame
 
 
-def error_frame(code: str, detail: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "error", "code": code, "detail": detail, **extra}
+class SocketQuota:
+    """Counts the sockets open on this node per key (a visitor, an address) and refuses
+    one more past its limit. Sockets live in one process, so the count is the node's."""
+
+    def __init__(self) -> None:
+        self._open: Counter[tuple[str, str]] = Counter()
+
+    def acquire(self, *held: tuple[str, str, int]) -> Callable[[], None]:
+        """Count a socket against each ``(kind, key, limit)``; raise ``RateLimited`` when
+        one is full (nothing counted then). Call what it returns when the socket ends."""
+        for kind, key, limit in held:
+            if self._open[(kind, key)] >= limit:
+                raise RateLimited(
+                    f"too many open sockets for this {kind} (at most {limit})", retry_after=10
+                )
+        keys = [(kind, key) for kind, key, _ in held]
+        self._open.update(keys)
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._open.subtract(keys)
+                for k in keys:
+                    if self._open[k] <= 0:
+                        del self._open[k]
+
+        return release
+
+
+def describe_errors(errors: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'frame'}: {e['msg']}" for e in errors[:5])
 
 
 def describe_validation(exc: ValidationError) -> str:
@@ -142,10 +184,14 @@ async def _handle_text(
 ) -> Reply | Later:
     try:
         data = parse_json(text)
+    except JsonTooDeep as exc:
+        return error_frame("invalid_json", str(exc))
     except ValueError:
         return error_frame("invalid_json", "the frame is not valid JSON")
     client_id = data.get("client_id") if isinstance(data, dict) else None
-    ref = {"client_id": client_id} if isinstance(client_id, str) else {}
+    ref = {"client_id": client_id} if isinstance(client_id, str) and "\x00" not in client_id else {}
+    if may_be_unstorable(text) and (errors := unstorable(data, [])):
+        return error_frame("invalid_frame", describe_errors(errors), **ref)
     try:
         frame = adapter.validate_python(data)
     except ValidationError as exc:

@@ -5,26 +5,37 @@ from __future__ import annotations
 from hovor.auth import events as auth_events
 from hovor.bus import Bus
 from hovor.bus.topics import agents_topic
+from hovor.channels.outbox import service as outbox
+from hovor.channels.outbox.schemas import DeliveryUpdatedFrame
 from hovor.contacts import events as contact_events
 from hovor.conversations import events as conversation_events
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
 from hovor.orders import events as order_events
+from hovor.realtime.agent_frames import (
+    ContactChangedFrame,
+    ConversationCreatedFrame,
+    ConversationUpdatedFrame,
+    MessageCreatedFrame,
+    PresenceChangedFrame,
+    TicketChangedFrame,
+)
 from hovor.routing import events as routing_events
+from hovor.routing.frames import RoutingAlertFrame, RoutingTaskFrame
 from hovor.tickets import events as ticket_events
 
 
 def register(dispatcher: Dispatcher, bus: Bus) -> None:
     @dispatcher.on(*conversation_events.CONVERSATION_CHANGES)
     async def conversation_changed(event: DomainEvent) -> None:
-        kind = (
-            "conversation.created"
+        frame = (
+            ConversationCreatedFrame
             if event.name == conversation_events.CONVERSATION_CREATED
-            else "conversation.updated"
+            else ConversationUpdatedFrame
         )
         await bus.publish(
             agents_topic(event.workspace_id),
-            {"type": kind, "conversation": event.payload["conversation"]},
+            frame.model_validate({"conversation": event.payload["conversation"]}).data(),
         )
 
     @dispatcher.on(conversation_events.MESSAGE_CREATED)
@@ -34,19 +45,27 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
         # decision that committed in between.
         await bus.publish(
             agents_topic(event.workspace_id),
-            {"type": "message.created", "message": event.payload["message"]},
+            MessageCreatedFrame.model_validate({"message": event.payload["message"]}).data(),
+        )
+
+    @dispatcher.on(outbox.DELIVERY_UPDATED)
+    async def delivery_updated(event: DomainEvent) -> None:
+        # Sent, failed with the provider's reason, retried, delivered or read: shown beside
+        # the message it belongs to.
+        await bus.publish(
+            agents_topic(event.workspace_id),
+            DeliveryUpdatedFrame.model_validate({"delivery": event.payload["delivery"]}).data(),
         )
 
     @dispatcher.on(auth_events.AGENT_PRESENCE_CHANGED)
     async def presence_changed(event: DomainEvent) -> None:
         await bus.publish(
             agents_topic(event.workspace_id),
-            {
-                "type": "presence.changed",
-                "user_id": event.payload["user_id"],
-                "status": event.payload["status"],
-                "reason": event.payload.get("reason"),
-            },
+            PresenceChangedFrame(
+                user_id=event.payload["user_id"],
+                status=event.payload["status"],
+                reason=event.payload.get("reason"),
+            ).data(),
         )
 
     @dispatcher.on(
@@ -58,11 +77,10 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
         contact = ticket.get("contact") or {}
         await bus.publish(
             agents_topic(event.workspace_id),
-            {
-                "type": "ticket.changed",
-                "ticket_id": ticket.get("id") or event.payload.get("ticket_id"),
-                "contact_id": contact.get("id"),
-            },
+            TicketChangedFrame(
+                ticket_id=ticket.get("id") or event.payload["ticket_id"],
+                contact_id=contact.get("id"),
+            ).data(),
         )
 
     @dispatcher.on(
@@ -77,7 +95,7 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
             event.payload[k] for k in ("contact_id", "source_id", "target_id") if k in event.payload
         ]
         await bus.publish(
-            agents_topic(event.workspace_id), {"type": "contact.changed", "contact_ids": ids}
+            agents_topic(event.workspace_id), ContactChangedFrame(contact_ids=ids).data()
         )
 
     @dispatcher.on(routing_events.TASK_CHANGED)
@@ -85,19 +103,21 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
         # Reservations (the agent named in it accepts or rejects), assignments, steps.
         await bus.publish(
             agents_topic(event.workspace_id),
-            {"type": "routing.task", "task": event.payload["task"]},
+            RoutingTaskFrame.model_validate({"task": event.payload["task"]}).data(),
         )
 
     @dispatcher.on(
-        routing_events.SLA_WARNING, routing_events.SLA_BREACHED, routing_events.TASK_UNROUTABLE
+        routing_events.TASK_SLA_WARNED,
+        routing_events.TASK_SLA_BREACHED,
+        routing_events.TASK_MARKED_UNROUTABLE,
     )
     async def routing_alert(event: DomainEvent) -> None:
         kind = {
-            routing_events.SLA_WARNING: "sla_warning",
-            routing_events.SLA_BREACHED: "sla_breached",
-            routing_events.TASK_UNROUTABLE: "unroutable",
+            routing_events.TASK_SLA_WARNED: "sla_warning",
+            routing_events.TASK_SLA_BREACHED: "sla_breached",
+            routing_events.TASK_MARKED_UNROUTABLE: "unroutable",
         }[event.name]
         await bus.publish(
             agents_topic(event.workspace_id),
-            {"type": "routing.alert", "alert": kind, "task": event.payload["task"]},
+            RoutingAlertFrame.model_validate({"alert": kind, "task": event.payload["task"]}).data(),
         )

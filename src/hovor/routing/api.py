@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from hovor.auth import service as auth
 from hovor.auth.deps import ActorDep
 from hovor.conversations.service import access_conversation
+from hovor.core.channels import ChannelCatalogue
 from hovor.core.errors import InvalidInput
 from hovor.core.problems import PROBLEM_RESPONSES
-from hovor.routing import service
-from hovor.routing.node import RoutingNode, task_out
+from hovor.routing import agents, handover, queues, tasks
+from hovor.routing.node import RoutingNode
 from hovor.routing.schemas import (
     AgentOut,
     ProfileIn,
@@ -24,6 +25,8 @@ from hovor.routing.schemas import (
     Wallboard,
     WallboardLive,
 )
+from hovor.routing.service_level import service_level_today
+from hovor.routing.tasks import task_out
 from hovor.runtime import RuntimeDep, TxDep
 
 router = APIRouter(prefix="/v1", tags=["routing"], responses=PROBLEM_RESPONSES)
@@ -41,8 +44,8 @@ def _supervise(actor: ActorDep) -> None:
     auth.require_role(actor.user, "admin", "supervisor")
 
 
-def _spec(body: QueueIn) -> service.QueueSpec:
-    return service.QueueSpec(
+def _spec(body: QueueIn) -> queues.QueueSpec:
+    return queues.QueueSpec(
         name=body.name,
         steps=[s.model_dump() for s in body.steps],
         channels=body.channels,
@@ -63,39 +66,42 @@ def _spec(body: QueueIn) -> service.QueueSpec:
 @router.get("/routing/queues", response_model=list[QueueOut])
 async def list_queues(actor: ActorDep, runtime: RuntimeDep) -> list[QueueOut]:
     async with runtime.db.read() as session:
-        rows = await service.list_queues(session, actor.workspace_id)
+        rows = await queues.list_queues(session, actor.workspace_id)
     return [QueueOut.model_validate(r) for r in rows]
 
 
 @router.post("/routing/queues", response_model=QueueOut, status_code=status.HTTP_201_CREATED)
-async def create_queue(body: QueueIn, actor: ActorDep, tx: TxDep) -> QueueOut:
+async def create_queue(body: QueueIn, actor: ActorDep, runtime: RuntimeDep, tx: TxDep) -> QueueOut:
     """A queue: ordered steps (CEL target over agents' skills and attributes, timeout), the
     strategy, SLA targets per channel, sticky/wrap-up/reservation times, an overflow queue."""
     _supervise(actor)
-    row = await service.do_create_queue(tx, actor.workspace_id, _spec(body))
+    row = await queues.do_create_queue(tx, actor.workspace_id, _spec(body), runtime.channels)
     return QueueOut.model_validate(row)
 
 
 @router.get("/routing/queues/{queue_id}", response_model=QueueOut)
 async def get_queue(queue_id: str, actor: ActorDep, runtime: RuntimeDep) -> QueueOut:
     async with runtime.db.read() as session:
-        row = await service.access_queue(session, actor.workspace_id, queue_id)
+        row = await queues.access_queue(session, actor.workspace_id, queue_id)
     return QueueOut.model_validate(row)
 
 
 @router.put("/routing/queues/{queue_id}", response_model=QueueOut)
-async def update_queue(queue_id: str, body: QueueIn, actor: ActorDep, tx: TxDep) -> QueueOut:
+async def update_queue(
+    queue_id: str, body: QueueIn, actor: ActorDep, runtime: RuntimeDep, tx: TxDep
+) -> QueueOut:
     _supervise(actor)
-    row = await service.access_queue(tx.session, actor.workspace_id, queue_id)
-    return QueueOut.model_validate(await service.do_update_queue(tx, row, _spec(body)))
+    row = await queues.access_queue(tx.session, actor.workspace_id, queue_id)
+    row = await queues.do_update_queue(tx, row, _spec(body), runtime.channels)
+    return QueueOut.model_validate(row)
 
 
 @router.delete("/routing/queues/{queue_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_queue(queue_id: str, actor: ActorDep, tx: TxDep) -> None:
     """409 while tasks wait in it or once it has a history (rename it instead)."""
     _supervise(actor)
-    row = await service.access_queue(tx.session, actor.workspace_id, queue_id)
-    await service.do_delete_queue(tx, row)
+    row = await queues.access_queue(tx.session, actor.workspace_id, queue_id)
+    await queues.do_delete_queue(tx, row)
 
 
 # Agents ------------------------------------------------------------------------------------
@@ -104,22 +110,29 @@ async def delete_queue(queue_id: str, actor: ActorDep, tx: TxDep) -> None:
 @router.get("/routing/agents", response_model=list[AgentOut])
 async def list_agents(actor: ActorDep, runtime: RuntimeDep) -> list[AgentOut]:
     async with runtime.db.read() as session:
-        team = await service.team(session, actor.workspace_id)
-    return [_agent_out(user, profile) for user, profile in team]
+        team = await agents.team(session, actor.workspace_id)
+    return [_agent_out(user, profile, runtime.channels) for user, profile in team]
 
 
 @router.put("/routing/agents/{user_id}", response_model=AgentOut)
-async def set_profile(user_id: str, body: ProfileIn, actor: ActorDep, tx: TxDep) -> AgentOut:
+async def set_profile(
+    user_id: str, body: ProfileIn, actor: ActorDep, runtime: RuntimeDep, tx: TxDep
+) -> AgentOut:
     """Skills (name → level 1-5), attributes and capacity per channel; what is left out stays."""
     _supervise(actor)
     user = await auth.access_user(tx.session, actor.workspace_id, user_id)
-    profile = await service.do_set_profile(
-        tx, user, skills=body.skills, attributes=body.attributes, capacity=body.capacity
+    profile = await agents.do_set_profile(
+        tx,
+        user,
+        runtime.channels,
+        skills=body.skills,
+        attributes=body.attributes,
+        capacity=body.capacity,
     )
-    return _agent_out(user, profile)
+    return _agent_out(user, profile, runtime.channels)
 
 
-def _agent_out(user: Any, profile: Any) -> AgentOut:
+def _agent_out(user: Any, profile: Any, channels: ChannelCatalogue) -> AgentOut:
     return AgentOut(
         id=user.id,
         name=user.name,
@@ -128,7 +141,7 @@ def _agent_out(user: Any, profile: Any) -> AgentOut:
         presence_reason=user.presence_reason,
         skills=dict(profile.skills) if profile else {},
         attributes=dict(profile.attributes) if profile else {},
-        capacity=service.capacity_of(user, profile),
+        capacity=agents.capacity_of(user, profile, channels),
     )
 
 
@@ -147,7 +160,7 @@ async def list_tasks(
     """Active tasks (waiting, reserved, assigned) oldest first, or with ``active=false`` all
     tasks newest first; ``mine`` for the caller's."""
     async with runtime.db.read() as session:
-        rows = await service.list_tasks(
+        rows = await tasks.list_tasks(
             session,
             actor.workspace_id,
             queue_id=queue_id,
@@ -155,26 +168,28 @@ async def list_tasks(
             active=active,
             limit=limit,
         )
-        names = {q.id: q.name for q in await service.list_queues(session, actor.workspace_id)}
+        names = {q.id: q.name for q in await queues.list_queues(session, actor.workspace_id)}
     return [TaskOut.model_validate(task_out(r, names.get(r.queue_id))) for r in rows]
 
 
 @router.post("/routing/tasks/{task_id}/accept", response_model=TaskOut)
 async def accept_task(task_id: str, actor: ActorDep, tx: TxDep) -> TaskOut:
     """Take a task reserved for you; 409 if the reservation is gone (timed out, taken back)."""
-    task = await service.access_task(tx.session, actor.workspace_id, task_id)
-    return TaskOut.model_validate(task_out(await service.do_accept(tx, task, actor.user)))
+    task = await tasks.access_task(tx.session, actor.workspace_id, task_id)
+    return TaskOut.model_validate(task_out(await handover.do_accept(tx, task, actor.user)))
 
 
 @router.post("/routing/tasks/{task_id}/reject", response_model=TaskOut)
 async def reject_task(task_id: str, actor: ActorDep, tx: TxDep) -> TaskOut:
     """Decline a task reserved for you; it goes to the next agent."""
-    task = await service.access_task(tx.session, actor.workspace_id, task_id)
-    return TaskOut.model_validate(task_out(await service.do_reject(tx, task, actor.user)))
+    task = await tasks.access_task(tx.session, actor.workspace_id, task_id)
+    return TaskOut.model_validate(task_out(await handover.do_reject(tx, task, actor.user)))
 
 
 @router.post("/conversations/{conversation_id}/transfer", response_model=TaskOut)
-async def transfer(conversation_id: str, body: TransferIn, actor: ActorDep, tx: TxDep) -> TaskOut:
+async def transfer(
+    conversation_id: str, body: TransferIn, actor: ActorDep, runtime: RuntimeDep, tx: TxDep
+) -> TaskOut:
     """To a queue (it waits there, keeping its SLA) or to an agent; the history stays with the
     conversation and ``note`` is added as a private note for whoever takes it."""
     if (body.queue_id is None) == (body.agent_id is None):
@@ -184,7 +199,7 @@ async def transfer(conversation_id: str, body: TransferIn, actor: ActorDep, tx: 
         )
     conversation = await access_conversation(tx.session, actor.workspace_id, conversation_id)
     queue = (
-        await service.access_queue(tx.session, actor.workspace_id, body.queue_id)
+        await queues.access_queue(tx.session, actor.workspace_id, body.queue_id)
         if body.queue_id is not None
         else None
     )
@@ -193,8 +208,14 @@ async def transfer(conversation_id: str, body: TransferIn, actor: ActorDep, tx: 
         if body.agent_id is not None
         else None
     )
-    task = await service.do_transfer(
-        tx, conversation, queue=queue, agent=agent, by=actor.user.name, note=body.note
+    task = await handover.do_transfer(
+        tx,
+        conversation,
+        runtime.channels,
+        queue=queue,
+        agent=agent,
+        by=actor.user.name,
+        note=body.note,
     )
     return TaskOut.model_validate(task_out(task))
 
@@ -205,13 +226,13 @@ async def transfer(conversation_id: str, body: TransferIn, actor: ActorDep, tx: 
 @router.get("/routing/wallboard", response_model=Wallboard)
 async def wallboard(actor: ActorDep, runtime: RuntimeDep, node: NodeDep) -> Wallboard:
     """Right now (waiting per queue, longest wait, agents by state, estimated waits; the same
-    figures arrive live as ``routing.stats`` frames) and today's service level per queue."""
+    figures arrive live as ``wallboard.updated`` frames) and today's service level per queue."""
     live = node.snapshot(actor.workspace_id) if node.leader else node.stats.get(actor.workspace_id)
     if live is None and node.leader:
         await node.kick(actor.workspace_id, "reload", "")
         live = node.snapshot(actor.workspace_id)
     async with runtime.db.read() as session:
-        today = await service.service_level_today(session, actor.workspace_id)
+        today = await service_level_today(session, actor.workspace_id)
     return Wallboard(
         live=WallboardLive.model_validate(live) if live is not None else None,
         today=[QueueToday(**figures) for figures in today],

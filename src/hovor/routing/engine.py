@@ -1,198 +1,31 @@
 """The router's decisions: which agent gets which task, and when. In memory, free of I/O.
 
-The service (``routing.service``) keeps this in step with the database and writes what it
+The routing node (``routing.node``) keeps this in step with the database and writes what it
 decides; the simulation (``routing.simulation``) drives the very same object on a virtual
-clock. Times are seconds (floats) on whatever clock the caller uses.
-
-Model
------
-* A **queue** has ordered **steps**. Each step has a *target* (a CEL expression over the
-  agent's ``skills`` (name → level 1-5) and ``attributes``) and a timeout; when a task has
-  waited a step's timeout it moves to the next step (usually a wider target), and after the
-  last step to the queue's overflow queue, if any.
-* An **agent** has a status (only ``available`` agents get work), a capacity per channel
-  (``{"webchat": 3, "callback": 1, "email": 5}``) and a load per channel. Work on a
-  *deferred* channel (e-mail) goes to an agent only while no real-time task that the agent
-  could take is waiting.
-* A **task** is one piece of work waiting for an agent. It is *reserved* for one agent;
-  the agent accepts (or the queue accepts for them: ``auto_accept``), rejects, or lets the
-  reservation time out, and then the next agent is tried. A task with a *sticky agent*
-  (who last served the contact) waits up to ``sticky_seconds`` for that agent first.
-  After completion the agent's slot stays taken for the queue's wrap-up time.
-
-Agents are chosen by the queue's strategy: ``least_occupied`` (lowest load/capacity on the
-task's channel) or ``longest_idle`` (free of all work for longest). With ``weight_skill``
-set, the skill's level weights the choice: idle time is multiplied by the level, occupancy
-divided by it (ties: higher level first).
-
-Each mutating call returns the :class:`Change` list the caller must persist and announce.
+clock. Times are seconds (floats) on whatever clock the caller uses. The model (queues,
+steps, agents, tasks, strategies) is described in ``routing.model``; the bookkeeping in
+``routing.placement``, the choices in ``routing.assignment``; this module holds the public
+operations and the timers that move tasks on.
 """
 
 from __future__ import annotations
 
 import functools
 import heapq
-import itertools
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
-from sortedcontainers import SortedList
-
-from hovor.core.cel import (
-    EvaluationError,
-    Expression,
-    ExpressionError,
-    compile_expression,
-    evaluate,
+from hovor.routing.assignment import Assigner
+from hovor.routing.model import (
+    REJECTION_MEMORY,
+    SLA_WARNING_SHARE,
+    Agent,
+    Change,
+    Group,
+    Queue,
+    Task,
+    target_matches,
 )
-
-Strategy = Literal["least_occupied", "longest_idle"]
-STRATEGIES: tuple[Strategy, ...] = ("least_occupied", "longest_idle")
-AGENT_STATUSES = ("available", "busy", "away", "offline")
-DEFERRED_CHANNELS = frozenset({"email"})
-DEFAULT_SLA_SECONDS = {"webchat": 30.0, "callback": 300.0, "call": 20.0, "messenger": 300.0}
-FALLBACK_SLA_SECONDS = 86_400.0  # e-mail and anything unnamed: a day
-SLA_WARNING_SHARE = 0.8  # a warning when 80 % of the target has passed
-SKILL_LEVELS = range(1, 6)
-TARGET_ROOTS = frozenset({"skills", "attributes"})
-DEFAULT_HANDLE_SECONDS = 300.0
-REJECTION_MEMORY = 120.0  # seconds a rejection (or a reservation let time out) keeps an agent off
-
-
-class TargetError(ValueError):
-    """A step target that does not compile or reads something other than the agent."""
-
-
-def compile_target(source: str) -> Expression | None:
-    """Compile a target once; the empty target (``""``) means any agent."""
-    if not source.strip():
-        return None
-    try:
-        expression = compile_expression(source)
-    except ExpressionError as exc:
-        raise TargetError(exc.describe()) from None
-    unknown = expression.roots - TARGET_ROOTS
-    if unknown:
-        raise TargetError(
-            f"unknown name {', '.join(sorted(unknown))}: a target reads only skills and attributes"
-        )
-    return expression
-
-
-def target_matches(
-    expression: Expression | None, skills: dict[str, int], attributes: dict[str, Any]
-) -> bool:
-    if expression is None:
-        return True
-    try:
-        return evaluate(expression, {"skills": skills, "attributes": attributes}) is True
-    except EvaluationError:
-        return False  # e.g. a skill the agent does not have: not a match
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    target: str = ""
-    timeout: float | None = None  # seconds in this step before the next one; None: stay
-
-
-@dataclass(slots=True)
-class Queue:
-    id: str
-    steps: tuple[Step, ...] = (Step(),)
-    strategy: Strategy = "least_occupied"
-    overflow_queue_id: str | None = None
-    sla_seconds: dict[str, float] = field(default_factory=dict)
-    sticky_seconds: float = 0.0
-    wrap_up_seconds: float = 0.0
-    reservation_seconds: float = 30.0
-    auto_accept: bool = True
-    weight_skill: str | None = None
-    compiled: tuple[Expression | None, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.steps:
-            raise TargetError("a queue needs at least one step")
-        self.compiled = tuple(compile_target(s.target) for s in self.steps)
-
-    def sla_for(self, channel: str) -> float:
-        return self.sla_seconds.get(channel, DEFAULT_SLA_SECONDS.get(channel, FALLBACK_SLA_SECONDS))
-
-
-@dataclass(slots=True)
-class Agent:
-    id: str
-    status: str = "offline"
-    skills: dict[str, int] = field(default_factory=dict)
-    attributes: dict[str, Any] = field(default_factory=dict)
-    capacity: dict[str, int] = field(default_factory=dict)
-    load: dict[str, int] = field(default_factory=dict)
-    idle_since: float = 0.0
-
-    def has_room(self, channel: str) -> bool:
-        return self.status == "available" and self.load.get(channel, 0) < self.capacity.get(
-            channel, 0
-        )
-
-    def occupancy(self, channel: str) -> float:
-        capacity = self.capacity.get(channel, 0)
-        return self.load.get(channel, 0) / capacity if capacity else 1.0
-
-    def total_load(self) -> int:
-        return sum(self.load.values())
-
-
-@dataclass(slots=True)
-class Task:
-    id: str
-    queue_id: str
-    channel: str
-    created_at: float  # arrival; the SLA counts from here, through steps and overflows
-    priority: int = 0  # higher first
-    ready_at: float = 0.0  # not routed before (a callback's preferred time)
-    sticky_agent_id: str | None = None
-    deadline: float | None = None  # SLA deadline; None: created_at + the queue's target
-    status: str = "waiting"  # waiting | reserved | assigned | done
-    step: int = 0
-    step_started_at: float = 0.0
-    agent_id: str | None = None
-    reserved_at: float | None = None
-    reservation_expires_at: float | None = None
-    assigned_at: float | None = None
-    rejected: set[str] = field(default_factory=set)
-    sla_warned: bool = False
-    sla_breached: bool = False
-    unroutable: bool = False
-    seq: int = 0  # tie-break for equal priority and arrival
-
-
-ChangeKind = Literal[
-    "reserved",  # offered to agent_id; accept or reject before detail["expires_at"]
-    "assigned",  # agent_id has it (accepted, or the queue accepts for them)
-    "requeued",  # a reservation was rejected or timed out (detail["reason"])
-    "step",  # moved to the next step of its queue (detail["step"])
-    "overflowed",  # moved to another queue (detail["queue_id"])
-    "sla_warning",
-    "sla_breached",
-    "unroutable",  # no agent, whatever their status, matches any step it can reach
-    "routable",  # an agent matches again
-    "wrap_up_ended",  # agent_id's slot on detail["channel"] is free again
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    kind: ChangeKind
-    task_id: str
-    agent_id: str | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-_Group = tuple[str, int]  # (queue id, step)
-_Lane = tuple[str, int, str]  # (queue id, step, channel)
-_Key = tuple[int, float, int, str]  # (-priority, created_at, seq, task id)
-
 
 _Method = TypeVar("_Method", bound=Callable[..., list[Change]])
 
@@ -209,25 +42,8 @@ def _unblocking(method: _Method) -> _Method:
     return cast(_Method, wrapper)
 
 
-class Router:
+class Router(Assigner):
     """Queues, agents and tasks of one workspace, and the timers that move them."""
-
-    def __init__(self) -> None:
-        self.queues: dict[str, Queue] = {}
-        self.agents: dict[str, Agent] = {}
-        self.tasks: dict[str, Task] = {}
-        self._waiting: dict[_Lane, SortedList] = {}  # (queue, step, channel) → keys in order
-        self._eligible: dict[_Group, set[str]] = {}
-        self._groups_of: dict[str, set[_Group]] = {}
-        self._free: dict[str, set[str]] = {}  # channel → agents with room on it
-        self._sticky: dict[str, set[str]] = {}  # agent → tasks waiting for them first
-        self._timers: list[tuple[float, int, str, str, str]] = []  # when, seq, kind, id, extra
-        self._seq = itertools.count()
-        self._handle: dict[str, float] = {}  # queue → average handle time (moving average)
-        self._unroutable: set[str] = set()
-        self._gone: dict[str, Agent] = {}  # removed while holding work: their load, till it ends
-        self._realtime_in: dict[_Group, int] = {}  # group → real-time tasks in its lists
-        self._cleared: set[_Group] = set()  # groups whose real-time wait ended: e-mail may go
 
     # -- configuration ------------------------------------------------------------------
 
@@ -276,7 +92,7 @@ class Router:
         elif not agent.idle_since:
             agent.idle_since = now
         self.agents[agent.id] = agent
-        groups: set[_Group] = set()
+        groups: set[Group] = set()
         for queue in self.queues.values():
             for step, expression in enumerate(queue.compiled):
                 group = (queue.id, step)
@@ -319,7 +135,9 @@ class Router:
         self.tasks[task.id] = task
         queue = self.queues[task.queue_id]
         if task.deadline is None:
-            task.deadline = max(task.created_at, task.ready_at) + queue.sla_for(task.channel)
+            task.deadline = max(task.created_at, task.ready_at) + queue.sla_for(
+                task.channel, self.channels
+            )
         if not task.step_started_at:
             task.step_started_at = max(now, task.ready_at)
         changes: list[Change] = []
@@ -400,6 +218,16 @@ class Router:
         self._unroutable.discard(task.id)
         return changes
 
+    def resume_wrap_up(self, agent_id: str, channel: str, until: float, now: float) -> None:
+        """A wrap-up that began before this router existed (another leader completed the task,
+        then this one rebuilt from the database): the agent's slot on ``channel`` stays
+        taken until ``until``, exactly as if this router had completed the task itself."""
+        agent = self.agents.get(agent_id)
+        if agent is None or until <= now:
+            return
+        self._take_slot(agent, channel)
+        self._timer(until, "wrap_up", agent.id, channel)
+
     def cancel(self, task_id: str, now: float) -> list[Change]:
         """The work went away before an agent took it (the visitor left, the chat closed)."""
         return self.complete(task_id, now)
@@ -436,17 +264,6 @@ class Router:
         self._take_slot(agent, task.channel)
         return [*changes, self._assign(task, now)]
 
-    def _release(self, task: Task, now: float) -> list[Change]:
-        """The task's agent, if any, lets it go at once (no wrap-up)."""
-        agent = self._holding(task.agent_id or "")
-        held = task.status in ("reserved", "assigned")
-        task.status, task.agent_id = "waiting", None
-        task.reserved_at = task.reservation_expires_at = task.assigned_at = None
-        if held and agent is not None:
-            self._free_slot(agent, task.channel, now)
-            return self._fill_agent(agent, now)
-        return []
-
     @_unblocking
     def advance(self, now: float) -> list[Change]:
         """Fire every timer due by ``now`` (steps, reservations, SLA, wrap-up, sticky, ready)."""
@@ -456,49 +273,7 @@ class Router:
             changes += self._fire(kind, key, extra, when, now)
         return changes
 
-    def next_timer(self) -> float | None:
-        return self._timers[0][0] if self._timers else None
-
-    # -- reading ------------------------------------------------------------------------
-
-    def waiting(self, queue_id: str | None = None) -> list[Task]:
-        return [
-            t
-            for t in self.tasks.values()
-            if t.status == "waiting" and (queue_id is None or t.queue_id == queue_id)
-        ]
-
-    def average_handle_seconds(self, queue_id: str) -> float:
-        return self._handle.get(queue_id, DEFAULT_HANDLE_SECONDS)
-
-    def estimated_wait(self, queue_id: str, channel: str) -> float | None:
-        """Seconds a task joining ``queue_id`` now would wait; None if nobody can take it.
-
-        (waiting ahead + 1) * average handle time / the slots of the available agents that
-        match the queue's first step. Tasks ahead are those of the same queue and channel.
-        """
-        members = self._eligible.get((queue_id, 0), set())
-        slots = sum(
-            self.agents[a].capacity.get(channel, 0)
-            for a in members
-            if self.agents[a].status == "available"
-        )
-        if not slots:
-            return None
-        ahead = sum(
-            1
-            for t in self.tasks.values()
-            if t.queue_id == queue_id and t.channel == channel and t.status == "waiting"
-        )
-        free = sum(1 for a in members if self.agents[a].has_room(channel))
-        if free and not ahead:
-            return 0.0
-        return (ahead + 1) * self.average_handle_seconds(queue_id) / slots
-
-    # -- inside -------------------------------------------------------------------------
-
-    def _timer(self, when: float, kind: str, key: str, extra: str = "") -> None:
-        heapq.heappush(self._timers, (when, next(self._seq), kind, key, extra))
+    # -- timers -------------------------------------------------------------------------
 
     def _fire(self, kind: str, key: str, extra: str, when: float, now: float) -> list[Change]:
         if kind == "wrap_up":
@@ -581,274 +356,3 @@ class Router:
                 *self._enter(task, now),
             ]
         return []  # last step, nowhere to go: keep waiting here
-
-    def _has_next(self, queue: Queue, step: int) -> bool:
-        """A task in ``step`` of ``queue`` has a later step or an overflow queue to go to."""
-        return step + 1 < len(queue.steps) or (
-            queue.overflow_queue_id is not None and queue.overflow_queue_id in self.queues
-        )
-
-    def _enter(self, task: Task, now: float) -> list[Change]:
-        """A waiting task goes to its sticky agent, a free agent, or its waiting list."""
-        changes = self._check_routable(task)
-        queue = self.queues[task.queue_id]
-        if task.sticky_agent_id is not None and queue.sticky_seconds > 0:
-            sticky_until = max(task.created_at, task.ready_at) + queue.sticky_seconds
-            agent = self.agents.get(task.sticky_agent_id)
-            if now < sticky_until and agent is not None and agent.id not in task.rejected:
-                if agent.has_room(task.channel):
-                    return [*changes, self._reserve(task, agent, now)]
-                self._sticky.setdefault(agent.id, set()).add(task.id)
-                self._timer(sticky_until, "sticky", task.id)
-                return changes
-            task.sticky_agent_id = None
-        agent = self._best_agent(task)
-        if agent is not None:
-            return [*changes, self._reserve(task, agent, now)]
-        self._place(task, now)
-        return changes
-
-    def _place(self, task: Task, now: float) -> None:
-        lane = (task.queue_id, task.step, task.channel)
-        self._waiting.setdefault(lane, SortedList()).add(self._key(task))
-        if task.channel not in DEFERRED_CHANNELS:
-            group = (task.queue_id, task.step)
-            self._realtime_in[group] = self._realtime_in.get(group, 0) + 1
-        queue = self.queues[task.queue_id]
-        timeout = queue.steps[task.step].timeout
-        if timeout is not None and self._has_next(queue, task.step):
-            self._timer(task.step_started_at + timeout, "step", task.id, str(task.step))
-
-    def _unplace(self, task: Task) -> None:
-        waiting = self._waiting.get((task.queue_id, task.step, task.channel))
-        if waiting is not None:
-            key = self._key(task)
-            if key in waiting:
-                waiting.remove(key)
-                if task.channel not in DEFERRED_CHANNELS:
-                    group = (task.queue_id, task.step)
-                    self._realtime_in[group] -= 1
-                    if not self._realtime_in[group]:
-                        del self._realtime_in[group]
-                        self._cleared.add(group)
-        if task.sticky_agent_id is not None:
-            self._sticky.get(task.sticky_agent_id, set()).discard(task.id)
-
-    def _is_placed(self, task: Task) -> bool:
-        waiting = self._waiting.get((task.queue_id, task.step, task.channel))
-        return waiting is not None and self._key(task) in waiting
-
-    def _waits_for_sticky(self, task: Task) -> bool:
-        return task.id in self._sticky.get(task.sticky_agent_id or "", ())
-
-    @staticmethod
-    def _key(task: Task) -> _Key:
-        return (-task.priority, task.created_at, task.seq, task.id)
-
-    def _best_agent(self, task: Task) -> Agent | None:
-        members = self._eligible.get((task.queue_id, task.step))
-        free = self._free.get(task.channel)
-        if not members or not free:
-            return None
-        candidates = members & free if len(members) > len(free) else free & members
-        if task.rejected:
-            candidates -= task.rejected
-        if not candidates:
-            return None
-        if task.channel in DEFERRED_CHANNELS and self._realtime_in:
-            blocked = self._realtime_in.keys()
-            groups_of = self._groups_of
-            candidates = {a for a in candidates if groups_of[a].isdisjoint(blocked)}
-            if not candidates:
-                return None
-        queue = self.queues[task.queue_id]
-        pool = [self.agents[a] for a in candidates]
-        skill = queue.weight_skill
-        if queue.strategy == "longest_idle":
-            # Agents holding no work first; among them the longest since their last work
-            # ended. With a weight skill: idle time * level (measured against the newest).
-            if skill is None:
-                return min(pool, key=lambda g: (sum(g.load.values()), g.idle_since, g.id))
-            top = max(g.idle_since for g in pool)
-            return min(
-                pool,
-                key=lambda g: (
-                    sum(g.load.values()),
-                    -(top - g.idle_since + 1.0) * g.skills.get(skill, 1),
-                    -g.skills.get(skill, 1),
-                    g.id,
-                ),
-            )
-        # Least occupied: load over capacity on the task's channel (every candidate has
-        # room there, so capacity >= 1). With a weight skill: divided by the level.
-        channel = task.channel
-        if skill is None:
-            return min(
-                pool,
-                key=lambda g: (g.load.get(channel, 0) / g.capacity[channel], g.idle_since, g.id),
-            )
-        return min(
-            pool,
-            key=lambda g: (
-                g.load.get(channel, 0) / g.capacity[channel] / max(1, g.skills.get(skill, 1)),
-                -g.skills.get(skill, 0),
-                g.idle_since,
-                g.id,
-            ),
-        )
-
-    def _best_task_for(self, agent: Agent) -> Task | None:
-        sticky = self._sticky.get(agent.id)
-        if sticky:
-            for task_id in sorted(sticky, key=lambda t: self._key(self.tasks[t])):
-                task = self.tasks[task_id]
-                if agent.has_room(task.channel) and agent.id not in task.rejected:
-                    sticky.discard(task_id)
-                    return task
-        channels = [c for c in agent.capacity if agent.has_room(c)]
-        best: tuple[_Key, Task] | None = None
-        deferred: tuple[_Key, Task] | None = None
-        for queue_id, step in self._groups_of.get(agent.id, ()):
-            for channel in channels:
-                for key in self._waiting.get((queue_id, step, channel), ()):
-                    if agent.id in self.tasks[key[3]].rejected:
-                        continue
-                    if channel in DEFERRED_CHANNELS:
-                        if deferred is None or key < deferred[0]:
-                            deferred = (key, self.tasks[key[3]])
-                    elif best is None or key < best[0]:
-                        best = (key, self.tasks[key[3]])
-                    break
-        if best is not None:
-            return best[1]
-        if deferred is not None and not self._realtime_waits_for(agent.id):
-            return deferred[1]
-        return None
-
-    def _realtime_waits_for(self, agent_id: str) -> bool:
-        """Some real-time task this agent could take is waiting (then no e-mail for them)."""
-        waiting = self._realtime_in
-        return bool(waiting) and any(g in waiting for g in self._groups_of.get(agent_id, ()))
-
-    def _fill_agent(self, agent: Agent, now: float) -> list[Change]:
-        changes: list[Change] = []
-        while agent.status == "available":
-            task = self._best_task_for(agent)
-            if task is None:
-                break
-            self._unplace(task)
-            changes.append(self._reserve(task, agent, now))
-        return changes
-
-    def _unblock_deferred(self, now: float) -> list[Change]:
-        """After real-time work left the lists, agents held back from e-mail may take some:
-        those in the groups where no real-time task waits any more."""
-        if not self._cleared:
-            return []
-        cleared, self._cleared = self._cleared, set()
-        if not any(w for lane, w in self._waiting.items() if lane[2] in DEFERRED_CHANNELS):
-            return []
-        members: set[str] = set()
-        for group in cleared:
-            members |= self._eligible.get(group, set())
-        changes: list[Change] = []
-        for channel in sorted(DEFERRED_CHANNELS):
-            for agent_id in sorted(members & self._free.get(channel, set())):
-                changes += self._fill_agent(self.agents[agent_id], now)
-        return changes
-
-    def _match_all(self, now: float) -> list[Change]:
-        changes: list[Change] = []
-        for channel in sorted(self._free):
-            for agent_id in sorted(self._free.get(channel, ())):
-                changes += self._fill_agent(self.agents[agent_id], now)
-        return changes
-
-    def _reserve(self, task: Task, agent: Agent, now: float) -> Change:
-        queue = self.queues[task.queue_id]
-        task.status, task.agent_id, task.reserved_at = "reserved", agent.id, now
-        self._take_slot(agent, task.channel)
-        if queue.auto_accept:
-            return self._assign(task, now)
-        task.reservation_expires_at = now + queue.reservation_seconds
-        self._timer(task.reservation_expires_at, "reservation", task.id)
-        return Change("reserved", task.id, agent.id, {"expires_at": task.reservation_expires_at})
-
-    def _assign(self, task: Task, now: float) -> Change:
-        task.status, task.assigned_at = "assigned", now
-        task.reservation_expires_at = None
-        return Change("assigned", task.id, task.agent_id)
-
-    def _take_slot(self, agent: Agent, channel: str) -> None:
-        agent.load[channel] = agent.load.get(channel, 0) + 1
-        self._refresh_free(agent)
-
-    def _free_slot(self, agent: Agent, channel: str, now: float) -> None:
-        agent.load[channel] = max(0, agent.load.get(channel, 0) - 1)
-        agent.idle_since = now  # longest idle: since the last piece of work ended
-        if agent.id in self._gone:
-            if not agent.total_load():
-                del self._gone[agent.id]
-            return
-        self._refresh_free(agent)
-
-    def _holding(self, agent_id: str) -> Agent | None:
-        """The agent whose load counts a task of theirs, removed or not."""
-        return self.agents.get(agent_id) or self._gone.get(agent_id)
-
-    def _refresh_free(self, agent: Agent) -> None:
-        for channel in set(agent.capacity) | set(self._free):
-            free = self._free.setdefault(channel, set())
-            if agent.has_room(channel):
-                free.add(agent.id)
-            else:
-                free.discard(agent.id)
-
-    def _reachable(self, task: Task) -> set[str]:
-        """Agents matching the task's current step or any later one, overflow included."""
-        reachable: set[str] = set()
-        queue_id: str | None = task.queue_id
-        step = task.step
-        seen: set[str] = set()
-        while queue_id is not None and queue_id in self.queues and queue_id not in seen:
-            seen.add(queue_id)
-            queue = self.queues[queue_id]
-            for s in range(step, len(queue.steps)):
-                reachable |= self._eligible.get((queue_id, s), set())
-            queue_id, step = queue.overflow_queue_id, 0
-        return reachable
-
-    def _check_routable(self, task: Task, known: dict[_Lane, bool] | None = None) -> list[Change]:
-        """Flag (or clear) a task no agent could ever take; ``known`` remembers the answer
-        per lane (it depends only on queue, step and channel) across many tasks."""
-        lane = (task.queue_id, task.step, task.channel)
-        capable = known.get(lane) if known is not None else None
-        if capable is None:
-            agents, channel = self.agents, task.channel
-            capable = any(agents[a].capacity.get(channel, 0) > 0 for a in self._reachable(task))
-            if known is not None:
-                known[lane] = capable
-        if not capable and not task.unroutable:
-            task.unroutable = True
-            self._unroutable.add(task.id)
-            return [Change("unroutable", task.id)]
-        if capable and task.unroutable:
-            task.unroutable = False
-            self._unroutable.discard(task.id)
-            return [Change("routable", task.id)]
-        return []
-
-    def _recheck_unroutable(self, everyone: bool) -> list[Change]:
-        """Re-decide who is unroutable: all waiting tasks when some agent lost a match or
-        capacity (``everyone``), else only those flagged (a new match can only help them)."""
-        ids = list(self.tasks) if everyone else sorted(self._unroutable)
-        known: dict[_Lane, bool] = {}
-        changes: list[Change] = []
-        for task_id in ids:
-            task = self.tasks.get(task_id)
-            if task is not None and task.status == "waiting":
-                changes += self._check_routable(task, known)
-        return changes
-
-    def load_of(self, agent_ids: Iterable[str]) -> dict[str, dict[str, int]]:
-        return {a: dict(self.agents[a].load) for a in agent_ids if a in self.agents}

@@ -7,17 +7,25 @@ kick travels over the bus.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from hovor.auth import events as auth_events
 from hovor.conversations import events as conversation_events
 from hovor.conversations.models import Conversation
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
-from hovor.db.transaction import Database
-from hovor.routing import events, service
+from hovor.db.transaction import Database, Tx
+from hovor.routing import events, handover, tasks
 from hovor.routing.node import RoutingNode
 
+# Asked before a new or reopened conversation is queued: True keeps it out of routing for now
+# (the bot answers it first and queues it itself when it hands off).
+Hold = Callable[[Tx, Conversation], Awaitable[bool]]
 
-def register(dispatcher: Dispatcher, db: Database, node: RoutingNode) -> None:
+
+def register(
+    dispatcher: Dispatcher, db: Database, node: RoutingNode, *, hold: Hold | None = None
+) -> None:
     @dispatcher.on(events.ROUTING_CHANGED)
     async def changed(event: DomainEvent) -> None:
         await node.kick(event.workspace_id, event.payload["kind"], event.payload["id"])
@@ -32,9 +40,11 @@ def register(dispatcher: Dispatcher, db: Database, node: RoutingNode) -> None:
         async with db.transaction() as tx:
             row = await tx.session.get(Conversation, conversation["id"])
             if row is not None and row.status == "open":
-                task = await service.do_enqueue(tx, row)
+                if hold is not None and await hold(tx, row):
+                    return
+                task = await tasks.do_enqueue(tx, row, node.channels)
                 if row.assignee_id is not None and task.agent_id != row.assignee_id:
-                    await service.do_take_over(tx, row, row.assignee_id)
+                    await handover.do_take_over(tx, row, row.assignee_id, node.channels)
 
     @dispatcher.on(conversation_events.CONVERSATION_ASSIGNED)
     async def assigned(event: DomainEvent) -> None:
@@ -43,12 +53,13 @@ def register(dispatcher: Dispatcher, db: Database, node: RoutingNode) -> None:
         async with db.transaction() as tx:
             row = await tx.session.get(Conversation, conversation["id"])
             if row is not None and row.status == "open":
-                await service.do_take_over(tx, row, assignee["id"] if assignee else None)
+                agent_id = assignee["id"] if assignee else None
+                await handover.do_take_over(tx, row, agent_id, node.channels)
 
     @dispatcher.on(conversation_events.CONVERSATION_CLOSED)
     async def ended(event: DomainEvent) -> None:
         async with db.transaction() as tx:
-            await service.do_end(tx, event.payload["conversation"]["id"], "closed")
+            await tasks.do_end(tx, event.payload["conversation"]["id"], "closed")
 
     @dispatcher.on(auth_events.AGENT_PRESENCE_CHANGED, auth_events.AGENT_PROFILE_CHANGED)
     async def agent_changed(event: DomainEvent) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hovor.core import clock
+from hovor.core.personal_data import ByContact, ByParent, Delete, Keep, PersonalData, declared
 from hovor.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 ACTIVE_TASK_STATUSES = ("waiting", "reserved", "assigned")
@@ -79,6 +80,16 @@ class RoutingTask(IdMixin, TimestampMixin, Base):
             unique=True,
             sqlite_where=text(_ACTIVE),
             postgresql_where=text(_ACTIVE),
+        ),
+        # Queue state of the contact's conversations: ids, statuses and times, nothing the
+        # customer said, so not part of the export.
+        declared(
+            PersonalData(
+                reach=(ByContact("contact_id"), ByParent("conversation_id", "conversations")),
+                export=None,
+                anonymise=Keep("ids, statuses and times only"),
+                delete=Delete(),
+            )
         ),
     )
 

@@ -89,6 +89,16 @@ class TaskOut(BaseModel):
 
 
 class TransferIn(BaseModel):
+    # The service takes exactly one of the two; the schema says so for clients.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["queue_id"], "properties": {"queue_id": {"type": "string"}}},
+                {"required": ["agent_id"], "properties": {"agent_id": {"type": "string"}}},
+            ]
+        }
+    )
+
     queue_id: str | None = None
     agent_id: str | None = None
     note: str | None = Field(default=None, max_length=2000, description="kept as a private note")
@@ -136,6 +146,6 @@ class WallboardLive(BaseModel):
 
 class Wallboard(BaseModel):
     live: WallboardLive | None = Field(
-        description="right now, from the router (the same as the routing.stats frames)"
+        description="right now, from the router (the same as the wallboard.updated frames)"
     )
     today: list[QueueToday]

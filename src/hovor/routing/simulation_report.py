@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-from hovor.routing.engine import DEFERRED_CHANNELS
 from hovor.routing.erlang import average_speed_of_answer, service_level
 from hovor.routing.simulation import Result, Scenario, StreamResult
 
@@ -32,7 +31,7 @@ def rows(s: Scenario, r: Result) -> list[tuple[str, str, str]]:
             "abandonment": "0.0%",
             "occupancy": f"{traffic / agents:.1%}",
         }
-    targets = sorted({x.target_seconds for x in r.streams if x.channel not in DEFERRED_CHANNELS})
+    targets = sorted({x.target_seconds for x in r.streams if x.realtime})
     target = _seconds(targets[0]) if len(targets) == 1 else "real-time, per stream"
     return [
         ("contacts offered", f"{r.offered}", ""),
@@ -131,7 +130,7 @@ def _html_table(headings: tuple[str, ...], body: list[tuple[str, ...]]) -> str:
 
 
 def html_report(s: Scenario, r: Result) -> str:
-    charts = "".join(_chart(x) for x in r.streams if x.channel not in DEFERRED_CHANNELS)
+    charts = "".join(_chart(x) for x in r.streams if x.realtime)
     summary = _html_table(("metric", "simulated", "Erlang C"), list(rows(s, r)))
     streams = _html_table(STREAM_HEADINGS, stream_rows(r))
     return f"""<!doctype html><meta charset="utf-8"><title>Hovor contact-centre simulation</title>

@@ -3,11 +3,9 @@ tickets, the API shapes."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
-from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth.models import User
@@ -15,22 +13,9 @@ from hovor.auth.service import users_by_ids
 from hovor.contacts.service import contacts_by_ids
 from hovor.conversations.schemas import ContactRef, UserRef
 from hovor.core.errors import InvalidInput
+from hovor.core.pagination import newest_first
 from hovor.tickets.models import STATUSES, UNSOLVED, Ticket, TicketConversation
 from hovor.tickets.schemas import TicketOut
-
-
-def _encode_cursor(at: datetime, ticket_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{ticket_id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
-    try:
-        at, ticket_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(at), ticket_id
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            "invalid cursor", errors=[{"loc": ["query", "cursor"], "msg": "invalid"}]
-        ) from exc
 
 
 def parse_statuses(value: str | None) -> list[str]:
@@ -81,18 +66,9 @@ async def list_tickets(
         if digits.isdigit() and len(digits) < 10:
             matches = or_(matches, Ticket.number == int(digits))
         query = query.where(matches)
-    if cursor:
-        at, last_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(Ticket.updated_at < at, and_(Ticket.updated_at == at, Ticket.id < last_id))
-        )
-    query = query.order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-    rows = list((await session.scalars(query.limit(limit + 1))).all())
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode_cursor(rows[-1].updated_at, rows[-1].id)
-    return rows, next_cursor
+    return await newest_first(
+        session, query, at=Ticket.updated_at, row_id=Ticket.id, cursor=cursor, limit=limit
+    )
 
 
 async def open_tickets_for_contact(

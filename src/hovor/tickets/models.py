@@ -9,6 +9,18 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hovor.core import clock
+from hovor.core.personal_data import (
+    ERASED_TEXT,
+    Blank,
+    ByContact,
+    ByParent,
+    ColumnIs,
+    Delete,
+    Export,
+    Keep,
+    PersonalData,
+    declared,
+)
 from hovor.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 STATUSES = ("new", "open", "pending", "solved", "closed")
@@ -37,6 +49,14 @@ class Ticket(IdMixin, TimestampMixin, Base):
         UniqueConstraint("workspace_id", "number"),
         Index("ix_tickets_list", "workspace_id", "status", "updated_at"),
         Index("ix_tickets_contact", "workspace_id", "contact_id", "status"),
+        declared(
+            PersonalData(
+                reach=(ByContact("contact_id"),),
+                export=Export("tickets"),
+                anonymise=Blank({"subject": ERASED_TEXT}),
+                delete=Delete(),
+            )
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
@@ -61,6 +81,16 @@ class TicketConversation(TimestampMixin, Base):
     """A conversation linked to a ticket; a conversation belongs to at most one ticket."""
 
     __tablename__ = "ticket_conversations"
+    __table_args__ = (
+        declared(
+            PersonalData(
+                reach=(ByParent("ticket_id", "tickets"),),
+                export=Export("ticket_conversations"),
+                anonymise=Keep("ids and times only"),
+                delete=Delete(),
+            )
+        ),
+    )
 
     conversation_id: Mapped[str] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
@@ -76,7 +106,17 @@ class TicketNote(IdMixin, TimestampMixin, Base):
     """An internal note: for the team only, never shown to the customer."""
 
     __tablename__ = "ticket_notes"
-    __table_args__ = (Index("ix_ticket_notes_ticket", "ticket_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_ticket_notes_ticket", "ticket_id", "created_at"),
+        declared(
+            PersonalData(
+                reach=(ByParent("ticket_id", "tickets"),),
+                export=Export("ticket_notes"),
+                anonymise=Blank({"body": ERASED_TEXT}),
+                delete=Delete(),
+            )
+        ),
+    )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
     ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -90,7 +130,21 @@ class TicketEvent(IdMixin, TimestampMixin, Base):
     """The audit of a ticket: who changed what, when, from which value to which."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket", "ticket_id", "created_at"),
+        # Only a subject change quotes the customer; the other fields are statuses and ids.
+        declared(
+            PersonalData(
+                reach=(ByParent("ticket_id", "tickets"),),
+                export=Export("ticket_history"),
+                anonymise=Blank(
+                    {"old_value": ERASED_TEXT, "new_value": ERASED_TEXT, "data": {}},
+                    only=ColumnIs("field", "subject"),
+                ),
+                delete=Delete(),
+            )
+        ),
+    )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
     ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))

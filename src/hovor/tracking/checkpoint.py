@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import redis.asyncio as aioredis
 
 from hovor.core.jsontext import compact_json, parse_json
+from hovor.core.outage import UNREACHABLE, outage
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ class RedisCheckpoints:
     async def load(self, workspace_id: str, visitor_id: str) -> dict[str, Any] | None:
         try:
             raw = await self._redis.get(f"{PREFIX}{workspace_id}:{visitor_id}")
+        except UNREACHABLE as exc:  # one warning per outage (core.outage); start fresh
+            outage("redis").failed(exc)
+            return None
         except (aioredis.RedisError, OSError):
             log.warning("could not load a visitor checkpoint; starting fresh", exc_info=True)
             return None
@@ -78,6 +82,8 @@ class RedisCheckpoints:
                 compact_json(data),
                 ex=ttl_seconds,
             )
+        except UNREACHABLE as exc:  # the events are stored; the live state is rebuilt from less
+            outage("redis").failed(exc)
         except (aioredis.RedisError, OSError):
             # The events are stored; only the live state may be rebuilt from less.
             log.warning("could not save a visitor checkpoint", exc_info=True)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hovor.core.personal_data import Blank, ByVisitor, Delete, Export, PersonalData, declared
 from hovor.db.base import Base, IdMixin, UTCDateTime
 
 
@@ -18,6 +19,17 @@ class WebSession(IdMixin, Base):
     __table_args__ = (
         Index("ix_web_sessions_visitor", "workspace_id", "visitor_id", "started_at"),
         Index("ix_web_sessions_last_seen", "workspace_id", "last_seen_at"),  # retention purge
+        # Anonymised: kept with times, device, browser, OS and event count.
+        declared(
+            PersonalData(
+                reach=(ByVisitor("visitor_id"),),
+                export=Export("web_sessions"),
+                anonymise=Blank(
+                    {"landing_url": None, "referrer": None, "utm": {}, "user_agent": None}
+                ),
+                delete=Delete(),
+            )
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
@@ -43,6 +55,14 @@ class TrackedEvent(IdMixin, Base):
         UniqueConstraint("workspace_id", "visitor_id", "event_id"),
         Index("ix_tracked_events_time", "workspace_id", "ts"),
         Index("ix_tracked_events_session", "session_id", "ts"),
+        declared(
+            PersonalData(
+                reach=(ByVisitor("visitor_id"),),
+                export=Export("tracked_events"),
+                anonymise=Blank({"props": {}, "page": {}}),
+                delete=Delete(),
+            )
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))

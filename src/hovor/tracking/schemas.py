@@ -16,10 +16,11 @@ import json
 import math
 import re
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from hovor.core.frames import DescribedAs
 from hovor.core.jsontext import json_bytes_len
 
 MAX_BATCH = 50
@@ -289,4 +290,5 @@ class EventsFrame(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["events"]
-    events: list[Any] = Field(max_length=MAX_BATCH)
+    # Checked one by one by ``validate_event`` (fast) or ``EventIn``, never here.
+    events: Annotated[list[Any], DescribedAs(list[EventIn])] = Field(max_length=MAX_BATCH)

@@ -56,6 +56,7 @@ class Submitted:
 
 
 Hook = Callable[[LiveVisitor, list[Tracked]], Awaitable[None]]
+AttachHook = Callable[[AsyncSession, LiveVisitor], Awaitable[None]]
 # Another context's share of a visitor checkpoint: a JSON-able dict, saved under "x:<name>".
 CheckpointPart = Callable[[LiveVisitor], dict[str, Any] | None]
 
@@ -78,6 +79,7 @@ class Tracking:
         self.events_per_visitor = f"{events_per_minute}/minute"
         self.visitors = LiveVisitors()
         self._hooks: list[Hook] = []
+        self._attach_hooks: list[AttachHook] = []
         self.rejected = 0
 
     def checkpoint_part(self, name: str, part: CheckpointPart) -> None:
@@ -89,11 +91,16 @@ class Tracking:
     ) -> LiveVisitor:
         """The visitor's live state on this node: in memory, else the last checkpoint any node
         saved, else rebuilt from the database."""
-        if self.visitors.get(workspace_id, visitor_id) is None:
-            saved = await self.checkpoints.load(workspace_id, visitor_id)
-        else:
-            saved = None
-        return await self.visitors.attach(session, workspace_id, visitor_id, user_agent, saved)
+        known = self.visitors.get(workspace_id, visitor_id) is not None
+        saved = None if known else await self.checkpoints.load(workspace_id, visitor_id)
+        visitor = await self.visitors.attach(session, workspace_id, visitor_id, user_agent, saved)
+        if not known:
+            for hook in self._attach_hooks:
+                try:
+                    await hook(session, visitor)
+                except Exception:
+                    log.exception("tracking attach hook failed")
+        return visitor
 
     async def _save_checkpoint(self, visitor: LiveVisitor) -> None:
         if not self.checkpoints.saves:
@@ -106,6 +113,13 @@ class Tracking:
         await self.checkpoints.save(
             visitor.workspace_id, visitor.visitor_id, data, int(SESSION_TIMEOUT.total_seconds())
         )
+
+    def on_attach(self, hook: AttachHook) -> AttachHook:
+        """Register ``hook`` to run when a visitor's state is loaded on this node (their first
+        socket here), with the connection's session: what it reads there, at connect, no
+        frame has to wait for later."""
+        self._attach_hooks.append(hook)
+        return hook
 
     def on_events(self, hook: Hook) -> Hook:
         """Register ``hook`` to see every accepted batch (while it is being stored)."""

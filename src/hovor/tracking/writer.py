@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from hovor.core.ids import new_ids
 from hovor.core.jsontext import json_text
+from hovor.core.metrics import BATCH_SIZE
 from hovor.db.transaction import Database
 from hovor.tracking.models import TrackedEvent, WebSession
 from hovor.tracking.postgres_log import store_batch
@@ -106,6 +107,7 @@ class EventLogWriter:
                 request = self._queue.get_nowait()
                 batch.append(request)
                 rows += len(request.events)
+            BATCH_SIZE.observe(rows)
             try:
                 await self._store_answering(batch)
             finally:

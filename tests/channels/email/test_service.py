@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from hovor.channels import outbound
 from hovor.channels.base import ChannelRegistry, RawInbound
 from hovor.channels.email import service
 from hovor.channels.email.adapter import EmailAdapter, EmailPayload
-from hovor.channels.email.models import EmailDelivery
 from hovor.channels.email.parse import parse_email
 from hovor.channels.email.service import EmailReceived
 from hovor.channels.email.smtp import SmtpServer
+from hovor.channels.outbox import service as outbox
+from hovor.channels.outbox.worker import OutboxWorker
 from hovor.contacts import service as contacts
 from hovor.conversations import service as conversations
+from hovor.conversations.models import Delivery
+from hovor.core import clock
 from hovor.core.errors import Forbidden
 from hovor.db.transaction import Database
 from tests.channels.email.smtp_sink import smtp_sink
@@ -138,29 +139,41 @@ async def agent_replies(db: Database, team_agent_id: str, workspace_id: str, con
     return message.id
 
 
+def outbox_with(db: Database, adapter: EmailAdapter) -> OutboxWorker:
+    """The outbox as the app wires it, with only the e-mail channel."""
+    registry = ChannelRegistry()
+    registry.add(adapter)
+    outbox.register(db.dispatcher, registry.catalogue)
+    return OutboxWorker(db, registry)
+
+
+async def only_delivery(db: Database) -> Delivery:
+    async with db.read() as session:
+        (delivery,) = (await session.scalars(select(Delivery))).all()
+    return delivery
+
+
 async def test_agent_reply_goes_out_by_smtp_and_the_answer_threads(db: Database) -> None:
     team = await make_team(db)
     await configure(db, team.workspace.id)
     with smtp_sink() as (sink, port):
         adapter = EmailAdapter(db, SmtpServer("127.0.0.1", port, None, None, False, False))
-        registry = ChannelRegistry()
-        registry.add(adapter)
-        outbound.register(db.dispatcher, registry)
+        worker = outbox_with(db, adapter)
         first = await receive(db, adapter, team.workspace.id, fixture("plain.eml"))
         reply_id = await agent_replies(
             db, team.agents[0].id, team.workspace.id, first.received.conversation_id
         )
-        await asyncio.wait_for(adapter.wait_idle(), 10)
+        assert await worker.run_once() == 1
     [sent] = sink.messages
     assert sent["To"] == "jane.doe@example.com"
     assert sent["From"].addresses[0].addr_spec == SUPPORT
     assert sent["Subject"] == "Re: Order 1042 has not arrived"
     assert sent["In-Reply-To"] == "<CAF1a2b3c4d5e6@mail.example.com>"
     assert sent.get_content().strip() == "Your parcel is out for delivery today."
-    async with db.read() as session:
-        delivery = await session.scalar(select(EmailDelivery))
-    assert delivery is not None and delivery.message_id == reply_id
+    delivery = await only_delivery(db)
+    assert delivery.message_id == reply_id and delivery.channel == "email"
     assert (delivery.status, delivery.attempts) == ("sent", 1)
+    assert delivery.provider_message_id == sent["Message-ID"].strip("<>")
     # The customer's answer to our reply threads by its In-Reply-To.
     answer = (
         fixture("reply_quoted.eml")
@@ -171,33 +184,39 @@ async def test_agent_reply_goes_out_by_smtp_and_the_answer_threads(db: Database)
     assert got.threaded and got.received.conversation_id == first.received.conversation_id
 
 
-async def test_a_failed_delivery_is_retried_then_recorded(db: Database) -> None:
+async def test_a_failed_delivery_backs_off_then_fails_with_the_reason(db: Database) -> None:
     team = await make_team(db)
     await configure(db, team.workspace.id)
     closed_port = SmtpServer("127.0.0.1", 9, None, None, False, False)  # nothing listens
-    adapter = EmailAdapter(db, closed_port, retry_delays=(0.01, 0.01))
-    registry = ChannelRegistry()
-    registry.add(adapter)
-    outbound.register(db.dispatcher, registry)
-    first = await receive(db, adapter, team.workspace.id, fixture("plain.eml"))
+    worker = outbox_with(db, EmailAdapter(db, closed_port))
+    first = await receive(db, EmailAdapter(db, None), team.workspace.id, fixture("plain.eml"))
     await agent_replies(db, team.agents[0].id, team.workspace.id, first.received.conversation_id)
-    await asyncio.wait_for(adapter.wait_idle(), 30)
-    async with db.read() as session:
-        delivery = await session.scalar(select(EmailDelivery))
-    assert delivery is not None and (delivery.status, delivery.attempts) == ("failed", 3)
-    assert delivery.last_error
+    manual = clock.ManualClock(clock.now())
+    previous = clock.set_clock(manual)
+    try:
+        for attempt, wait in enumerate((*outbox.RETRY_DELAYS, None), start=1):
+            assert await worker.run_once() == 1
+            assert await worker.run_once() == 0  # not due again before its back-off
+            delivery = await only_delivery(db)
+            assert delivery.attempts == attempt and delivery.last_error
+            if wait is None:
+                assert delivery.status == "failed"
+            else:
+                assert delivery.status == "pending"
+                assert delivery.next_attempt_at == manual.now() + wait
+                manual.advance(wait.total_seconds())
+    finally:
+        clock.set_clock(previous)
 
 
-async def test_without_smtp_the_reply_is_kept_and_marked_unsent(db: Database) -> None:
+async def test_without_smtp_the_reply_is_kept_and_fails_with_the_reason(db: Database) -> None:
     team = await make_team(db)
     await configure(db, team.workspace.id)
     adapter = EmailAdapter(db, None)
-    registry = ChannelRegistry()
-    registry.add(adapter)
-    outbound.register(db.dispatcher, registry)
+    worker = outbox_with(db, adapter)
     first = await receive(db, adapter, team.workspace.id, fixture("plain.eml"))
     await agent_replies(db, team.agents[0].id, team.workspace.id, first.received.conversation_id)
-    async with db.read() as session:
-        delivery = await session.scalar(select(EmailDelivery))
-    assert delivery is not None and delivery.status == "unsent"
+    assert await worker.run_once() == 1
+    delivery = await only_delivery(db)
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
     assert delivery.last_error and "no SMTP configured" in delivery.last_error

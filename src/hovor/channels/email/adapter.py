@@ -1,37 +1,55 @@
-"""E-mail adapter: raw messages posted by the MTA in; agent replies out by SMTP, with retries.
+"""E-mail adapter: raw messages posted by the MTA in; agent replies out by SMTP.
 
-A reply is stored before it is sent. ``send`` records an ``EmailDelivery`` and hands the
-SMTP work to a background task, so the agent's request never waits on the mail server; a
-failed attempt is recorded and retried after ``retry_delays`` (then the status is
-``failed``). Without ``HOVOR_SMTP_URL`` the delivery is recorded as ``unsent``.
+A reply is stored with an outbox delivery (``channels.outbox``); the outbox worker calls
+``send``, which records the reply's Message-ID (so the customer's answer threads), composes
+the message and hands it to the SMTP server. The Message-ID is the same on every attempt,
+so a send repeated after a crash is recognisably the same message. Without a support address
+or ``HOVOR_SMTP_URL`` the delivery fails at once with that reason (the agent can retry
+after the admin configures it); a 5xx answer from the server is final, anything else is
+retried by the outbox with back-off.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import secrets
-from collections.abc import Sequence
+import smtplib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from typing import Any
 
 from sqlalchemy import select
 
-from hovor.channels.base import Inbound, Outbound, RawInbound
-from hovor.channels.email.models import EmailDelivery, EmailMessageId
+from hovor.channels.base import (
+    DeliveryFailed,
+    Inbound,
+    InboxRef,
+    Outbound,
+    RawInbound,
+    Receipt,
+    Sent,
+)
+from hovor.channels.email import inbox_config
+from hovor.channels.email.models import EmailMessageId
 from hovor.channels.email.parse import ParsedEmail
 from hovor.channels.email.service import KIND, client_id_for, get_settings
 from hovor.channels.email.smtp import SmtpServer
 from hovor.conversations.models import Message
 from hovor.core import clock
+from hovor.core.channels import ChannelInfo
 from hovor.core.errors import Forbidden
 from hovor.db.transaction import Database
 
-log = logging.getLogger(__name__)
-
-RETRY_DELAYS = (10.0, 60.0, 300.0)  # after attempts 1, 2, 3; four attempts in all
+INFO = ChannelInfo(
+    kind=KIND,
+    display_name="E-mail",
+    identity_kinds=("email",),
+    realtime=False,  # deferred: taken while no real-time work waits
+    default_sla_seconds=86_400.0,
+    default_capacity=5,
+)
 NO_SMTP = "not sent: no SMTP configured (HOVOR_SMTP_URL)"
+NO_ADDRESS = "not sent: no support address configured (Admin → E-mail)"
 
 
 @dataclass(frozen=True)
@@ -44,22 +62,33 @@ class EmailPayload:
 
 class EmailAdapter:
     kind = KIND
+    info = INFO
 
-    def __init__(
-        self,
-        db: Database,
-        smtp: SmtpServer | None,
-        *,
-        retry_delays: Sequence[float] = RETRY_DELAYS,
-    ) -> None:
+    # An inbox is a mailbox read by IMAP and/or an address the SMTP receiver takes mail for
+    # (docs/email.md); replies still leave by HOVOR_SMTP_URL, with or without an inbox.
+    config_fields = inbox_config.CONFIG_FIELDS
+    replies_without_inbox = True  # mail posted to the API belongs to no inbox
+
+    def __init__(self, db: Database, smtp: SmtpServer | None) -> None:
         self._db = db
         self._smtp = smtp
-        self._retry_delays = tuple(retry_delays)
-        self._tasks: set[asyncio.Task[None]] = set()
+
+    def check_config(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        return inbox_config.check_config(config)
+
+    def handshake(self, raw: RawInbound) -> str | None:
+        return None  # mail arrives by IMAP or SMTP, never by the webhook route
+
+    def receipts(self, raw: RawInbound) -> list[Receipt]:
+        return []
+
+    async def check_connection(self, inbox: InboxRef) -> str:
+        return await inbox_config.check_connection(inbox)
 
     def verify(self, raw: RawInbound) -> None:
         payload = raw.payload
-        assert isinstance(payload, EmailPayload)
+        if not isinstance(payload, EmailPayload):  # the webhook route: not how mail comes
+            raise Forbidden("e-mail inboxes take mail by IMAP or the SMTP receiver")
         if raw.workspace_id is None:
             raise Forbidden("e-mail is posted with the workspace's API token")
         if payload.support_address is None:
@@ -88,144 +117,67 @@ class EmailAdapter:
             )
         ]
 
-    async def send(self, outbound: Outbound) -> None:
-        delivery_id = await self._record(outbound)
-        if delivery_id is not None and self._smtp is not None:
-            task = asyncio.create_task(self._deliver(delivery_id, self._smtp))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+    async def send(self, outbound: Outbound) -> Sent:
+        if self._smtp is None:
+            raise DeliveryFailed(NO_SMTP, permanent=True)
+        message = await self._compose(outbound)
+        try:
+            await self._smtp.send(message)
+        except smtplib.SMTPResponseException as exc:
+            reason = f"the mail server answered {exc.smtp_code}: {exc.smtp_error!r}"
+            raise DeliveryFailed(reason, permanent=500 <= exc.smtp_code < 600) from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryFailed(f"recipient refused: {exc.recipients}", permanent=True) from exc
+        return Sent(provider_message_id=message["Message-ID"].strip("<>"))
 
-    async def _record(self, outbound: Outbound) -> str | None:
-        """Store the delivery and the reply's Message-ID (so the customer's answer threads)."""
+    async def _compose(self, outbound: Outbound) -> EmailMessage:
+        """The reply as a message; its Message-ID is recorded once, reused on every attempt."""
         message_id = outbound.message["id"]
         async with self._db.transaction() as tx:
-            if await tx.session.scalar(
-                select(EmailDelivery.id).where(EmailDelivery.message_id == message_id)
-            ):
-                return None  # already recorded: a listener re-run
             settings = await get_settings(tx.session, outbound.workspace_id)
-            domain = settings.support_address.rsplit("@", 1)[1] if settings else "hovor.invalid"
-            header_id = f"{message_id.lower()}.{secrets.token_hex(4)}@{domain}"
-            last_in = await tx.session.scalar(
-                select(EmailMessageId)
-                .where(
-                    EmailMessageId.conversation_id == outbound.conversation_id,
-                    EmailMessageId.direction == "in",
-                )
-                .order_by(EmailMessageId.created_at.desc(), EmailMessageId.id.desc())
-                .limit(1)
+            if settings is None:
+                raise DeliveryFailed(NO_ADDRESS, permanent=True)
+            thread = list(
+                (
+                    await tx.session.scalars(
+                        select(EmailMessageId)
+                        .where(EmailMessageId.conversation_id == outbound.conversation_id)
+                        .order_by(EmailMessageId.created_at, EmailMessageId.id)
+                    )
+                ).all()
             )
-            tx.session.add(
-                EmailMessageId(
+            mine = next((m for m in thread if m.message_id == message_id), None)
+            earlier = [m for m in thread if m is not mine]
+            if mine is None:
+                last_in = next((m for m in reversed(earlier) if m.direction == "in"), None)
+                domain = settings.support_address.rsplit("@", 1)[1]
+                mine = EmailMessageId(
                     workspace_id=outbound.workspace_id,
-                    header_id=header_id,
+                    header_id=f"{message_id.lower()}@{domain}",
                     conversation_id=outbound.conversation_id,
                     message_id=message_id,
                     direction="out",
                     subject=last_in.subject if last_in else "",
                 )
-            )
-            status, error = "pending", None
-            if settings is None:
-                status, error = "unsent", "not sent: no support address configured"
-            elif self._smtp is None:
-                status, error = "unsent", NO_SMTP
-            delivery = EmailDelivery(
-                workspace_id=outbound.workspace_id,
-                message_id=message_id,
-                to_address=outbound.source_id,
-                header_id=header_id,
-                status=status,
-                last_error=error,
-            )
-            tx.session.add(delivery)
-            await tx.session.flush()
-            if error:
-                log.warning("e-mail reply %s to %s %s", message_id, outbound.source_id, error)
-                return None
-            return delivery.id
-
-    async def _compose(self, delivery_id: str) -> EmailMessage | None:
-        async with self._db.read() as session:
-            delivery = await session.get(EmailDelivery, delivery_id)
-            if delivery is None or delivery.status != "pending":
-                return None
-            settings = await get_settings(session, delivery.workspace_id)
-            mine = await session.scalar(
-                select(EmailMessageId).where(EmailMessageId.message_id == delivery.message_id)
-            )
-            if settings is None or mine is None:
-                return None
-            thread = (
-                await session.scalars(
-                    select(EmailMessageId)
-                    .where(
-                        EmailMessageId.conversation_id == mine.conversation_id,
-                        EmailMessageId.id != mine.id,
-                    )
-                    .order_by(EmailMessageId.created_at, EmailMessageId.id)
-                )
-            ).all()
-            reply = await session.get(Message, delivery.message_id)
+                tx.session.add(mine)
+            reply = await tx.session.get(Message, message_id)
             if reply is None:
-                return None
-        last_in = next((m for m in reversed(thread) if m.direction == "in"), None)
-        subject = mine.subject or "Your message"
+                raise DeliveryFailed("the reply was deleted", permanent=True)
+            sender = formataddr((settings.display_name or "", settings.support_address))
+            header_id, subject, body = mine.header_id, mine.subject, reply.body
+            automatic = reply.author_type == "system"
+        last_in = next((m for m in reversed(earlier) if m.direction == "in"), None)
+        subject = subject or "Your message"
         message = EmailMessage()
-        message["From"] = formataddr((settings.display_name or "", settings.support_address))
-        message["To"] = delivery.to_address
+        message["From"] = sender
+        message["To"] = outbound.source_id
         message["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
-        message["Message-ID"] = f"<{delivery.header_id}>"
+        message["Message-ID"] = f"<{header_id}>"
         message["Date"] = format_datetime(clock.now())
         if last_in is not None:
             message["In-Reply-To"] = f"<{last_in.header_id}>"
-        if thread:
-            message["References"] = " ".join(f"<{m.header_id}>" for m in thread[-20:])
-        message["Auto-Submitted"] = "auto-replied" if reply.author_type == "system" else "no"
-        message.set_content(reply.body)
+        if earlier:
+            message["References"] = " ".join(f"<{m.header_id}>" for m in earlier[-20:])
+        message["Auto-Submitted"] = "auto-replied" if automatic else "no"
+        message.set_content(body)
         return message
-
-    async def _deliver(self, delivery_id: str, smtp: SmtpServer) -> None:
-        for attempt in range(len(self._retry_delays) + 1):
-            try:
-                message = await self._compose(delivery_id)
-                if message is None:
-                    return
-                await smtp.send(message)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                last = attempt >= len(self._retry_delays)
-                log.warning(
-                    "e-mail delivery %s attempt %d failed: %s", delivery_id, attempt + 1, exc
-                )
-                await self._mark(
-                    delivery_id, "failed" if last else "pending", f"{type(exc).__name__}: {exc}"
-                )
-                if last:
-                    return
-                await asyncio.sleep(self._retry_delays[attempt])
-            else:
-                await self._mark(delivery_id, "sent", None)
-                return
-
-    async def _mark(self, delivery_id: str, status: str, error: str | None) -> None:
-        async with self._db.transaction() as tx:
-            delivery = await tx.session.get(EmailDelivery, delivery_id)
-            if delivery is None:
-                return
-            delivery.attempts += 1
-            delivery.status = status
-            delivery.last_error = error[:2000] if error else None
-            if status == "sent":
-                delivery.sent_at = clock.now()
-
-    async def wait_idle(self) -> None:
-        """Until the deliveries in flight have finished (tests; graceful shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)

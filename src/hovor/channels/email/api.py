@@ -9,10 +9,11 @@ from pydantic import BaseModel, Field
 
 from hovor.auth.deps import ActorDep, AdminDep
 from hovor.channels.base import RawInbound
+from hovor.channels.body import read_limited
 from hovor.channels.email import service
 from hovor.channels.email.adapter import EmailAdapter, EmailPayload
 from hovor.channels.email.parse import parse_email
-from hovor.core.errors import Forbidden, HovorError, InvalidInput
+from hovor.core.errors import Forbidden, InvalidInput
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep
 
@@ -20,12 +21,6 @@ router = APIRouter(prefix="/v1/channels/email", tags=["email"], responses=PROBLE
 
 MAX_BYTES = 10 * 1024 * 1024
 CONTENT_TYPE = "message/rfc822"
-
-
-class PayloadTooLarge(HovorError):
-    status = 413
-    code = "too_large"
-    title = "Payload too large"
 
 
 class EmailSettingsIn(BaseModel):
@@ -47,21 +42,9 @@ class EmailReceivedOut(BaseModel):
 
 
 def _adapter(request: Request) -> EmailAdapter:
-    adapter: EmailAdapter = request.app.state.email
+    adapter = request.app.state.channels.get("email")
+    assert isinstance(adapter, EmailAdapter)
     return adapter
-
-
-async def _read_limited(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
-        raise PayloadTooLarge(f"an e-mail may be at most {MAX_BYTES} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BYTES:
-            raise PayloadTooLarge(f"an e-mail may be at most {MAX_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 @router.post(
@@ -84,7 +67,7 @@ async def receive_email(request: Request, actor: ActorDep, runtime: RuntimeDep) 
             f"send the raw message as Content-Type: {CONTENT_TYPE}",
             errors=[{"loc": ["header", "content-type"], "msg": f"expected {CONTENT_TYPE}"}],
         )
-    email = parse_email(await _read_limited(request))
+    email = parse_email(await read_limited(request, MAX_BYTES, "an e-mail"))
     adapter = _adapter(request)
     async with runtime.db.read() as session:
         settings = await service.get_settings(session, actor.workspace_id)

@@ -1,15 +1,27 @@
-"""E-mail channel tables: the support address, Message-IDs of each thread, outbound deliveries."""
+"""E-mail channel tables: the support address and the Message-IDs of each thread.
+
+Outbound deliveries are rows of the shared outbox (``conversations.models.Delivery``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hovor.core.personal_data import (
+    ERASED_TEXT,
+    Blank,
+    ByParent,
+    Delete,
+    Export,
+    NoPersonalData,
+    PersonalData,
+    declared,
+)
 from hovor.db.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
-DELIVERY_STATUSES = ("pending", "sent", "failed", "unsent")  # unsent: no SMTP configured
 DIRECTIONS = ("in", "out")
 
 
@@ -17,6 +29,7 @@ class EmailSettings(TimestampMixin, Base):
     """One support address per workspace: where customers write, and our replies' From."""
 
     __tablename__ = "email_settings"
+    __table_args__ = (declared(NoPersonalData("the workspace's own support address")),)
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), primary_key=True)
     support_address: Mapped[str] = mapped_column(String(254))
@@ -30,6 +43,16 @@ class EmailMessageId(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "header_id"),
         Index("ix_email_message_ids_conversation", "conversation_id", "created_at"),
+        # The subject is the customer's words. The Message-ID stays on anonymise: it is
+        # unique per workspace and threads a reply into its (anonymised) conversation.
+        declared(
+            PersonalData(
+                reach=(ByParent("conversation_id", "conversations"),),
+                export=Export("email_message_ids"),
+                anonymise=Blank({"subject": ERASED_TEXT}),
+                delete=Delete(),
+            )
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
@@ -42,19 +65,18 @@ class EmailMessageId(IdMixin, TimestampMixin, Base):
     subject: Mapped[str] = mapped_column(String(300), default="")
 
 
-class EmailDelivery(IdMixin, TimestampMixin, Base):
-    """The SMTP delivery of one agent reply: the reply is stored; this says if it went out."""
+class ImapState(Base):
+    """Where an e-mail inbox's IMAP polling stands: the folder's UIDVALIDITY and the last UID
+    handed to the inbound path, and which node holds the inbox (single-flight) until when."""
 
-    __tablename__ = "email_deliveries"
-    __table_args__ = (Index("ix_email_deliveries_status", "workspace_id", "status"),)
+    __tablename__ = "email_imap_state"
+    __table_args__ = (declared(NoPersonalData("mailbox positions and node leases")),)
 
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
-    message_id: Mapped[str] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), unique=True
-    )
-    to_address: Mapped[str] = mapped_column(String(254))
-    header_id: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    inbox_id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    holder: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime(timezone=True), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(timezone=True))

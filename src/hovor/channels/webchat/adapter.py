@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from hovor.bus import Bus
 from hovor.bus.topics import visitor_topic
-from hovor.channels.base import Inbound, Outbound, RawInbound
-from hovor.channels.webchat.frames import MessageSend
+from hovor.channels.base import Inbound, Outbound, RawInbound, Sent
+from hovor.channels.webchat.frames import MessageFrame, MessageSend
+from hovor.core.channels import ChannelInfo
 from hovor.core.errors import Forbidden
 
 KIND = "webchat"
+INFO = ChannelInfo(
+    kind=KIND,
+    display_name="Web chat",
+    identity_kinds=("visitor",),
+    realtime=True,
+    default_sla_seconds=30.0,
+    default_capacity=3,  # the agent's own chat capacity overrides it (ADR 0005)
+)
 
 
 class WebChatAdapter:
     kind = KIND
+    info = INFO
 
     def __init__(self, bus: Bus) -> None:
         self._bus = bus
@@ -37,8 +47,10 @@ class WebChatAdapter:
             )
         ]
 
-    async def send(self, outbound: Outbound) -> None:
+    async def send(self, outbound: Outbound) -> Sent:
+        """To every open widget of the visitor; widgets drop a message id they already show."""
         await self._bus.publish(
             visitor_topic(outbound.workspace_id, outbound.source_id),
-            {"type": "message", "message": outbound.message},
+            MessageFrame.model_validate({"message": outbound.message}).data(),
         )
+        return Sent()

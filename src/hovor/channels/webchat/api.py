@@ -10,7 +10,6 @@ from hovor.auth import visitors
 from hovor.channels.webchat import service
 from hovor.channels.webchat.schemas import VisitorSessionIn, VisitorSessionOut
 from hovor.conversations.schemas import MessageOut, MessagePage
-from hovor.core.errors import Unauthorized
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep
 
@@ -46,13 +45,11 @@ async def visitor_messages(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before: str | None = None,
 ) -> MessagePage:
-    if not authorization.lower().startswith("bearer "):
-        raise Unauthorized("send the visitor token as Authorization: Bearer …")
     async with runtime.db.read() as session:
         claims = await visitors.authenticate_visitor_token(
             session,
             runtime.visitor_tokens,
-            token=authorization[7:].strip(),
+            token=visitors.visitor_bearer(authorization),
             origin=request.headers.get("origin"),
         )
         _, messages, has_more = await service.visitor_history(

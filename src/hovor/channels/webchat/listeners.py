@@ -5,6 +5,7 @@ from __future__ import annotations
 from hovor.bus import Bus
 from hovor.bus.topics import visitor_topic
 from hovor.channels.webchat.adapter import KIND
+from hovor.channels.webchat.frames import ConversationFrame, MessageFrame
 from hovor.conversations import events
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
@@ -20,7 +21,7 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
         ):
             await bus.publish(
                 visitor_topic(event.workspace_id, event.payload["source_id"]),
-                {"type": "message", "message": event.payload["message"]},
+                MessageFrame.model_validate({"message": event.payload["message"]}).data(),
             )
 
     @dispatcher.on(
@@ -31,8 +32,7 @@ def register(dispatcher: Dispatcher, bus: Bus) -> None:
         if conversation["channel"] == KIND:
             await bus.publish(
                 visitor_topic(event.workspace_id, event.payload["source_id"]),
-                {
-                    "type": "conversation",
-                    "conversation": {"id": conversation["id"], "status": conversation["status"]},
-                },
+                ConversationFrame.model_validate(
+                    {"conversation": {"id": conversation["id"], "status": conversation["status"]}}
+                ).data(),
             )

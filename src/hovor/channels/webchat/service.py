@@ -10,7 +10,7 @@ from hovor.bus.topics import agents_topic, visitor_topic
 from hovor.channels.base import RawInbound
 from hovor.channels.inbound import Received, receive_inbound
 from hovor.channels.webchat.adapter import KIND, WebChatAdapter
-from hovor.channels.webchat.frames import MessageSend
+from hovor.channels.webchat.frames import AgentTypingFrame, MessageSend, VisitorTypingFrame
 from hovor.conversations.models import Conversation, Message
 from hovor.conversations.service import find_latest_conversation, list_messages
 from hovor.core.errors import Forbidden
@@ -57,7 +57,7 @@ async def relay_visitor_typing(
         return
     await bus.publish(
         agents_topic(claims.workspace_id),
-        {"type": "typing", "conversation_id": latest.id, "author_type": "visitor", "state": state},
+        VisitorTypingFrame(conversation_id=latest.id, state=state).data(),
     )
 
 
@@ -68,5 +68,5 @@ async def relay_agent_typing(
         raise Forbidden("typing is only relayed on web chat")
     await bus.publish(
         visitor_topic(conversation.workspace_id, conversation.source_id),
-        {"type": "typing", "author_type": "agent", "author_name": agent_name, "state": state},
+        AgentTypingFrame(author_name=agent_name, state=state).data(),
     )

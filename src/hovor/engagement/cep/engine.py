@@ -9,9 +9,10 @@ event, session, visitor and contact that some expression reads.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from hovor.core.cel import (
@@ -38,6 +39,7 @@ from hovor.engagement.cep.state import (
 )
 from hovor.engagement.rules.compiler import CompiledFact, CompiledRule
 from hovor.engagement.rules.model import Action
+from hovor.orders.currencies import format_money
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,9 @@ class Context:
     session: dict[str, Any] = field(default_factory=dict)
     visitor: dict[str, Any] = field(default_factory=dict)
     contact: dict[str, Any] = field(default_factory=dict)
+    # How offer texts write amounts for this visitor (orders.currencies.format_money).
+    currency: str | None = None
+    locale: str | None = None
 
 
 class Match:
@@ -69,6 +74,7 @@ class Match:
     __slots__ = (
         "_context",
         "_event",
+        "_fact_definitions",
         "_template",
         "_text",
         "action",
@@ -79,6 +85,17 @@ class Match:
         "session_id",
         "version",
     )
+
+    def as_fallback(self, rule: CompiledRule) -> Match | None:
+        """This match with the text of the rule's fallback (offered when pacing refuses the
+        action), or None when the rule names none. The text reads what ``text`` reads."""
+        if rule.fallback_text is None:
+            return None
+        other = object.__new__(Match)
+        for name in Match.__slots__:
+            setattr(other, name, getattr(self, name))
+        other._template, other._text = rule.fallback_text, None
+        return other
 
     def __init__(
         self,
@@ -98,6 +115,7 @@ class Match:
         self.session_id = session_id
         self.at = at
         self._template = rule.text
+        self._fact_definitions = rule.facts
         self._event = event
         self._context = context
         self._text: str | None = None
@@ -114,12 +132,29 @@ class Match:
                         "session": context.session,
                         "visitor": context.visitor,
                         "contact": context.contact,
-                    }
+                    },
+                    # Nothing tracked says how this visitor writes amounts: as before.
+                    money=partial(format_money, currency=context.currency, locale=context.locale)
+                    if context.currency or context.locale
+                    else None,
+                    money_facts=money_facts(self._fact_definitions),
                 )
                 if template.paths
                 else template.source
             )
         return self._text
+
+
+def money_facts(facts: Sequence[CompiledFact]) -> frozenset[str]:
+    """The facts that are amounts: sums of a price, value or total (as in the templates'
+    "items worth more than …" fact), written like ``session.cart_value`` in offer texts."""
+    return frozenset(
+        f.name
+        for f in facts
+        if f.kind == "sum"
+        and f.value is not None
+        and any(word in f.value.source for word in ("price", "value", "total"))
+    )
 
 
 _EMPTY_CONTEXT = Context()

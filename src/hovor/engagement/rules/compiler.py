@@ -32,6 +32,9 @@ from hovor.engagement.rules.text import Template, TemplateError, parse_template
 CONDITION_ROOTS = frozenset({"event", "session", "visitor", "contact", "facts"})
 EVENT_ROOTS = frozenset({"event"})
 LATER_STEP_ROOTS = frozenset({"event", "first"})
+# The actions that wait for pacing (an agent must be able to take them); only these may
+# name a fallback. ``engagement.pacing.NEEDS_AGENT`` is the same list.
+PACED_ACTIONS = ("chat", "callback", "cobrowse")
 
 Loc = list[str | int]
 
@@ -76,7 +79,8 @@ class CompiledRule:
     facts: tuple[CompiledFact, ...]
     condition: Expression | None
     text: Template
-    # What the condition and the text read of each context variable (None: everything).
+    fallback_text: Template | None = None  # the text of ``rule.action.fallback``
+    # What the condition and the texts read of each context variable (None: everything).
     reads: Projection = field(default_factory=dict)
     facts_read: frozenset[str] = frozenset()
 
@@ -171,13 +175,20 @@ class _Compiler:
         except TemplateError as exc:
             self.error(["action", "text"], str(exc))
             text = parse_template("")
+        fallback_text = self.fallback()
+        texts = [text] if fallback_text is None else [text, fallback_text]
         text_facts = {p[1] for p in text.paths if p[0] == "facts"}
         for name in sorted(text_facts - declared):
             self.error(["action", "text"], f"facts.{name} is not declared in facts")
+        if fallback_text is not None:
+            fallback_facts = {p[1] for p in fallback_text.paths if p[0] == "facts"}
+            for name in sorted(fallback_facts - declared):
+                self.error(["action", "fallback", "text"], f"facts.{name} is not declared in facts")
+            text_facts |= fallback_facts
         if self.errors:
             raise InvalidInput("The rule is invalid.", errors=self.errors)
         text_projection: Projection = {}
-        for path in text.paths:
+        for path in (path for t in texts for path in t.paths):
             node = text_projection
             for segment in path[:-1]:
                 child = node.setdefault(segment, {})
@@ -196,9 +207,31 @@ class _Compiler:
             facts=tuple(facts),
             condition=None if condition is None or condition.literal is True else condition,
             text=text,
+            fallback_text=fallback_text,
             reads=reads,
             facts_read=frozenset((condition.fact_names if condition else set()) | text_facts),
         )
+
+    def fallback(self) -> Template | None:
+        """The fallback's text, once its kind is checked against the action's."""
+        action = self.rule.action
+        if action.fallback is None:
+            return None
+        if action.type not in PACED_ACTIONS:
+            self.error(
+                ["action", "fallback"],
+                f"a {action.type} needs no agent and is never paced: remove the fallback",
+            )
+        elif action.fallback.type == action.type:
+            self.error(
+                ["action", "fallback", "type"],
+                f"the fallback must be something other than the action ({action.type})",
+            )
+        try:
+            return parse_template(action.fallback.text)
+        except TemplateError as exc:
+            self.error(["action", "fallback", "text"], str(exc))
+            return None
 
     def absence(self, absence: Absence) -> CompiledAbsence:
         after = self.step(absence.after, ["absence", "after"], EVENT_ROOTS)

@@ -85,10 +85,23 @@ class SequenceFact(_Strict):
 Fact = Annotated[CountFact | SumFact | DistinctFact | SequenceFact, Field(discriminator="kind")]
 
 
+class Fallback(_Strict):
+    """What to offer instead when pacing says no agent can take the action now (nobody
+    online, or every slot taken): a callback (called back when an agent is free) or a
+    message (e.g. with a link to the contact form), so the moment is not lost."""
+
+    type: Literal["callback", "message"]
+    queue: str | None = Field(default=None, max_length=64)  # None: the action's queue
+    text: str = Field(min_length=1, max_length=2000)
+
+
 class Action(_Strict):
     type: Literal["chat", "callback", "cobrowse", "message"]
     queue: str | None = Field(default=None, max_length=64)
     text: str = Field(default="", max_length=2000)
+    # The compiler checks it differs from ``type``. Left out of the rule's data when absent,
+    # so rules without one read (and diff) as before.
+    fallback: Fallback | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class BusinessHours(_Strict):

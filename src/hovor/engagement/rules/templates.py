@@ -3,99 +3,36 @@
 Each builder returns rule data (a dict) that ``compile_rule`` accepts; ``TEMPLATES`` lists
 them for the form builder (title, description, parameter schema, builder).
 
-Assumptions about tracker props: ``page.view`` carries ``path``; ``product.view`` carries
-``id``, ``name`` and ``category``; ``cart.remove`` carries ``price`` and ``quantity`` and,
-when the tracker knows it, ``items`` (items left in the cart); ``checkout.step`` carries
-``step``; ``idle`` carries ``seconds`` and, on a product page, ``product_id``.
+The shared parameters (action, fallback, guards) are in ``template_base``, the browsing
+moments in ``browsing_templates``.
+
+Assumptions about tracker props: ``page.view`` carries ``path`` and, when the page declares
+one, ``page_type``; ``product.view`` carries ``id``, ``name`` and ``category``;
+``cart.remove`` carries ``price`` and ``quantity`` and, when the tracker knows it, ``items``
+(items left in the cart); ``checkout.step`` carries ``step``; ``checkout.payment_method``
+carries ``method``; ``idle`` carries ``seconds`` and, on a product page, ``product_id``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from hovor.engagement.rules.browsing_templates import (
+    ComparedParams,
+    IdleOnProductParams,
+    NoAddAfterProductParams,
+    TermsRevisitedParams,
+    compared_back_and_forth,
+    idle_on_product,
+    no_add_after_product,
+    terms_revisited,
+)
 from hovor.engagement.rules.model import MAX_WINDOW_SECONDS
-
-ActionType = Literal["chat", "callback", "cobrowse", "message"]
-
-
-class TemplateParams(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    key: str = Field(
-        pattern=r"^[a-z0-9][a-z0-9_.-]*$",
-        max_length=64,
-        description="a short unique name for the rule, e.g. tv-removed",
-    )
-    name: str | None = Field(
-        default=None,
-        max_length=200,
-        description="what managers see in the list (default: the template's title)",
-    )
-    action: ActionType = Field(default="chat", description="what to offer")
-    queue: str | None = Field(
-        default="sales", description="the queue the offer's conversation goes to"
-    )
-    text: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="the offer's text; may insert {{event.props.name}}, {{facts.x}}, {{session.cart_value}}",
-    )
-    max_per_session: int = Field(
-        default=1, ge=1, description="offers of this rule at most per visit"
-    )
-    max_per_visitor_per_day: int | None = Field(
-        default=3, ge=1, description="offers of this rule at most per visitor in 24 hours"
-    )
-    # Never nag: after a "no thanks", no offer of any rule for this long.
-    quiet_after_decline_seconds: float = Field(
-        default=1800, ge=0, description="seconds without any offer after the visitor says no thanks"
-    )
-    control_share: float = Field(
-        default=0.0,
-        ge=0.0,
-        le=0.9,
-        description="share of visitors held out as a control group (0 to 0.9)",
-    )
-
-
-def _literal(value: str) -> str:
-    """A CEL string literal for ``value`` (JSON escapes are valid CEL escapes)."""
-    return json.dumps(value)
-
-
-def _number(value: float) -> str:
-    return repr(float(value))
-
-
-def _rule(
-    params: TemplateParams,
-    default_name: str,
-    default_text: str,
-    **body: Any,
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "key": params.key,
-        "name": params.name or default_name,
-        "enabled": True,
-        **body,
-        "action": {
-            "type": params.action,
-            "queue": params.queue,
-            "text": default_text if params.text is None else params.text,
-        },
-        "guards": {
-            "max_per_session": params.max_per_session,
-            "max_per_visitor_per_day": params.max_per_visitor_per_day,
-            "quiet_after_decline_seconds": params.quiet_after_decline_seconds,
-            "control_share": params.control_share,
-        },
-    }
-    return data
+from hovor.engagement.rules.template_base import TemplateParams, literal, number, rule_data
 
 
 # ------------------------------------------------------------------ cart
@@ -109,7 +46,7 @@ class CartAbandonedParams(TemplateParams):
 
 
 def cart_abandoned(p: CartAbandonedParams) -> dict[str, Any]:
-    return _rule(
+    return rule_data(
         p,
         "Cart abandoned",
         "Anything holding you back from checking out? We're happy to help.",
@@ -118,6 +55,9 @@ def cart_abandoned(p: CartAbandonedParams) -> dict[str, Any]:
             "none_of": ["checkout.step", "order.completed"],
             "for_seconds": p.seconds,
         },
+        # Evaluated when the timer fires, not when the item was added: a cart emptied
+        # meanwhile is not abandoned.
+        condition="has(session.cart_items) && session.cart_items > 0",
     )
 
 
@@ -126,7 +66,7 @@ class CartEmptiedParams(TemplateParams):
 
 
 def cart_emptied(p: CartEmptiedParams) -> dict[str, Any]:
-    return _rule(
+    return rule_data(
         p,
         "Cart emptied",
         "You've emptied your cart. Didn't find what you were looking for?",
@@ -150,7 +90,7 @@ class HighValueRemovedParams(TemplateParams):
 
 
 def high_value_removed(p: HighValueRemovedParams) -> dict[str, Any]:
-    return _rule(
+    return rule_data(
         p,
         "High-value items removed",
         "Changed your mind about {{event.props.name}}? Ask us anything before you decide.",
@@ -166,7 +106,7 @@ def high_value_removed(p: HighValueRemovedParams) -> dict[str, Any]:
                 "window": {"seconds": p.seconds},
             }
         ],
-        condition=f"facts.removed_value >= {_number(p.amount)}",
+        condition=f"facts.removed_value >= {number(p.amount)}",
     )
 
 
@@ -176,38 +116,103 @@ class PaymentStuckParams(TemplateParams):
         default="payment",
         min_length=1,
         max_length=64,
-        description="the checkout step's name as the tracker sends it",
+        description="the payment step's name as your checkout sends it "
+        '(data-hovor-checkout-step="payment")',
     )
     seconds: float = Field(
-        default=60, gt=0, le=MAX_WINDOW_SECONDS, description="seconds on the step without choosing"
+        default=60,
+        gt=0,
+        le=MAX_WINDOW_SECONDS,
+        description="seconds on the payment step without choosing a method (or, with a "
+        "pre-selected method, without going on)",
+    )
+    pre_selected_method: bool = Field(
+        default=False,
+        description="your checkout pre-selects a payment method, so the visitor may never "
+        "choose one: fire when they stay on the step that long whatever they pick, unless "
+        "they go on to another step or order",
     )
 
 
 def payment_stuck(p: PaymentStuckParams) -> dict[str, Any]:
-    return _rule(
+    # Another checkout step (back to shipping, on to review) means the visitor is no longer
+    # on the payment step when the timer fires; coming back to it arms anew. With a
+    # pre-selected method, picking a method is no sign of progress.
+    progress = ["checkout.step", "order.completed"]
+    if not p.pre_selected_method:
+        progress.insert(0, "checkout.payment_method")
+    return rule_data(
         p,
         "Stuck choosing a payment method",
         "Not sure which payment method to choose? We can help.",
         absence={
             "after": {
                 "event": "checkout.step",
-                "where": f"event.props.step == {_literal(p.step)}",
+                "where": f"event.props.step == {literal(p.step)}",
             },
-            "none_of": ["checkout.payment_method", "order.completed"],
+            "none_of": progress,
             "for_seconds": p.seconds,
         },
     )
 
 
-class CouponFailedParams(TemplateParams):
-    times: int = Field(default=1, ge=1, le=100, description="how many times")
+class PaymentSwitchingParams(TemplateParams):
+    times: int = Field(
+        default=3,
+        ge=2,
+        le=100,
+        description="payment methods picked (each click on another method counts) that fire",
+    )
     seconds: float = Field(
-        default=1800, gt=0, le=MAX_WINDOW_SECONDS, description="the window, in seconds"
+        default=120,
+        gt=0,
+        le=MAX_WINDOW_SECONDS,
+        description="seconds within which the picks add up",
+    )
+
+
+def payment_switching(p: PaymentSwitchingParams) -> dict[str, Any]:
+    window = {"seconds": p.seconds}
+    return rule_data(
+        p,
+        "Switching payment methods back and forth",
+        "Can't decide how to pay? We can explain the options.",
+        trigger={"events": ["checkout.payment_method"]},
+        facts=[
+            {
+                "name": "payment_switches",
+                "kind": "count",
+                "event": "checkout.payment_method",
+                "window": window,
+            },
+            {
+                # Picking the same method again and again is not hesitating between methods.
+                "name": "payment_methods",
+                "kind": "distinct",
+                "event": "checkout.payment_method",
+                "where": "has(event.props.method)",
+                "value": "event.props.method",
+                "window": window,
+            },
+        ],
+        condition=f"facts.payment_switches >= {p.times} && facts.payment_methods >= 2",
+    )
+
+
+class CouponFailedParams(TemplateParams):
+    times: int = Field(
+        default=1, ge=1, le=100, description="rejected codes within the window that fire"
+    )
+    seconds: float = Field(
+        default=1800,
+        gt=0,
+        le=MAX_WINDOW_SECONDS,
+        description="seconds over which rejected codes add up",
     )
 
 
 def coupon_failed(p: CouponFailedParams) -> dict[str, Any]:
-    return _rule(
+    return rule_data(
         p,
         "Coupon code failed",
         "The code {{event.props.code}} didn't work? Let us take a look.",
@@ -225,15 +230,22 @@ def coupon_failed(p: CouponFailedParams) -> dict[str, Any]:
 
 
 class LoginFailuresParams(TemplateParams):
-    times: int = Field(default=3, ge=1, le=100, description="how many times")
-    seconds: float = Field(
-        default=600, gt=0, le=MAX_WINDOW_SECONDS, description="the window, in seconds"
+    times: int = Field(
+        default=3, ge=1, le=100, description="failed sign-ins within the window that fire"
     )
-    queue: str | None = "support"
+    seconds: float = Field(
+        default=600,
+        gt=0,
+        le=MAX_WINDOW_SECONDS,
+        description="seconds over which failed sign-ins add up",
+    )
+    queue: str | None = Field(
+        default="support", description="the queue the offer's conversation goes to"
+    )
 
 
 def login_failures(p: LoginFailuresParams) -> dict[str, Any]:
-    return _rule(
+    return rule_data(
         p,
         "Repeated login failures",
         "Having trouble signing in? We can help you get back into your account.",
@@ -247,123 +259,6 @@ def login_failures(p: LoginFailuresParams) -> dict[str, Any]:
             }
         ],
         condition=f"facts.login_failures >= {p.times}",
-    )
-
-
-# ------------------------------------------------------------------ browsing
-class TermsRevisitedParams(TemplateParams):
-    path: str = Field(
-        default="/terms",
-        min_length=1,
-        max_length=512,
-        description="the page's path, as in its URL (e.g. /terms)",
-    )
-    times: int = Field(default=3, ge=1, le=100, description="how many times")
-
-
-def terms_revisited(p: TermsRevisitedParams) -> dict[str, Any]:
-    path = _literal(p.path)
-    return _rule(
-        p,
-        "Terms page visited again",
-        "Questions about our terms? We're happy to explain.",
-        trigger={"events": ["page.view"]},
-        facts=[
-            {
-                "name": "terms_views",
-                "kind": "count",
-                "event": "page.view",
-                "where": f"has(event.props.path) && event.props.path == {path}",
-                "window": "session",
-            }
-        ],
-        condition=f"has(event.props.path) && event.props.path == {path} "
-        f"&& facts.terms_views >= {p.times}",
-    )
-
-
-class ComparedParams(TemplateParams):
-    category: str | None = Field(
-        default=None,
-        max_length=128,
-        description="only products of this category (empty: any category)",
-    )
-    seconds: float = Field(
-        default=600,
-        gt=0,
-        le=MAX_WINDOW_SECONDS,
-        description="seconds within which the visitor went back and forth",
-    )
-
-
-def compared_back_and_forth(p: ComparedParams) -> dict[str, Any]:
-    first = "has(event.props.category) && has(event.props.id)"
-    if p.category is not None:
-        first += f" && event.props.category == {_literal(p.category)}"
-    return _rule(
-        p,
-        "Comparing products back and forth",
-        "Still deciding between {{event.props.name}} and another one? We can help you compare.",
-        trigger={"events": ["product.view"]},
-        facts=[
-            {
-                "name": "compared",
-                "kind": "sequence",
-                "steps": [
-                    {"event": "product.view", "where": first},
-                    {
-                        "event": "product.view",
-                        "where": "has(event.props.category) && has(event.props.id) "
-                        "&& event.props.category == first.props.category "
-                        "&& event.props.id != first.props.id",
-                    },
-                    {
-                        "event": "product.view",
-                        "where": "has(event.props.id) && event.props.id == first.props.id",
-                    },
-                ],
-                "within_seconds": p.seconds,
-            }
-        ],
-        condition="facts.compared",
-    )
-
-
-class IdleOnProductParams(TemplateParams):
-    seconds: float = Field(
-        default=60, gt=0, le=MAX_WINDOW_SECONDS, description="seconds idle on a product page"
-    )
-
-
-def idle_on_product(p: IdleOnProductParams) -> dict[str, Any]:
-    return _rule(
-        p,
-        "Long hesitation on a product page",
-        "Any questions about this product? Ask us.",
-        trigger={"events": ["idle"]},
-        condition=f"has(event.props.product_id) && event.props.seconds >= {_number(p.seconds)}",
-    )
-
-
-class NoAddAfterProductParams(TemplateParams):
-    seconds: float = Field(
-        default=120,
-        gt=0,
-        le=MAX_WINDOW_SECONDS,
-        description="seconds on a product page without adding it to the cart",
-    )
-
-
-def no_add_after_product(p: NoAddAfterProductParams) -> dict[str, Any]:
-    return _rule(
-        p,
-        "Product viewed, nothing added",
-        "Any questions about {{event.props.name}}? Ask us.",
-        absence={
-            "after": {"event": "product.view"},
-            "none_of": ["cart.add", "order.completed"],
-            "for_seconds": p.seconds,
-        },
     )
 
 
@@ -386,7 +281,8 @@ class RuleTemplate(Generic[P]):
 TEMPLATES: dict[str, RuleTemplate[Any]] = {
     "cart_abandoned": RuleTemplate(
         "Cart abandoned",
-        "Items were added but the visitor did not go on to checkout for a while.",
+        "Items were added, the visitor did not go on to checkout for a while, and the cart still "
+        "holds items.",
         CartAbandonedParams,
         cart_abandoned,
     ),
@@ -398,13 +294,22 @@ TEMPLATES: dict[str, RuleTemplate[Any]] = {
     ),
     "payment_stuck": RuleTemplate(
         "Stuck choosing a payment method",
-        "The visitor reached the payment step and chose no payment method for a while.",
+        "The visitor reached the payment step and stayed on it without choosing a payment method "
+        "for a while (or, with a pre-selected method, without going on).",
         PaymentStuckParams,
         payment_stuck,
     ),
+    "payment_switching": RuleTemplate(
+        "Switching payment methods back and forth",
+        "The visitor picked payment methods several times within a short while, at least two "
+        "different ones (also on a checkout with a pre-selected method).",
+        PaymentSwitchingParams,
+        payment_switching,
+    ),
     "terms_revisited": RuleTemplate(
         "Terms page visited again",
-        "The visitor opened the terms page several times in one session.",
+        "The visitor opened the terms page several times in one session; the page is "
+        "recognised by its page type or by a path pattern.",
         TermsRevisitedParams,
         terms_revisited,
     ),
@@ -428,7 +333,8 @@ TEMPLATES: dict[str, RuleTemplate[Any]] = {
     ),
     "compared_back_and_forth": RuleTemplate(
         "Comparing products back and forth",
-        "The visitor viewed a product, another of the same category, then the first again.",
+        "The visitor viewed a product, another one (of the same category, or of any), then "
+        "the first again.",
         ComparedParams,
         compared_back_and_forth,
     ),
@@ -440,7 +346,7 @@ TEMPLATES: dict[str, RuleTemplate[Any]] = {
     ),
     "no_add_after_product": RuleTemplate(
         "Product viewed, nothing added",
-        "The visitor viewed a product and added nothing to the cart for a while.",
+        "The visitor stayed on a product page for a while without adding anything to the cart.",
         NoAddAfterProductParams,
         no_add_after_product,
     ),

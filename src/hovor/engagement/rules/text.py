@@ -3,19 +3,29 @@
 A tiny dotted-path substitution rather than a template library: the texts only ever need
 to insert a value, the names can be checked when the rule is compiled, and nothing in the
 text can run code. Missing values render as empty; the output is plain text (the widget
-escapes it).
+escapes it). Amounts (``MONEY_PATHS`` and the facts the caller names as money) are written
+by the caller's ``money`` formatter: "189 Kč", not "189".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 TEXT_ROOTS = frozenset({"event", "session", "visitor", "contact", "facts"})
+# Values that are amounts of money wherever they appear (tracker-protocol.md's props).
+MONEY_PATHS = frozenset(
+    {
+        ("session", "cart_value"),
+        ("event", "props", "price"),
+        ("event", "props", "value"),
+        ("event", "props", "total"),
+    }
+)
 
 
 class TemplateError(ValueError):
@@ -31,13 +41,35 @@ class Template:
     def paths(self) -> list[tuple[str, ...]]:
         return [p for p in self.parts if isinstance(p, tuple)]
 
-    def render(self, variables: Mapping[str, Any]) -> str:
+    def render(
+        self,
+        variables: Mapping[str, Any],
+        money: Callable[[float], str] | None = None,
+        money_facts: frozenset[str] = frozenset(),
+    ) -> str:
+        """The text; numbers at money paths (``MONEY_PATHS``, ``facts.X`` for X in
+        ``money_facts``) go through ``money`` when it is given."""
         if len(self.parts) == 1 and isinstance(self.parts[0], str):
             return self.parts[0]
         out: list[str] = []
         for part in self.parts:
-            out.append(part if isinstance(part, str) else _format(_lookup(variables, part)))
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            value = _lookup(variables, part)
+            if money is not None and _is_number(value) and _is_money(part, money_facts):
+                out.append(money(float(value)))
+            else:
+                out.append(_format(value))
         return "".join(out)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_money(path: tuple[str, ...], money_facts: frozenset[str]) -> bool:
+    return path in MONEY_PATHS or (path[0] == "facts" and path[-1] in money_facts)
 
 
 def parse_template(source: str) -> Template:

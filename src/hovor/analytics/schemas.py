@@ -1,0 +1,121 @@
+"""API shapes of analytics (``/v1/analytics/...``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+EngagementDim = Literal["all", "rule", "kind", "page"]
+ServiceDim = Literal["all", "channel", "queue", "team", "agent"]
+
+
+class PeriodOut(BaseModel):
+    start: date
+    end: date
+    tz: str
+
+
+class UpliftOut(BaseModel):
+    uplift: float | None = Field(description="relative: 0.18 is +18 % against the control group")
+    ci_low: float | None = Field(description="lower bound of the 95 % confidence interval")
+    ci_high: float | None
+    p_value: float | None
+    significant: bool = Field(
+        description="the interval excludes no change and the sample is big enough"
+    )
+    too_small: bool = Field(description="sample too small to tell (docs/analytics.md)")
+
+
+class FunnelOut(BaseModel):
+    eligible: int = Field(
+        description="the rule matched and its guards allowed it (offered + held out)"
+    )
+    held_out: int
+    offered: int
+    shown: int
+    accepted: int
+    conversation: int
+    order: int
+
+
+class ArmOut(BaseModel):
+    n: int
+    conversions: int
+    rate: float | None
+    order_value: float | None = Field(description="mean attributed order value of converted units")
+
+
+class EngagementRowOut(BaseModel):
+    key: str
+    funnel: FunnelOut
+    treated: ArmOut
+    control: ArmOut
+    conversion_uplift: UpliftOut
+    order_value_uplift: UpliftOut
+    revenue_attributed: float
+    agent_minutes: float
+    agent_minutes_per_order: float | None
+
+
+class EngagementReportOut(BaseModel):
+    period: PeriodOut
+    dim: EngagementDim
+    attribution_hours: int
+    rows: list[EngagementRowOut]
+
+
+class ServiceRowOut(BaseModel):
+    key: str
+    label: str = Field(description="the agent's name for dim=agent, else the key")
+    conversations: int
+    first_response_seconds: float | None
+    resolution_seconds: float | None
+    fcr_rate: float | None
+    repeat_rate: float | None
+    csat_average: float | None
+    csat_rate: float | None
+    ratings: int
+    tasks: int
+    asa_seconds: float | None
+    abandonment_rate: float | None
+    service_level: float | None
+    callbacks: int
+    callbacks_reached_rate: float | None
+    handle_minutes: float
+    occupancy: float | None = Field(
+        description="not yet: needs the agents' staffed time, which Hovor does not keep yet"
+    )
+
+
+class ServiceReportOut(BaseModel):
+    period: PeriodOut
+    dim: ServiceDim
+    rows: list[ServiceRowOut]
+
+
+class BucketOut(BaseModel):
+    bucket: str
+    count: int
+
+
+class OverviewOut(BaseModel):
+    """Everything the dashboard's charts draw, for one period."""
+
+    period: PeriodOut
+    engagement: EngagementRowOut | None
+    service: ServiceRowOut | None
+    trend: list[dict[str, float | str]] = Field(
+        description="per local day: offers, accepted, orders won, conversations, FCR count, mean first response"
+    )
+    heat_map: list[list[float]] = Field(
+        description="7 x 24 conversations opened, Monday first, local hours"
+    )
+    first_response: list[BucketOut]
+    resolution: list[BucketOut]
+
+
+class WeeklyReportOut(BaseModel):
+    recipients: list[str]
+    subject: str

@@ -1,0 +1,1 @@
+"""The audit log: who changed what in a workspace's administration, when, and from where."""

@@ -1,0 +1,1 @@
+"""Canned responses: the team's saved replies with variables, inserted with ``/`` in the composer."""

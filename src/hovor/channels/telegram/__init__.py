@@ -1,0 +1,1 @@
+"""Telegram Bot API: a bot's private chats as conversations (docs/telegram.md)."""

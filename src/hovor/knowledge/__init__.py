@@ -1,0 +1,1 @@
+"""Knowledge: help-center articles, their public pages and search."""

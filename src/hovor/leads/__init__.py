@@ -1,0 +1,1 @@
+"""Leads: anonymous visitors who left contact details, with where they came from."""

@@ -1,0 +1,4 @@
+"""Domain events of the leads context (the same names in webhooks)."""
+
+LEAD_CREATED = "lead.created"
+LEAD_UPDATED = "lead.updated"

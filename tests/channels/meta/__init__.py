@@ -1,0 +1,1 @@
+"""Tests of the Meta channels (Messenger, Instagram Direct)."""
