@@ -14,6 +14,14 @@ export default defineConfig({
     outDir: fileURLToPath(new URL("../../src/hovor/static/agent", import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
+    rollupOptions: {
+      // The co-browse viewer is a page of its own: the replayed page keeps its styles
+      // and images under the viewer's CSP (cobrowse/api.py), not the desktop's.
+      input: {
+        main: fileURLToPath(new URL("index.html", import.meta.url)),
+        viewer: fileURLToPath(new URL("cobrowse-viewer.html", import.meta.url)),
+      },
+    },
   },
   server: {
     port: 5173,

@@ -7,6 +7,7 @@ const OUT_DIR = new URL("../../src/hovor/static/widget/", import.meta.url);
 const BUDGETS = {
   "loader.js": 6 * 1024, // loads on every page of every customer site
   "widget.js": 30 * 1024,
+  "cobrowse.js": 32 * 1024, // rrweb's recorder: loaded only when a co-browse session starts
 };
 
 let failed = false;

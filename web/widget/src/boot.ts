@@ -2,7 +2,7 @@
 // so they meet on one typed global, `window.__hovor`, set by the loader once
 // it has a visitor session and has opened the visitor WebSocket.
 
-import type { WidgetSettings } from "./protocol";
+import type { ClientFrame, WidgetSettings } from "./protocol";
 
 export interface VisitorSession {
   origin: string;
@@ -10,6 +10,8 @@ export interface VisitorSession {
   token: string;
   visitorId: string;
   settings: WidgetSettings;
+  /** The snippet's `data-lang`, if any: the widget's language before the page's <html lang>. */
+  lang?: string | undefined;
 }
 
 /** What widget.js exposes back to the loader once it has started. */
@@ -37,7 +39,7 @@ export interface VisitorLink {
   /** The server has greeted the current socket (`hello`): frames sent now are read. */
   readonly ready: boolean;
   /** Send one frame now; false when there is no open socket (nothing is queued). */
-  send(frame: object): boolean;
+  send(frame: ClientFrame): boolean;
   /**
    * Every frame from the server, in order. With `replay`, the listener first
    * gets the latest `hello` and the frames received after it (bounded), so a

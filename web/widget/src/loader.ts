@@ -38,6 +38,7 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
   const srcUrl = new URL(script.src, location.href);
   const origin = srcUrl.origin;
   const widgetSrc = new URL("widget.js", srcUrl).toString();
+  const cobrowseKey = storageKey(siteKey, "cobrowse");
   const store = local();
   const tab = sessionStore();
   const tokenKey = storageKey(siteKey, "token");
@@ -61,10 +62,21 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
     document.head.appendChild(s);
   };
 
+  // cobrowse.js (rrweb) only when a co-browse session concerns this tab.
+  let cobrowsing = false;
+  const injectCobrowse = (): void => {
+    if (cobrowsing) return;
+    cobrowsing = true;
+    const s = document.createElement("script");
+    s.async = true;
+    s.src = new URL("cobrowse.js", srcUrl).toString();
+    document.head.appendChild(s);
+  };
+
   const fetchSession = async (): Promise<VisitorSession> => {
     const r = await requestSessionWithRetry(origin, siteKey, () => store.getItem(tokenKey));
     store.setItem(tokenKey, r.token);
-    current = { origin, siteKey, token: r.token, visitorId: r.visitor_id, settings: r.settings };
+    current = { origin, siteKey, token: r.token, visitorId: r.visitor_id, settings: r.settings, lang: script.dataset.lang };
     return current;
   };
 
@@ -108,7 +120,9 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
         const agentMessage = frame.type === "message" && (frame.message as { author_type?: unknown })?.author_type === "agent";
         const ongoing = frame.type === "hello" && (frame.conversation || Number(tab.getItem(storageKey(siteKey, "unread"))) > 0);
         if (frame.type === "offer" || agentMessage || ongoing) inject();
+        if (frame.type.startsWith("cobrowse.")) injectCobrowse();
       });
+      if (tab.getItem(cobrowseKey)) injectCobrowse();
       link.start();
       try {
         startTracking({ session: () => runtime.session, link, register: dispatcher.register });

@@ -1,26 +1,19 @@
 // Frame and payload types of the widget protocol, version 1
 // (docs/widget-protocol.md), and a tolerant parser for server frames.
 
+import type { ConversationStatus, ErrorFrame, MessageOut, OfferCard, ServerFrame } from "./frames.gen";
+
 export const PROTOCOL_VERSION = 1;
 export const MAX_BODY_LENGTH = 4000;
 
-export type AuthorType = "visitor" | "agent" | "system";
-
-export interface Message {
-  id: string;
-  conversation_id: string;
-  author_type: AuthorType;
-  author_id: string | null;
-  author_name: string | null;
-  body: string;
-  client_id: string | null;
-  created_at: string;
-}
-
-export interface Conversation {
-  id: string;
-  status: string;
-}
+// The frames themselves, both ways, are generated from the server's models
+// (frames.gen.ts, `make openapi`); these names are the widget's for them.
+export type { ClientFrame, ErrorFrame, ServerFrame } from "./frames.gen";
+export type Message = MessageOut;
+export type AuthorType = MessageOut["author_type"];
+export type Conversation = ConversationStatus;
+export type Offer = OfferCard;
+export type OfferKind = OfferCard["kind"];
 
 export interface WidgetSettings {
   title: string;
@@ -42,72 +35,6 @@ export interface MessagePage {
   items: Message[];
   has_more: boolean;
 }
-
-// Server -> visitor
-export interface HelloFrame {
-  type: "hello";
-  v: number;
-  visitor_id: string;
-  conversation: Conversation | null;
-  messages: Message[];
-}
-export interface MessageAckFrame {
-  type: "message.ack";
-  client_id: string;
-  message: Message;
-}
-export interface MessageFrame {
-  type: "message";
-  message: Message;
-}
-export interface TypingFrame {
-  type: "typing";
-  author_type: "agent";
-  author_name: string | null;
-  state: boolean;
-}
-export interface ConversationFrame {
-  type: "conversation";
-  conversation: Conversation;
-}
-export interface ErrorFrame {
-  type: "error";
-  code: string;
-  detail: string;
-  client_id?: string;
-}
-export interface PongFrame {
-  type: "pong";
-}
-export type OfferKind = "chat" | "callback" | "cobrowse" | "message";
-export interface Offer {
-  id: string;
-  kind: OfferKind;
-  text: string;
-  expires_at: string | null;
-}
-export interface OfferFrame {
-  type: "offer";
-  offer: Offer;
-}
-
-export type ServerFrame =
-  | HelloFrame
-  | MessageAckFrame
-  | MessageFrame
-  | TypingFrame
-  | ConversationFrame
-  | ErrorFrame
-  | PongFrame
-  | OfferFrame;
-
-// Visitor -> server
-export type ClientFrame =
-  | { type: "message.send"; client_id: string; body: string }
-  | { type: "typing"; state: boolean }
-  | { type: "ping" }
-  | { type: "offer.shown" | "offer.declined"; offer_id: string }
-  | { type: "offer.accepted"; offer_id: string; phone?: string; preferred_time?: string };
 
 /** WebSocket close codes the server uses to refuse a connection. */
 export const CLOSE_FORBIDDEN = 4403; // unknown site key or origin not allowed
@@ -141,6 +68,7 @@ export function parseMessage(value: unknown): Message | null {
     author_name: isNullableString(author_name) ? author_name : null,
     body,
     client_id: isNullableString(client_id) ? client_id : null,
+    private: value.private === true, // never true here: a visitor is sent no team notes
     created_at,
   };
 }
@@ -156,21 +84,17 @@ export function parseMessages(value: unknown): Message[] {
 }
 
 function parseConversation(value: unknown): Conversation | null {
-  if (!isObject(value) || !isString(value.id) || !isString(value.status)) return null;
+  if (!isObject(value) || !isString(value.id)) return null;
+  if (value.status !== "open" && value.status !== "closed") return null;
   return { id: value.id, status: value.status };
 }
 
 const OFFER_KINDS: readonly string[] = ["chat", "callback", "cobrowse", "message"];
 
 function parseOffer(value: unknown): Offer | null {
-  if (!isObject(value) || !isString(value.id) || !isString(value.text)) return null;
+  if (!isObject(value) || !isString(value.id) || !isString(value.text) || !isString(value.expires_at)) return null;
   if (!isString(value.kind) || !OFFER_KINDS.includes(value.kind)) return null;
-  return {
-    id: value.id,
-    kind: value.kind as OfferKind,
-    text: value.text,
-    expires_at: isString(value.expires_at) ? value.expires_at : null,
-  };
+  return { id: value.id, kind: value.kind as OfferKind, text: value.text, expires_at: value.expires_at };
 }
 
 /**
@@ -214,7 +138,7 @@ export function toServerFrame(data: unknown): ServerFrame | null {
       return {
         type: "typing",
         author_type: "agent",
-        author_name: isString(data.author_name) ? data.author_name : null,
+        author_name: isString(data.author_name) ? data.author_name : "",
         state: data.state,
       };
     case "conversation": {

@@ -59,6 +59,6 @@ export const session = (): KeyValueStore => safe(pick("sessionStorage"));
 /** All keys the widget uses, in one place: `hovor:<site key>:<name>`. */
 export const storageKey = (
   siteKey: string,
-  name: "token" | "outbox" | "open" | "unread" | "events" | "consent" | "landed",
+  name: "token" | "outbox" | "open" | "unread" | "events" | "consent" | "landed" | "cobrowse",
 ): string =>
   `hovor:${siteKey}:${name}`;

@@ -1,4 +1,8 @@
 import type { MeOut } from "../api/client";
+import { BotTab } from "../bot/BotTab";
+import { CannedTab } from "../canned/CannedTab";
+import { ChannelsTab } from "../channels/ChannelsTab";
+import { AuditTab } from "./AuditTab";
 import { openAdmin, type AdminTab } from "./route";
 import { RoutingTab } from "./RoutingTab";
 import { TeamTab } from "./TeamTab";
@@ -9,7 +13,11 @@ const TABS: { tab: AdminTab; label: string; testId: string }[] = [
   { tab: "team", label: "Team", testId: "admin-tab-team" },
   { tab: "routing", label: "Routing", testId: "admin-tab-routing" },
   { tab: "websites", label: "Websites", testId: "admin-tab-websites" },
+  { tab: "channels", label: "Channels", testId: "admin-tab-channels" },
+  { tab: "canned", label: "Canned responses", testId: "admin-tab-canned" },
+  { tab: "bot", label: "Bot", testId: "admin-tab-bot" },
   { tab: "tokens", label: "API tokens", testId: "admin-tab-tokens" },
+  { tab: "audit", label: "Audit log", testId: "admin-tab-audit" },
 ];
 
 /** Workspace administration; the desktop only shows it to admins (the server refuses others). */
@@ -43,7 +51,11 @@ export function AdminArea({ me, tab }: { me: MeOut; tab: AdminTab }) {
         {tab === "team" && <TeamTab meId={me.user.id} />}
         {tab === "routing" && <RoutingTab />}
         {tab === "websites" && <WebsitesTab />}
+        {tab === "channels" && <ChannelsTab />}
+        {tab === "canned" && <CannedTab />}
+        {tab === "bot" && <BotTab />}
         {tab === "tokens" && <TokensTab />}
+        {tab === "audit" && <AuditTab />}
       </div>
     </section>
   );

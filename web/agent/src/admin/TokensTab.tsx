@@ -4,7 +4,7 @@ import { NO_ERRORS, formErrors, type FormErrors } from "../ui/formErrors";
 import { FormError, FormField } from "../ui/FormField";
 import { ListState } from "../ui/ListState";
 import { formatDateTime } from "../ui/dateTime";
-import { CopyButton, selectContents } from "./parts";
+import { CopyButton, DangerButton, selectContents } from "./parts";
 import { useApiTokens, useCreateApiToken, useRevokeApiToken, type ApiTokenCreated, type ApiTokenOut } from "./queries";
 
 const TOKEN_FIELDS = ["name"] as const;
@@ -12,11 +12,6 @@ type TokenField = (typeof TOKEN_FIELDS)[number];
 
 function TokenRow({ token }: { token: ApiTokenOut }) {
   const revoke = useRevokeApiToken();
-  function confirmRevoke() {
-    if (window.confirm(`Revoke the API token "${token.name}"? Integrations using it stop working at once.`)) {
-      revoke.mutate(token.id);
-    }
-  }
   return (
     <tr data-testid="token-row" data-token-id={token.id}>
       <td className="table__name">{token.name}</td>
@@ -30,20 +25,16 @@ function TokenRow({ token }: { token: ApiTokenOut }) {
         {token.last_used_at ? <time dateTime={token.last_used_at}>{formatDateTime(token.last_used_at)}</time> : "Never"}
       </td>
       <td className="table__actions">
-        {revoke.isError && (
-          <span className="table__error" role="alert" title={errorMessage(revoke.error)}>
-            Could not revoke
-          </span>
-        )}
-        <button
-          type="button"
-          className="button button--small button--danger"
-          data-testid="token-revoke"
-          disabled={revoke.isPending}
-          onClick={confirmRevoke}
-        >
-          {revoke.isPending ? "Revoking…" : "Revoke"}
-        </button>
+        <DangerButton
+          label="Revoke"
+          pendingLabel="Revoking…"
+          failed="Could not revoke"
+          question={`Revoke the API token "${token.name}"? Integrations using it stop working at once.`}
+          pending={revoke.isPending}
+          error={revoke.isError ? errorMessage(revoke.error) : null}
+          testId="token-revoke"
+          onConfirmed={() => revoke.mutate(token.id)}
+        />
       </td>
     </tr>
   );

@@ -38,3 +38,48 @@ export function selectContents(element: HTMLElement | null): void {
   selection?.removeAllRanges();
   selection?.addRange(range);
 }
+
+/**
+ * A row's destructive action (revoke, remove): asks `question` first, shows "…ing" while it
+ * runs and `failed` (with the server's reason as a tooltip) when it did not work.
+ */
+export function DangerButton({
+  label,
+  pendingLabel,
+  failed,
+  question,
+  pending,
+  error,
+  testId,
+  onConfirmed,
+}: {
+  label: string;
+  pendingLabel: string;
+  failed: string;
+  question: string;
+  pending: boolean;
+  error: string | null;
+  testId: string;
+  onConfirmed: () => void;
+}) {
+  return (
+    <>
+      {error !== null && (
+        <span className="table__error" role="alert" title={error}>
+          {failed}
+        </span>
+      )}
+      <button
+        type="button"
+        className="button button--small button--danger"
+        data-testid={testId}
+        disabled={pending}
+        onClick={() => {
+          if (window.confirm(question)) onConfirmed();
+        }}
+      >
+        {pending ? pendingLabel : label}
+      </button>
+    </>
+  );
+}

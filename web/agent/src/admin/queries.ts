@@ -5,6 +5,7 @@ import { keys } from "../api/keys";
 export type UserIn = Schemas["UserIn"];
 export type SiteKeyIn = Schemas["SiteKeyIn"];
 export type SiteKeyOut = Schemas["SiteKeyOut"];
+export type SiteKeyChange = Schemas["SiteKeyChange"];
 export type ApiTokenOut = Schemas["ApiTokenOut"];
 export type ApiTokenCreated = Schemas["ApiTokenCreated"];
 
@@ -35,6 +36,18 @@ export function useCreateSiteKey() {
     mutationFn: (body: SiteKeyIn) => unwrap(api.POST("/v1/site-keys", { body })),
     onSuccess(siteKey) {
       queryClient.setQueryData<SiteKeyOut[]>(keys.siteKeys, (list) => (list ? [...list, siteKey] : list));
+      void queryClient.invalidateQueries({ queryKey: keys.siteKeys });
+    },
+  });
+}
+
+export function useChangeSiteKey(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SiteKeyChange) =>
+      unwrap(api.PATCH("/v1/site-keys/{site_key_id}", { params: { path: { site_key_id: id } }, body })),
+    onSuccess(changed) {
+      queryClient.setQueryData<SiteKeyOut[]>(keys.siteKeys, (list) => list?.map((k) => (k.id === changed.id ? changed : k)));
       void queryClient.invalidateQueries({ queryKey: keys.siteKeys });
     },
   });

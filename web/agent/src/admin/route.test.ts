@@ -10,6 +10,7 @@ describe("adminTabFromHash", () => {
     expect(adminTabFromHash("#/admin/websites")).toBe("websites");
     expect(adminTabFromHash("#/admin/tokens")).toBe("tokens");
     expect(adminTabFromHash("#/admin/routing")).toBe("routing");
+    expect(adminTabFromHash("#/admin/channels")).toBe("channels");
     expect(adminTabFromHash("#/admin/nonsense")).toBe("team");
   });
 

@@ -6,8 +6,8 @@
  */
 import { hashArea } from "../app/hashArea";
 
-export type AdminTab = "team" | "routing" | "websites" | "tokens";
-export const ADMIN_TABS: readonly AdminTab[] = ["team", "routing", "websites", "tokens"];
+export type AdminTab = "team" | "routing" | "websites" | "channels" | "canned" | "bot" | "tokens" | "audit";
+export const ADMIN_TABS: readonly AdminTab[] = ["team", "routing", "websites", "channels", "canned", "bot", "tokens", "audit"];
 
 export function adminTabFromHash(hash: string): AdminTab | null {
   const match = /^#\/admin(?:\/([a-z]+))?\/?$/.exec(hash);

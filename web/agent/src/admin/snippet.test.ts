@@ -30,6 +30,13 @@ describe("embedSnippet", () => {
     expect(embedSnippet("https://chat.example.com", "pk_oVezfwTPx0TMW4hp")).toBe(documentedSnippet());
   });
 
+  it("is also the snippet of the shop integration guide", () => {
+    const guidePath = decodeURIComponent(new URL("../../../../docs/integrate-your-shop.md", import.meta.url).pathname);
+    const guide = fs.readFileSync(guidePath, "utf8");
+    const match = /## 1\. The snippet[\s\S]*?```html\n([\s\S]*?)\n```/.exec(guide);
+    expect(match?.[1]).toBe(embedSnippet("https://chat.example.com", "pk_oVezfwTPx0TMW4hp"));
+  });
+
   it("does not double the slash after an origin given with one", () => {
     expect(embedSnippet("http://127.0.0.1:8000/", "pk_x")).toContain('"http://127.0.0.1:8000/widget/loader.js", "pk_x"');
   });

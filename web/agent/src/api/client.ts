@@ -18,6 +18,8 @@ export type LoginIn = Schemas["LoginIn"];
 export type PresenceIn = Schemas["PresenceIn"];
 export type MessageIn = Schemas["MessageIn"];
 export type AssignIn = Schemas["AssignIn"];
+export type DeliveryOut = Schemas["DeliveryOut"];
+export type ChannelOut = Schemas["ChannelOut"];
 export type Presence = UserOut["presence"];
 export type ApiClient = Client<paths>;
 

@@ -1,6 +1,9 @@
 import { useState } from "react";
 import { AdminArea, AdminNavEntry } from "../admin/AdminArea";
 import { closeAdmin, useAdminTab } from "../admin/route";
+import { AnalyticsArea } from "../analytics/AnalyticsArea";
+import { AnalyticsNavEntry } from "../analytics/AnalyticsNavEntry";
+import { closeAnalytics, useAnalyticsOpen } from "../analytics/route";
 import type { MeOut } from "../api/client";
 import type { InboxFilter } from "../api/keys";
 import { useLogout } from "../auth/session";
@@ -9,7 +12,12 @@ import { closeContacts, useContactsRoute } from "../contacts/route";
 import { ConversationView } from "../conversation/ConversationView";
 import { InboxList } from "../inbox/InboxList";
 import { InboxNav } from "../inbox/InboxNav";
+import { KnowledgeArea, KnowledgeNavEntry } from "../knowledge/KnowledgeArea";
+import { closeKnowledge, useKnowledgeRoute } from "../knowledge/route";
+import { LeadsArea, LeadsNavEntry } from "../leads/LeadsArea";
+import { closeLeads, useLeadsRoute } from "../leads/route";
 import { PresenceSelect } from "../presence/PresenceSelect";
+import { IncomingCalls } from "../conversation/IncomingCalls";
 import { ConnectionBanner } from "../realtime/ConnectionBanner";
 import { RealtimeProvider } from "../realtime/RealtimeProvider";
 import { ReservationTray } from "../routing/ReservationTray";
@@ -44,8 +52,17 @@ export function Desktop({ me }: { me: MeOut }) {
   const showTickets = !showAdmin && !showRules && !showVisitors && !showContacts && ticketsRoute !== null;
   // Like the rules: the entry is for those who run the team; an agent may still open #/wallboard.
   const wallboardOpen = useWallboardOpen();
+  // Analytics (#/analytics) is for those who run the team; the API refuses agents.
+  const analyticsOpen = useAnalyticsOpen();
+  const showAnalytics = isManager && !showAdmin && analyticsOpen;
   const showWallboard = !showAdmin && !showRules && !showVisitors && !showContacts && !showTickets && wallboardOpen;
-  const elsewhere = showAdmin || showRules || showVisitors || showContacts || showTickets || showWallboard;
+  const knowledgeRoute = useKnowledgeRoute();
+  const showKnowledge =
+    !showAdmin && !showRules && !showVisitors && !showContacts && !showTickets && !showWallboard && knowledgeRoute !== null;
+  const leadsRoute = useLeadsRoute();
+  const showLeads =
+    !showAdmin && !showRules && !showVisitors && !showContacts && !showTickets && !showWallboard && !showKnowledge && leadsRoute !== null;
+  const elsewhere = showAdmin || showRules || showVisitors || showContacts || showTickets || showWallboard || showKnowledge || showLeads;
 
   return (
     <RealtimeProvider me={me}>
@@ -72,8 +89,9 @@ export function Desktop({ me }: { me: MeOut }) {
         </header>
         <ConnectionBanner />
         <ReservationTray meId={me.user.id} />
-        <div className={`columns${elsewhere ? " columns--admin" : ""}`}>
-          <div className={`sidebar${elsewhere ? " sidebar--elsewhere" : ""}`}>
+        <IncomingCalls meId={me.user.id} />
+        <div className={`columns${elsewhere || showAnalytics ? " columns--admin" : ""}`}>
+          <div className={`sidebar${elsewhere || showAnalytics ? " sidebar--elsewhere" : ""}`}>
             <InboxNav
               view={filter.view}
               onChange={(view) => {
@@ -84,6 +102,9 @@ export function Desktop({ me }: { me: MeOut }) {
                 closeContacts();
                 closeTickets();
                 closeWallboard();
+                closeAnalytics();
+                closeKnowledge();
+                closeLeads();
               }}
             />
             <nav className="nav nav--section" aria-label="Engagement">
@@ -98,6 +119,8 @@ export function Desktop({ me }: { me: MeOut }) {
               <div className="nav__list">
                 <ContactsNavEntry active={showContacts} />
                 <TicketsNavEntry active={showTickets} />
+                <KnowledgeNavEntry active={showKnowledge} />
+                <LeadsNavEntry active={showLeads} />
               </div>
             </nav>
             {isManager && (
@@ -105,12 +128,15 @@ export function Desktop({ me }: { me: MeOut }) {
                 <div className="nav__heading">Routing</div>
                 <div className="nav__list">
                   <WallboardNavEntry active={showWallboard} />
+                  <AnalyticsNavEntry active={showAnalytics} />
                 </div>
               </nav>
             )}
             {isAdmin && <AdminNavEntry active={showAdmin} />}
           </div>
-          {showAdmin && adminTab ? (
+          {showAnalytics ? (
+            <AnalyticsArea />
+          ) : showAdmin && adminTab ? (
             <AdminArea me={me} tab={adminTab} />
           ) : showRules && rulesRoute ? (
             <RulesArea me={me} route={rulesRoute} />
@@ -122,6 +148,10 @@ export function Desktop({ me }: { me: MeOut }) {
             <TicketsArea me={me} route={ticketsRoute} />
           ) : showWallboard ? (
             <Wallboard />
+          ) : showKnowledge && knowledgeRoute ? (
+            <KnowledgeArea me={me} route={knowledgeRoute} />
+          ) : showLeads ? (
+            <LeadsArea me={me} />
           ) : (
             <>
               <InboxList

@@ -1,5 +1,6 @@
 import { useNow } from "../inbox/useNow";
 import { useLiveVisitors } from "../visitors/queries";
+import { visitSource } from "../visitors/source";
 import { money, timeOnSite } from "../visitors/summary";
 import { liveSessionOf, visitorIdsOf } from "./liveSession";
 import type { IdentityOut } from "./queries";
@@ -26,6 +27,7 @@ function LiveSessionCard({ identities }: { identities: readonly IdentityOut[] })
   if (!visit) return null;
   const path = urlPath(visit.page_url ?? "");
   const hasCart = visit.cart_value > 0 || visit.cart_items > 0;
+  const source = visitSource(visit.referrer, visit.utm);
 
   return (
     <section className="pane live-session" data-testid="profile-live-session" data-visitor-id={visit.visitor_id} aria-label="On the website now">
@@ -46,6 +48,13 @@ function LiveSessionCard({ identities }: { identities: readonly IdentityOut[] })
         <div className="facts__row">
           <dt>Pages</dt>
           <dd>{visit.page_views}</dd>
+        </div>
+        <div className="facts__row">
+          <dt>From</dt>
+          <dd data-testid="live-source" title={source.referrer ?? undefined}>
+            {source.from}
+            {source.campaign && <span className="chip chip--accent">{source.campaign}</span>}
+          </dd>
         </div>
         <div className="facts__row">
           <dt>Cart</dt>

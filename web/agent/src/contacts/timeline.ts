@@ -21,6 +21,7 @@ export const TIMELINE_FILTERS: readonly TimelineFilter[] = [
   { id: "order", label: "Orders", kinds: ["order.placed"] },
   { id: "web", label: "Web visits", kinds: ["web.session"] },
   { id: "offer", label: "Offers", kinds: ["offer.accepted"] },
+  { id: "cobrowse", label: "Co-browsing", kinds: ["cobrowse.started", "cobrowse.ended"] },
   { id: "contact", label: "Sign-ins", kinds: ["contact.identified"] },
 ];
 

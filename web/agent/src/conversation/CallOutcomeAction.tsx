@@ -5,6 +5,7 @@ import { keys } from "../api/keys";
 import { FormError } from "../ui/FormField";
 import { formErrors } from "../ui/formErrors";
 import { CALL_OUTCOMES, outcomeHint, type CallOutcome } from "./callOutcomes";
+import { CALLBACKS_ROOT } from "./callbackQueries";
 
 function useRecordOutcome(conversationId: string) {
   const queryClient = useQueryClient();
@@ -19,13 +20,29 @@ function useRecordOutcome(conversationId: string) {
     onSuccess() {
       void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
       void queryClient.invalidateQueries({ queryKey: keys.messages(conversationId) });
+      void queryClient.invalidateQueries({ queryKey: CALLBACKS_ROOT });
     },
   });
 }
 
-/** On a callback: "Call outcome" → how the attempt went (retried or ended by the server). */
-export function CallOutcomeAction({ conversationId }: { conversationId: string }) {
-  const [open, setOpen] = useState(false);
+/**
+ * On a callback: "Outcome" → how the attempt went (retried or ended by the server).
+ * The header opens it too when the agent closes a pending callback (`closing`): the
+ * outcome is asked for, and closing without one is offered (the server then cancels it).
+ */
+export function CallOutcomeAction({
+  conversationId,
+  open,
+  onOpenChange: setOpen,
+  closing = false,
+  onCloseWithoutOutcome,
+}: {
+  conversationId: string;
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  closing?: boolean;
+  onCloseWithoutOutcome?(): void;
+}) {
   const [outcome, setOutcome] = useState<CallOutcome>("reached");
   const [note, setNote] = useState("");
   const record = useRecordOutcome(conversationId);
@@ -37,9 +54,10 @@ export function CallOutcomeAction({ conversationId }: { conversationId: string }
         className="button button--small"
         data-testid="call-outcome-open"
         aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
+        title="Record how the call went"
+        onClick={() => setOpen(!open)}
       >
-        Call outcome
+        Outcome
       </button>
       {open && (
         <form
@@ -52,6 +70,11 @@ export function CallOutcomeAction({ conversationId }: { conversationId: string }
             record.mutate({ outcome, note: note.trim() || null }, { onSuccess: () => setOpen(false) });
           }}
         >
+          {closing && (
+            <p className="field__hint" data-testid="call-outcome-closing">
+              This callback is still open. Record how the call went before closing; closing without an outcome cancels it.
+            </p>
+          )}
           <fieldset className="call-outcomes">
             <legend>How did the call go?</legend>
             {CALL_OUTCOMES.map((o) => (
@@ -83,6 +106,20 @@ export function CallOutcomeAction({ conversationId }: { conversationId: string }
             <button type="button" className="button button--small button--ghost" onClick={() => setOpen(false)}>
               Cancel
             </button>
+            {closing && onCloseWithoutOutcome && (
+              <button
+                type="button"
+                className="button button--small"
+                data-testid="call-outcome-close-anyway"
+                disabled={record.isPending}
+                onClick={() => {
+                  setOpen(false);
+                  onCloseWithoutOutcome();
+                }}
+              >
+                Close without outcome
+              </button>
+            )}
             <button type="submit" className="button button--small button--primary" data-testid="call-outcome-submit" disabled={record.isPending}>
               {record.isPending ? "Saving…" : "Save"}
             </button>

@@ -1,24 +1,25 @@
 import { useEffect, useMemo, useRef } from "react";
-import { errorMessage, type ConversationOut } from "../api/client";
-import { Avatar } from "../app/Avatar";
+import { errorMessage } from "../api/client";
+import { useChannels } from "../channels/catalogue";
+import { CobrowsePanel } from "../cobrowse/CobrowsePanel";
 import { flattenMessages } from "../realtime/cacheMerge";
 import { useVisitorTyping } from "../realtime/typing";
-import { presenceLabel } from "../presence/presenceChoices";
-import { ConversationTicket } from "../tickets/ConversationTicket";
-import { MessageList } from "./MessageList";
+import { deliveriesByMessage } from "./deliveryStatus";
+import { MessageList, type Deliveries } from "./MessageList";
 import { ProfilePanel } from "./ProfilePanel";
 import { removePending, usePending } from "./outbox";
 import { ReplyBox } from "./ReplyBox";
-import { CallOutcomeAction } from "./CallOutcomeAction";
-import { TransferAction } from "./TransferAction";
+import { ConversationHeader } from "./ConversationHeader";
+import { placeOfferCards, useConversationOffers } from "./offerQueries";
 import {
   retryPending,
   useConversation,
   useConversationAction,
+  useDeliveries,
   useMarkRead,
   useMessages,
+  useRetryDelivery,
   useSendReply,
-  useUsers,
 } from "./queries";
 
 export function ConversationView({ conversationId, meId }: { conversationId: string; meId: string }) {
@@ -29,8 +30,26 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
   const send = useSendReply(conversationId, meId);
   const action = useConversationAction(conversationId, meId);
   const markRead = useMarkRead(conversationId, meId);
+  const channels = useChannels();
+  const channel = conversation.data?.channel;
+  const deliveryRows = useDeliveries(conversationId, channel !== undefined && channels.sends(channel));
+  const { mutate: retryDelivery, isPending: retrying, error: retryFailure, variables: retried } = useRetryDelivery(conversationId);
+  const deliveries = useMemo<Deliveries>(
+    () => ({
+      byMessage: deliveriesByMessage(deliveryRows.data),
+      retryingId: retrying ? (retried ?? null) : null,
+      retryError: retryFailure && retried ? { deliveryId: retried, message: errorMessage(retryFailure) } : null,
+      onRetry: (deliveryId) => retryDelivery(deliveryId),
+    }),
+    [deliveryRows.data, retrying, retried, retryFailure, retryDelivery],
+  );
 
   const stored = useMemo(() => flattenMessages(messages.data), [messages.data]);
+  const offers = useConversationOffers(conversationId);
+  const offerCards = useMemo(
+    () => placeOfferCards(offers.data ?? [], new Set(stored.map((m) => m.id))),
+    [offers.data, stored],
+  );
   // A pending reply disappears as soon as its stored twin is in the cache.
   const pending = useMemo(() => {
     const stored_ids = new Set(stored.map((m) => m.client_id).filter(Boolean));
@@ -84,6 +103,7 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
           action={action}
           firstVisitorText={stored.find((m) => m.author_type === "visitor")?.body ?? null}
         />
+        <CobrowsePanel conversation={data} meId={meId} />
         {action.isError && (
           <div className="inline-error" role="alert">
             {errorMessage(action.error)}
@@ -110,6 +130,9 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
             onLoadEarlier={() => void messages.fetchNextPage()}
             onRetry={(clientId) => retryPending(send, conversationId, clientId)}
             onDiscard={(clientId) => removePending(conversationId, clientId)}
+            deliveries={deliveries}
+            offerCards={offerCards.byNote}
+            looseOfferCards={offerCards.loose}
           />
         )}
         <ReplyBox
@@ -121,79 +144,5 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
       </section>
       <ProfilePanel contactId={data.contact.id} conversationId={conversationId} />
     </div>
-  );
-}
-
-function ConversationHeader({
-  conversation,
-  meId,
-  action,
-  firstVisitorText,
-}: {
-  conversation: ConversationOut;
-  meId: string;
-  action: ReturnType<typeof useConversationAction>;
-  firstVisitorText: string | null;
-}) {
-  const users = useUsers();
-  const mine = conversation.assignee?.id === meId;
-  const busy = action.isPending;
-  const closed = conversation.status === "closed";
-
-  return (
-    <header className="conversation__header">
-      <Avatar name={conversation.contact.name} size="lg" />
-      <div className="conversation__who">
-        <h2 className="conversation__name">{conversation.contact.name}</h2>
-        <div className="conversation__sub">
-          {conversation.contact.email && <span>{conversation.contact.email}</span>}
-          <span className={`chip${closed ? " chip--muted" : " chip--ok"}`}>{closed ? "Closed" : "Open"}</span>
-          <span className="chip" data-testid="conversation-assignee">
-            {conversation.assignee ? (mine ? "Assigned to you" : `Assigned to ${conversation.assignee.name}`) : "Unassigned"}
-          </span>
-          <ConversationTicket conversationId={conversation.id} contactId={conversation.contact.id} firstVisitorText={firstVisitorText} />
-          <TransferAction conversationId={conversation.id} meId={meId} disabled={closed} />
-          {conversation.channel === "callback" && !closed && <CallOutcomeAction conversationId={conversation.id} />}
-        </div>
-      </div>
-      <div className="conversation__actions">
-        {mine ? (
-          <button type="button" className="button" data-testid="unassign" disabled={busy} onClick={() => action.mutate({ kind: "assign", userId: null })}>
-            Unassign
-          </button>
-        ) : (
-          <button type="button" className="button" data-testid="assign-me" disabled={busy} onClick={() => action.mutate({ kind: "assign", userId: meId })}>
-            Assign to me
-          </button>
-        )}
-        {users.data && users.data.length > 1 && (
-          <select
-            className="select"
-            aria-label="Assign to"
-            data-testid="assign-select"
-            disabled={busy}
-            value={conversation.assignee?.id ?? ""}
-            onChange={(e) => action.mutate({ kind: "assign", userId: e.target.value || null })}
-          >
-            <option value="">Unassigned</option>
-            {users.data.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.id === meId ? `${user.name} (you)` : user.name}
-                {user.presence !== "online" ? ` — ${presenceLabel(user.presence, user.presence_reason).toLowerCase()}` : ""}
-              </option>
-            ))}
-          </select>
-        )}
-        {closed ? (
-          <button type="button" className="button button--primary" data-testid="reopen-conversation" disabled={busy} onClick={() => action.mutate({ kind: "reopen" })}>
-            Reopen
-          </button>
-        ) : (
-          <button type="button" className="button" data-testid="close-conversation" disabled={busy} onClick={() => action.mutate({ kind: "close" })}>
-            Close
-          </button>
-        )}
-      </div>
-    </header>
   );
 }

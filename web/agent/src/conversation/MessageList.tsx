@@ -1,7 +1,20 @@
 import { Fragment, useLayoutEffect, useRef } from "react";
-import type { MessageOut } from "../api/client";
+import type { DeliveryOut, MessageOut } from "../api/client";
 import { clockTime } from "../inbox/relativeTime";
+import { DeliveryStatus } from "./DeliveryStatus";
+import { OfferContextCard } from "./OfferContextCard";
+import type { ConversationOfferOut } from "./offerQueries";
 import type { PendingReply } from "./outbox";
+
+/** What the list needs to show each outgoing message's delivery and retry it. */
+export interface Deliveries {
+  byMessage: ReadonlyMap<string, DeliveryOut>;
+  /** The delivery whose "Retry now" is under way, if any. */
+  retryingId: string | null;
+  /** Why the last "Retry now" was refused, and for which delivery. */
+  retryError: { deliveryId: string; message: string } | null;
+  onRetry(deliveryId: string): void;
+}
 
 interface Props {
   conversationId: string;
@@ -15,6 +28,11 @@ interface Props {
   onLoadEarlier(): void;
   onRetry(clientId: string): void;
   onDiscard(clientId: string): void;
+  deliveries?: Deliveries;
+  /** Accepted offers' context cards, each shown in place of its system note (by note id). */
+  offerCards?: ReadonlyMap<string, ConversationOfferOut>;
+  /** Cards with no note in the list (a callback's), shown above the messages. */
+  looseOfferCards?: readonly ConversationOfferOut[];
 }
 
 function dayLabel(iso: string): string {
@@ -82,6 +100,7 @@ export function MessageList(props: Props) {
             {props.loadingEarlier ? "Loading…" : "Load earlier messages"}
           </button>
         )}
+        {props.looseOfferCards?.map((offer) => <OfferContextCard key={offer.id} offer={offer} />)}
         {messages.length === 0 && pending.length === 0 && <p className="empty">No messages yet.</p>}
         {messages.map((message) => {
           const day = dayLabel(message.created_at);
@@ -90,10 +109,17 @@ export function MessageList(props: Props) {
           const authorKey = `${message.author_type}:${message.author_id ?? ""}`;
           const showAuthor = showDay || authorKey !== lastAuthorKey;
           lastAuthorKey = authorKey;
+          const offer = message.author_type === "system" ? props.offerCards?.get(message.id) : undefined;
           return (
             <Fragment key={message.id}>
               {showDay && <div className="day-separator"><span>{day}</span></div>}
-              <MessageBubble message={message} showAuthor={showAuthor} mine={message.author_type === "agent" && message.author_id === meId} contactName={contactName} />
+              {offer ? <OfferContextCard offer={offer} /> : <MessageBubble
+                message={message}
+                showAuthor={showAuthor}
+                mine={message.author_type === "agent" && message.author_id === meId}
+                contactName={contactName}
+                deliveries={props.deliveries}
+              />}
             </Fragment>
           );
         })}
@@ -130,7 +156,24 @@ export function MessageList(props: Props) {
   );
 }
 
-function MessageBubble({ message, showAuthor, mine, contactName }: { message: MessageOut; showAuthor: boolean; mine: boolean; contactName: string }) {
+function MessageDelivery({ message, deliveries }: { message: MessageOut; deliveries: Deliveries | undefined }) {
+  const delivery = deliveries?.byMessage.get(message.id);
+  if (!deliveries || !delivery || message.private) return null;
+  const error = deliveries.retryError?.deliveryId === delivery.id ? deliveries.retryError.message : null;
+  return (
+    <DeliveryStatus delivery={delivery} retrying={deliveries.retryingId === delivery.id} retryError={error} onRetry={deliveries.onRetry} />
+  );
+}
+
+interface BubbleProps {
+  message: MessageOut;
+  showAuthor: boolean;
+  mine: boolean;
+  contactName: string;
+  deliveries: Deliveries | undefined;
+}
+
+function MessageBubble({ message, showAuthor, mine, contactName, deliveries }: BubbleProps) {
   const time = clockTime(message.created_at);
   if (message.author_type === "system") {
     return (
@@ -144,6 +187,7 @@ function MessageBubble({ message, showAuthor, mine, contactName }: { message: Me
         {message.private && <strong className="message__private">Note for the team · not shown to the customer</strong>}
         <span>{message.body}</span>
         <time dateTime={message.created_at}>{time}</time>
+        <MessageDelivery message={message} deliveries={deliveries} />
       </div>
     );
   }
@@ -158,6 +202,7 @@ function MessageBubble({ message, showAuthor, mine, contactName }: { message: Me
       {showAuthor && <div className="message__author">{author}</div>}
       <div className="message__bubble" title={new Date(message.created_at).toLocaleString()}>{message.body}</div>
       <time className="message__time" dateTime={message.created_at}>{time}</time>
+      <MessageDelivery message={message} deliveries={deliveries} />
     </div>
   );
 }

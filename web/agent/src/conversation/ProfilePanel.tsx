@@ -5,6 +5,7 @@
  */
 import { useState } from "react";
 import { errorMessage } from "../api/client";
+import { SuggestedArticles } from "../bot/SuggestedArticles";
 import { ContactOrders } from "../contacts/ContactOrders";
 import { ContactProfile } from "../contacts/ContactProfile";
 import { ContactTimeline } from "../contacts/ContactTimeline";
@@ -91,6 +92,7 @@ function PanelContent({ contactId, conversationId }: { contactId: string; conver
     <>
       <ContactProfile contact={contact} />
       <LiveSession identities={contact.identities} />
+      <SuggestedArticles conversationId={conversationId} />
       <OpenTickets contactId={contact.id} />
       <ContactOrders contactId={contact.id} />
       <ContactTimeline contactId={contact.id} exceptConversationId={conversationId} />

@@ -1,9 +1,10 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, errorMessage, unwrap, type ConversationOut, type MessageOut } from "../api/client";
+import { api, errorMessage, unwrap, type ConversationOut, type DeliveryOut, type MessageOut } from "../api/client";
 import { keys } from "../api/keys";
 import { selectedConversationId } from "../app/selection";
 import {
   applyConversation,
+  applyDelivery,
   applyMessage,
   findConversation,
   markReadInCache,
@@ -47,6 +48,38 @@ export function useMessages(conversationId: string) {
         }),
       ),
     getNextPageParam: (page) => (page.has_more ? page.items[0]?.id : undefined),
+  });
+}
+
+/**
+ * How each outgoing message fared on its channel; `delivery.updated` frames
+ * keep it current (realtime/cacheMerge.ts). Off for channels that send
+ * nothing (callbacks).
+ */
+export function useDeliveries(conversationId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.deliveries(conversationId),
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/conversations/{conversation_id}/deliveries", { params: { path: { conversation_id: conversationId } } }),
+      ),
+    enabled,
+  });
+}
+
+/** "Retry now": the answer (pending again) goes into the cache; the outcome comes as a frame. */
+export function useRetryDelivery(conversationId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (deliveryId: string): Promise<DeliveryOut> =>
+      unwrap(api.POST("/v1/deliveries/{delivery_id}/retry", { params: { path: { delivery_id: deliveryId } } })),
+    onSuccess(delivery) {
+      applyDelivery(queryClient, delivery);
+    },
+    onError() {
+      // 409: it was sent or is under way meanwhile; show what it is now.
+      void queryClient.invalidateQueries({ queryKey: keys.deliveries(conversationId) });
+    },
   });
 }
 

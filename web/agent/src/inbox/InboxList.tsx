@@ -2,6 +2,9 @@ import type { ConversationOut } from "../api/client";
 import { errorMessage } from "../api/client";
 import type { ConversationStatus, InboxFilter } from "../api/keys";
 import { Avatar } from "../app/Avatar";
+import type { CallbackOut } from "../conversation/callbackDue";
+import { CallbackDueChip } from "../conversation/CallbackDueChip";
+import { useCallbacks } from "../conversation/callbackQueries";
 import { useConversationList } from "./queries";
 import { relativeTime } from "./relativeTime";
 import { useNow } from "./useNow";
@@ -22,12 +25,14 @@ function preview(conversation: ConversationOut, meId: string): string {
 
 function InboxRow({
   conversation,
+  callback,
   selected,
   now,
   meId,
   onOpen,
 }: {
   conversation: ConversationOut;
+  callback: CallbackOut | undefined;
   selected: boolean;
   now: number;
   meId: string;
@@ -68,6 +73,7 @@ function InboxRow({
               <span className="chip chip--warn">Unassigned</span>
             )}
             {conversation.status === "closed" && <span className="chip chip--muted">Closed</span>}
+            {callback && <CallbackDueChip callback={callback} />}
           </span>
         </span>
       </button>
@@ -91,6 +97,7 @@ export function InboxList({
   const list = useConversationList(filter);
   const now = useNow();
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const callbacks = useCallbacks(items);
 
   return (
     <section className="inbox" aria-label="Conversation list">
@@ -132,6 +139,7 @@ export function InboxList({
               <InboxRow
                 key={conversation.id}
                 conversation={conversation}
+                callback={callbacks.get(conversation.id)}
                 selected={conversation.id === selectedId}
                 now={now}
                 meId={meId}

@@ -3,7 +3,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type ConversationOut, type MeOut } from "../api/client";
 import { keys } from "../api/keys";
 import { selectedConversationId } from "../app/selection";
-import { channelLabel } from "../routing/channels";
+import { cachedCatalogue, useChannels } from "../channels/catalogue";
+import { deliverBatch } from "../cobrowse/live";
+import { applySession } from "../cobrowse/queries";
 import { resetRoutingLive } from "../routing/liveStore";
 import { applyRoutingFrame, isRoutingFrame } from "../routing/routingFrames";
 import { applyConversation, applyFrame, type MergeContext } from "./cacheMerge";
@@ -51,6 +53,7 @@ export function RealtimeProvider({ me, children }: { me: MeOut; children: ReactN
   const [nextRetryAt, setNextRetryAt] = useState<number | null>(null);
   const socketRef = useRef<AgentSocket | null>(null);
   const meId = me.user.id;
+  useChannels(); // loaded at sign-in: the desktop names channels from it
 
   useEffect(() => {
     const context = (): MergeContext => ({ meId, viewingConversationId: selectedConversationId() });
@@ -65,7 +68,15 @@ export function RealtimeProvider({ me, children }: { me: MeOut; children: ReactN
         }
         if (isRoutingFrame(frame)) {
           const { reservedForMe } = applyRoutingFrame(queryClient, frame, meId);
-          if (reservedForMe) flashTitle(`Incoming ${channelLabel(reservedForMe.channel).toLowerCase()}`);
+          if (reservedForMe) flashTitle(`Incoming ${cachedCatalogue(queryClient).label(reservedForMe.channel).toLowerCase()}`);
+          return;
+        }
+        if (frame.type === "cobrowse.batch") {
+          deliverBatch(frame); // the page of a co-browse session, for its viewer
+          return;
+        }
+        if (frame.type === "cobrowse.updated") {
+          applySession(queryClient, frame.session);
           return;
         }
         if (frame.type === "ticket.changed" || frame.type === "contact.changed") {

@@ -1,6 +1,6 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import type { ConversationOut, MeOut } from "../api/client";
+import type { ConversationOut, DeliveryOut, MeOut } from "../api/client";
 import { keys } from "../api/keys";
 import {
   appendMessage,
@@ -9,11 +9,12 @@ import {
   flattenMessages,
   markReadInCache,
   upsertConversation,
+  upsertDelivery,
   withMessage,
   type ConversationListData,
   type MessagesData,
 } from "./cacheMerge";
-import { conversation, listData, message, messagesData } from "./fixtures";
+import { conversation, delivery, listData, message, messagesData } from "./fixtures";
 
 const ME = "u-me";
 const ctx = { meId: ME, viewingConversationId: null };
@@ -227,5 +228,32 @@ describe("applyFrame on a QueryClient", () => {
     const row = client.getQueryData<ConversationListData>(keys.conversationList({ view: "all", status: "open" }))!.pages[0]!.items[0]!;
     expect(row.unread_count).toBe(0);
     expect(client.getQueryData<ConversationOut>(keys.conversation("a"))?.unread_count).toBe(0);
+  });
+});
+
+describe("delivery.updated", () => {
+  it("updates the delivery in place, adds one not yet known, and leaves unloaded conversations alone", () => {
+    const client = new QueryClient();
+    client.setQueryData(keys.deliveries("c1"), [delivery({ id: "d1", status: "sending" }), delivery({ id: "d2" })]);
+    const failed = delivery({ id: "d1", status: "failed", last_error: "not sent: no SMTP configured (HOVOR_SMTP_URL)" });
+    applyFrame(client, { type: "delivery.updated", delivery: failed }, ctx);
+    applyFrame(client, { type: "delivery.updated", delivery: delivery({ id: "d3", status: "sent" }) }, ctx);
+    applyFrame(client, { type: "delivery.updated", delivery: delivery({ id: "d9", conversation_id: "c9" }) }, ctx);
+    const list = client.getQueryData<DeliveryOut[]>(keys.deliveries("c1"));
+    expect(list?.map((d) => [d.id, d.status])).toEqual([
+      ["d1", "failed"],
+      ["d2", "sent"],
+      ["d3", "sent"],
+    ]);
+    expect(list?.[0]).toEqual(failed);
+    expect(client.getQueryData(keys.deliveries("c9"))).toBeUndefined();
+  });
+
+  it("upsertDelivery keeps the list unchanged but for the one delivery", () => {
+    const before = [delivery({ id: "a" }), delivery({ id: "b" })];
+    const after = upsertDelivery(before, delivery({ id: "b", status: "read" }));
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]?.status).toBe("read");
+    expect(before[1]?.status).toBe("sent");
   });
 });

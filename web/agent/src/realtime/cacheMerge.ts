@@ -4,8 +4,18 @@
  * functions are pure; applyFrame() wires them to a QueryClient.
  */
 import type { InfiniteData, QueryClient } from "@tanstack/react-query";
-import type { ConversationOut, ConversationPage, MeOut, MessageOut, MessagePage, Schemas, UserOut } from "../api/client";
+import type {
+  ConversationOut,
+  ConversationPage,
+  DeliveryOut,
+  MeOut,
+  MessageOut,
+  MessagePage,
+  Schemas,
+  UserOut,
+} from "../api/client";
 import { filterFromListKey, keys, type InboxFilter } from "../api/keys";
+import { applyCall } from "../conversation/calls";
 import type { ServerFrame } from "./frames";
 
 export type ConversationListData = InfiniteData<ConversationPage, string | null>;
@@ -194,6 +204,19 @@ export function applyPresence(
   );
 }
 
+/** Replaces the delivery with the same id, or adds it (a reply's first news may be its outcome). */
+export function upsertDelivery(list: readonly DeliveryOut[], delivery: DeliveryOut): DeliveryOut[] {
+  const at = list.findIndex((d) => d.id === delivery.id);
+  return at === -1 ? [...list, delivery] : list.map((d, i) => (i === at ? delivery : d));
+}
+
+/** Into the conversation's deliveries, if they are loaded; a later fetch brings the rest. */
+export function applyDelivery(client: QueryClient, delivery: DeliveryOut): void {
+  client.setQueryData<DeliveryOut[]>(keys.deliveries(delivery.conversation_id), (list) =>
+    list ? upsertDelivery(list, delivery) : list,
+  );
+}
+
 /** Merges one server frame; typing/error/pong are not cache state. */
 export function applyFrame(client: QueryClient, frame: ServerFrame, ctx: MergeContext): FrameEffects {
   switch (frame.type) {
@@ -203,6 +226,12 @@ export function applyFrame(client: QueryClient, frame: ServerFrame, ctx: MergeCo
       return { unknownConversationId: null };
     case "message.created":
       return applyMessage(client, frame.message, ctx);
+    case "delivery.updated":
+      applyDelivery(client, frame.delivery);
+      return { unknownConversationId: null };
+    case "call.updated":
+      applyCall(client, frame.call);
+      return { unknownConversationId: null };
     case "presence.changed":
       applyPresence(client, frame.user_id, frame.status, frame.reason);
       return { unknownConversationId: null };

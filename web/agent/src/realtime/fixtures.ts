@@ -1,5 +1,5 @@
 /** Builders for test data (shapes from docs/api.md). */
-import type { ConversationOut, ConversationPage, MessageOut } from "../api/client";
+import type { ConversationOut, ConversationPage, DeliveryOut, MessageOut } from "../api/client";
 import type { ConversationListData, MessagesData } from "./cacheMerge";
 
 export function message(over: Partial<MessageOut> & { id: string }): MessageOut {
@@ -36,4 +36,18 @@ export function listData(...pages: ConversationPage[]): ConversationListData {
 
 export function messagesData(items: MessageOut[], hasMore = false): MessagesData {
   return { pages: [{ items, has_more: hasMore }], pageParams: [null] };
+}
+
+export function delivery(over: Partial<DeliveryOut> & { id: string }): DeliveryOut {
+  return {
+    message_id: `m-${over.id}`,
+    conversation_id: "c1",
+    channel: "email",
+    status: "sent",
+    attempts: 1,
+    next_attempt_at: null,
+    last_error: null,
+    sent_at: "2025-01-01T10:00:05Z",
+    ...over,
+  };
 }

@@ -11,6 +11,12 @@ describe("parseFrame", () => {
       state: true,
     });
   });
+  it("accepts delivery.updated with its delivery and rejects it without one", () => {
+    const delivery = { id: "d1", conversation_id: "c1", message_id: "m1", channel: "email", status: "failed" };
+    expect(parseFrame(JSON.stringify({ type: "delivery.updated", delivery }))).toMatchObject({ type: "delivery.updated", delivery });
+    expect(parseFrame('{"type":"delivery.updated","delivery":{"id":"d1"}}')).toBeNull();
+    expect(parseFrame('{"type":"delivery.updated"}')).toBeNull();
+  });
   it("rejects junk and unknown types", () => {
     expect(parseFrame("not json")).toBeNull();
     expect(parseFrame('{"type":"conversation.updated"}')).toBeNull();
@@ -31,23 +37,23 @@ describe("routing frames", () => {
     reservation_expires_at: "2026-11-25T15:11:07.605771+00:00",
   };
 
-  it("routing.stats carries the live figures", () => {
+  it("wallboard.updated carries the live figures", () => {
     const frame = parseFrame(
       JSON.stringify({
-        type: "routing.stats",
+        type: "wallboard.updated",
         stats: { at: "2026-11-25T15:10:44Z", queues: [{ id: "q1", name: "Web", waiting: 1 }], agents: { offline: 3 } },
       }),
     );
-    expect(frame?.type).toBe("routing.stats");
-    if (frame?.type !== "routing.stats") return;
+    expect(frame?.type).toBe("wallboard.updated");
+    if (frame?.type !== "wallboard.updated") return;
     expect(frame.stats.queues[0]).toMatchObject({ id: "q1", name: "Web", waiting: 1, reserved: 0 });
     expect(frame.stats.agents).toMatchObject({ offline: 3, available: 0 });
   });
 
-  it("routing.task and routing.alert carry a task", () => {
-    expect(parseFrame(JSON.stringify({ type: "routing.task", task }))).toMatchObject({ type: "routing.task", task: { id: "t1", agent_id: "u1" } });
-    expect(parseFrame(JSON.stringify({ type: "routing.alert", alert: "sla_breached", task }))).toMatchObject({
-      type: "routing.alert",
+  it("task.changed and alert.raised carry a task", () => {
+    expect(parseFrame(JSON.stringify({ type: "task.changed", task }))).toMatchObject({ type: "task.changed", task: { id: "t1", agent_id: "u1" } });
+    expect(parseFrame(JSON.stringify({ type: "alert.raised", alert: "sla_breached", task }))).toMatchObject({
+      type: "alert.raised",
       alert: "sla_breached",
       task: { id: "t1" },
     });
@@ -64,8 +70,8 @@ describe("routing frames", () => {
   });
 
   it("malformed routing frames are dropped", () => {
-    expect(parseFrame(JSON.stringify({ type: "routing.stats", stats: { queues: [] } }))).toBeNull();
-    expect(parseFrame(JSON.stringify({ type: "routing.task", task: { id: "t1" } }))).toBeNull();
-    expect(parseFrame(JSON.stringify({ type: "routing.alert", alert: "panic", task }))).toBeNull();
+    expect(parseFrame(JSON.stringify({ type: "wallboard.updated", stats: { queues: [] } }))).toBeNull();
+    expect(parseFrame(JSON.stringify({ type: "task.changed", task: { id: "t1" } }))).toBeNull();
+    expect(parseFrame(JSON.stringify({ type: "alert.raised", alert: "panic", task }))).toBeNull();
   });
 });

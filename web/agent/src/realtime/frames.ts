@@ -1,27 +1,24 @@
-/** Agent WebSocket frames (docs/api.md, "Agent WebSocket"). */
-import type { ConversationOut, MessageOut, Presence } from "../api/client";
-import { parseRoutingStats, parseTask, type RoutingStats, type TaskOut } from "../routing/stats";
+/**
+ * Agent WebSocket frames (docs/api.md, "Agent WebSocket"). Their types are
+ * generated from the server's frame models (frames.gen.ts, `make openapi`);
+ * this parses what arrives into them.
+ */
+import type { Presence } from "../api/client";
+import { parseRoutingStats, parseTask } from "../routing/stats";
+import type {
+  CobrowseBatchFrame,
+  CobrowseUpdatedFrame,
+  ConversationCreatedFrame,
+  ConversationUpdatedFrame,
+  DeliveryUpdatedFrame,
+  MessageCreatedFrame,
+  RoutingAlertFrame,
+  ServerFrame,
+} from "./frames.gen";
 
-export const ROUTING_ALERTS = ["sla_warning", "sla_breached", "unroutable"] as const;
-export type RoutingAlertKind = (typeof ROUTING_ALERTS)[number];
-
-export type ServerFrame =
-  | { type: "conversation.created"; conversation: ConversationOut }
-  | { type: "conversation.updated"; conversation: ConversationOut }
-  | { type: "message.created"; message: MessageOut }
-  | { type: "typing"; conversation_id: string; author_type: "visitor"; state: boolean }
-  | { type: "presence.changed"; user_id: string; status: Presence; reason: string | null }
-  | { type: "ticket.changed"; ticket_id: string; contact_id: string | null }
-  | { type: "contact.changed"; contact_ids: string[] }
-  | { type: "routing.stats"; stats: RoutingStats }
-  | { type: "routing.task"; task: TaskOut }
-  | { type: "routing.alert"; alert: RoutingAlertKind; task: TaskOut }
-  | { type: "error"; code: string; detail: string }
-  | { type: "pong" };
-
-export type ClientFrame =
-  | { type: "typing"; conversation_id: string; state: boolean }
-  | { type: "ping" };
+export type { ClientFrame, ServerFrame } from "./frames.gen";
+export type RoutingAlertKind = RoutingAlertFrame["alert"];
+export const ROUTING_ALERTS = ["sla_warning", "sla_breached", "unroutable"] as const satisfies readonly RoutingAlertKind[];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -40,11 +37,15 @@ export function parseFrame(text: string): ServerFrame | null {
     case "conversation.created":
     case "conversation.updated":
       return isRecord(raw.conversation) && typeof raw.conversation.id === "string"
-        ? (raw as ServerFrame)
+        ? (raw as unknown as ConversationCreatedFrame | ConversationUpdatedFrame)
         : null;
     case "message.created":
       return isRecord(raw.message) && typeof raw.message.conversation_id === "string"
-        ? (raw as ServerFrame)
+        ? (raw as unknown as MessageCreatedFrame)
+        : null;
+    case "delivery.updated":
+      return isRecord(raw.delivery) && typeof raw.delivery.id === "string" && typeof raw.delivery.conversation_id === "string"
+        ? (raw as unknown as DeliveryUpdatedFrame)
         : null;
     case "typing":
       return typeof raw.conversation_id === "string"
@@ -59,18 +60,18 @@ export function parseFrame(text: string): ServerFrame | null {
             reason: typeof raw.reason === "string" && raw.reason ? raw.reason : null,
           }
         : null;
-    case "routing.stats": {
+    case "wallboard.updated": {
       const stats = parseRoutingStats(raw.stats);
-      return stats ? { type: "routing.stats", stats } : null;
+      return stats ? { type: "wallboard.updated", stats } : null;
     }
-    case "routing.task": {
+    case "task.changed": {
       const task = parseTask(raw.task);
-      return task ? { type: "routing.task", task } : null;
+      return task ? { type: "task.changed", task } : null;
     }
-    case "routing.alert": {
+    case "alert.raised": {
       const task = parseTask(raw.task);
       const alert = (ROUTING_ALERTS as readonly unknown[]).includes(raw.alert) ? (raw.alert as RoutingAlertKind) : null;
-      return task && alert ? { type: "routing.alert", alert, task } : null;
+      return task && alert ? { type: "alert.raised", alert, task } : null;
     }
     case "ticket.changed":
       return typeof raw.ticket_id === "string"
@@ -79,6 +80,18 @@ export function parseFrame(text: string): ServerFrame | null {
     case "contact.changed":
       return Array.isArray(raw.contact_ids)
         ? { type: "contact.changed", contact_ids: raw.contact_ids.filter((id): id is string => typeof id === "string") }
+        : null;
+    case "cobrowse.updated":
+      return isRecord(raw.session) && typeof raw.session.id === "string" && typeof raw.session.conversation_id === "string"
+        ? (raw as unknown as CobrowseUpdatedFrame)
+        : null;
+    case "cobrowse.batch":
+      return typeof raw.session_id === "string" && typeof raw.seq === "number" && Array.isArray(raw.events)
+        ? (raw as unknown as CobrowseBatchFrame)
+        : null;
+    case "call.updated":
+      return isRecord(raw.call) && typeof raw.call.id === "string" && typeof raw.call.conversation_id === "string"
+        ? (raw as unknown as Extract<ServerFrame, { type: "call.updated" }>)
         : null;
     case "error":
       return { type: "error", code: String(raw.code ?? ""), detail: String(raw.detail ?? "") };

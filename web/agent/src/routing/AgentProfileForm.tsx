@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { FormError, FormField } from "../ui/FormField";
 import { NO_SLOT_ERRORS } from "../ui/formErrors";
-import { channelLabel } from "./channels";
+import { useChannels } from "../channels/catalogue";
 import { draftFromAgent, localProfileErrors, profileBody, profileErrors, type ProfileDraft, type ProfileErrors } from "./profileForm";
 import { useSetProfile, type AgentOut } from "./queries";
 import { SkillsEditor } from "./SkillsEditor";
@@ -11,7 +11,8 @@ const NONE: ProfileErrors = NO_SLOT_ERRORS;
 /** Edits one agent's skills and capacity per channel. */
 export function AgentProfileForm({ agent, onDone }: { agent: AgentOut; onDone(): void }) {
   const save = useSetProfile();
-  const [draft, setDraft] = useState<ProfileDraft>(() => draftFromAgent(agent));
+  const channels = useChannels();
+  const [draft, setDraft] = useState<ProfileDraft>(() => draftFromAgent(agent, channels.channels.map((c) => c.kind)));
   const [errors, setErrors] = useState<ProfileErrors>(NONE);
 
   function clear(slot: string | undefined) {
@@ -52,8 +53,8 @@ export function AgentProfileForm({ agent, onDone }: { agent: AgentOut; onDone():
           </p>
         )}
         <div className="sla-inputs__grid">
-          {Object.keys(draft.capacity).map((channel) => (
-            <FormField key={channel} field={`capacity.${channel}`} label={channelLabel(channel)} error={errors.at[`capacity.${channel}`]}>
+          {channels.kindsWith(Object.keys(draft.capacity)).map((channel) => (
+            <FormField key={channel} field={`capacity.${channel}`} label={channels.label(channel)} error={errors.at[`capacity.${channel}`]}>
               {(control) => (
                 <input
                   {...control}

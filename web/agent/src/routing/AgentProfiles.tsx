@@ -4,11 +4,12 @@ import { Avatar } from "../app/Avatar";
 import { PresenceStatus } from "../presence/PresenceStatus";
 import { ListState } from "../ui/ListState";
 import { AgentProfileForm } from "./AgentProfileForm";
-import { channelLabel } from "./channels";
+import { useChannels } from "../channels/catalogue";
 import { useRoutingAgents } from "./queries";
 
 /** Everyone's skills and capacity per channel (what the queues' targets match against). */
 export function AgentProfiles() {
+  const channels = useChannels();
   const agents = useRoutingAgents();
   const [editing, setEditing] = useState<string | null>(null);
   const list = agents.data ?? [];
@@ -64,7 +65,7 @@ export function AgentProfiles() {
                     </td>
                     <td className="table__muted">
                       {Object.entries(agent.capacity)
-                        .map(([channel, slots]) => `${channelLabel(channel)} ${slots}`)
+                        .map(([channel, slots]) => `${channels.label(channel)} ${slots}`)
                         .join(" · ")}
                     </td>
                     <td className="table__actions">

@@ -2,13 +2,14 @@ import { selectConversation } from "../app/selection";
 import { useNow } from "../inbox/useNow";
 import { relativeTime } from "../inbox/relativeTime";
 import { ALERT_LABELS } from "./alerts";
-import { channelLabel } from "./channels";
+import { useChannels } from "../channels/catalogue";
 import { useRoutingLive } from "./liveStore";
 
 const TONES = { sla_warning: "chip--warn", sla_breached: "chip--danger", unroutable: "chip--danger" } as const;
 
 /** SLA warnings, breaches and unroutable tasks since this desktop opened, newest first. */
 export function AlertList() {
+  const channels = useChannels();
   const { alerts } = useRoutingLive();
   const now = useNow(15_000);
   return (
@@ -25,7 +26,7 @@ export function AlertList() {
             <li key={`${alert.kind}-${alert.task.id}`} className="alert-list__item" data-testid="routing-alert" data-kind={alert.kind}>
               <span className={`chip ${TONES[alert.kind]}`}>{ALERT_LABELS[alert.kind]}</span>
               <span className="alert-list__what">
-                {channelLabel(alert.task.channel)} in {alert.task.queue_name ?? "a queue"}
+                {channels.label(alert.task.channel)} in {alert.task.queue_name ?? "a queue"}
               </span>
               <span className="alert-list__when">{relativeTime(new Date(alert.at).toISOString(), now)}</span>
               <button type="button" className="link-button" onClick={() => selectConversation(alert.task.conversation_id)}>

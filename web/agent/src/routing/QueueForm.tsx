@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { FormError, FormField } from "../ui/FormField";
-import { channelLabel, channelsWith } from "./channels";
+import { useChannels } from "../channels/catalogue";
 import { useSaveQueue, type QueueOut } from "./queries";
 import { draftFromQueue, EMPTY_QUEUE, NO_QUEUE_ERRORS, queueBody, queueErrors, slaChannels, type QueueDraft, type QueueErrors, type Strategy } from "./queueForm";
 import { SlaInputs } from "./SlaInputs";
@@ -14,6 +14,8 @@ const STRATEGIES: { value: Strategy; label: string }[] = [
 /** Creates a queue (queue null) or edits one; the server's field errors show under their inputs. */
 export function QueueForm({ queue, queues, onDone }: { queue: QueueOut | null; queues: readonly QueueOut[]; onDone(): void }) {
   const save = useSaveQueue();
+  const channels = useChannels();
+  const kinds = channels.channels.map((c) => c.kind);
   const [draft, setDraft] = useState<QueueDraft>(() => (queue ? draftFromQueue(queue) : EMPTY_QUEUE));
   const [errors, setErrors] = useState<QueueErrors>(NO_QUEUE_ERRORS);
 
@@ -30,7 +32,7 @@ export function QueueForm({ queue, queues, onDone }: { queue: QueueOut | null; q
     event.preventDefault();
     if (save.isPending) return;
     setErrors(NO_QUEUE_ERRORS);
-    save.mutate({ id: queue?.id ?? null, body: queueBody(draft) }, { onSuccess: onDone, onError: (error) => setErrors(queueErrors(error, draft)) });
+    save.mutate({ id: queue?.id ?? null, body: queueBody(draft) }, { onSuccess: onDone, onError: (error) => setErrors(queueErrors(error, draft, kinds)) });
   }
 
   const at = errors.at;
@@ -55,7 +57,7 @@ export function QueueForm({ queue, queues, onDone }: { queue: QueueOut | null; q
           <fieldset className="queue-form__channels">
             <legend className="field__label">Default queue for</legend>
             <div className="queue-form__checks">
-              {channelsWith(draft.channels).map((channel) => (
+              {channels.kindsWith(draft.channels).map((channel) => (
                 <label key={channel} className="checkbox-field">
                   <input
                     type="checkbox"
@@ -65,7 +67,7 @@ export function QueueForm({ queue, queues, onDone }: { queue: QueueOut | null; q
                       edit({ channels: e.target.checked ? [...draft.channels, channel] : draft.channels.filter((c) => c !== channel) }, "channels")
                     }
                   />
-                  <span>{channelLabel(channel)}</span>
+                  <span>{channels.label(channel)}</span>
                 </label>
               ))}
             </div>
@@ -109,7 +111,7 @@ export function QueueForm({ queue, queues, onDone }: { queue: QueueOut | null; q
             </select>
           )}
         </FormField>
-        <SlaInputs channels={slaChannels(draft)} values={draft.sla} errors={at} onChange={(channel, value) => edit({ sla: { ...draft.sla, [channel]: value } }, `sla_seconds.${channel}`)} />
+        <SlaInputs channels={slaChannels(draft, kinds)} values={draft.sla} errors={at} onChange={(channel, value) => edit({ sla: { ...draft.sla, [channel]: value } }, `sla_seconds.${channel}`)} />
         <div className="admin-form__row admin-form__row--three">
           {numberInput("sticky_seconds", "sticky", "Sticky agent (s)", "Wait this long for the agent who last served the contact; 0: off.", "queue-form-sticky")}
           {numberInput("wrap_up_seconds", "wrapUp", "Wrap-up (s)", "A closed task's slot frees after this.", "queue-form-wrap-up")}

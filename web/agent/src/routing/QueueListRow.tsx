@@ -1,17 +1,18 @@
 import { errorMessage } from "../api/client";
 import { formatDuration } from "../ui/duration";
-import { channelLabel } from "./channels";
+import { useChannels } from "../channels/catalogue";
 import { useDeleteQueue, type QueueOut } from "./queries";
 
 /** One queue in the admin list. */
 export function QueueListRow({ queue, editing, onEdit }: { queue: QueueOut; editing: boolean; onEdit(): void }) {
+  const channels = useChannels();
   const remove = useDeleteQueue();
   const sla = Object.entries(queue.sla_seconds);
   return (
     <tr data-testid="queue-row" data-queue-name={queue.name} className={editing ? "table__row--open" : undefined}>
       <td>
         <div className="table__name">{queue.name}</div>
-        {queue.channels.length > 0 && <div className="table__muted queue-row__channels">Default for {queue.channels.map(channelLabel).join(", ")}</div>}
+        {queue.channels.length > 0 && <div className="table__muted queue-row__channels">Default for {queue.channels.map(channels.label).join(", ")}</div>}
       </td>
       <td>
         <ol className="queue-row__steps">
@@ -24,7 +25,7 @@ export function QueueListRow({ queue, editing, onEdit }: { queue: QueueOut; edit
         </ol>
       </td>
       <td className="table__muted">{queue.strategy === "longest_idle" ? "Longest idle" : "Least occupied"}</td>
-      <td className="table__muted">{sla.length === 0 ? "defaults" : sla.map(([c, s]) => `${channelLabel(c)} ${formatDuration(s)}`).join(", ")}</td>
+      <td className="table__muted">{sla.length === 0 ? "defaults" : sla.map(([c, s]) => `${channels.label(c)} ${formatDuration(s)}`).join(", ")}</td>
       <td>{queue.auto_accept ? <span className="chip queue-row__assign">at once</span> : <span className="chip chip--accent queue-row__assign">accept/reject</span>}</td>
       <td className="table__actions">
         {remove.isError && (

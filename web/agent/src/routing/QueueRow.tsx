@@ -1,9 +1,10 @@
 import { formatDuration } from "../ui/duration";
-import { channelLabel } from "./channels";
+import { useChannels } from "../channels/catalogue";
 import { longestWaitNow, percentLabel, type WallboardRow } from "./wallboardRows";
 
 /** One queue on the wallboard: now (waiting, longest and estimated wait, held) and today. */
 export function QueueRow({ row, at, clockOffsetMs, now }: { row: WallboardRow; at: string | null; clockOffsetMs: number; now: number }) {
+  const channels = useChannels();
   const { live, today } = row;
   const longest = live && at ? longestWaitNow(live, at, clockOffsetMs, now) : 0;
   const estimates = live ? Object.entries(live.estimated_wait_seconds) : [];
@@ -24,7 +25,7 @@ export function QueueRow({ row, at, clockOffsetMs, now }: { row: WallboardRow; a
           ? "—"
           : estimates.map(([channel, seconds]) => (
               <div key={channel} className="wallboard__estimate">
-                <span className="table__muted">{channelLabel(channel)}</span>{" "}
+                <span className="table__muted">{channels.label(channel)}</span>{" "}
                 {seconds === null ? <span title="No available agent could take it">no agent</span> : formatDuration(seconds)}
               </div>
             ))}

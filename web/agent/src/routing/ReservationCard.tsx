@@ -3,7 +3,7 @@ import { ApiError, errorMessage } from "../api/client";
 import { selectConversation } from "../app/selection";
 import { useConversation } from "../conversation/queries";
 import { useNow } from "../inbox/useNow";
-import { channelLabel } from "./channels";
+import { useChannels } from "../channels/catalogue";
 import { useRoutingLive } from "./liveStore";
 import { useAnswerReservation, useDropReservation } from "./queries";
 import { countdownLabel, secondsLeft } from "./reservations";
@@ -13,6 +13,7 @@ const GONE_SHOWN_MS = 6_000;
 
 /** Work the router offers me: who, from where, how long I have; accept (and open it) or reject. */
 export function ReservationCard({ task }: { task: TaskOut }) {
+  const channels = useChannels();
   const answer = useAnswerReservation();
   const drop = useDropReservation();
   const conversation = useConversation(task.conversation_id);
@@ -34,13 +35,13 @@ export function ReservationCard({ task }: { task: TaskOut }) {
   return (
     <article
       className={`reservation${expired || gone ? " reservation--over" : left !== null && left <= 10 ? " reservation--urgent" : ""}`}
-      aria-label={`Incoming ${channelLabel(task.channel)}${contact ? ` from ${contact}` : ""}`}
+      aria-label={`Incoming ${channels.label(task.channel)}${contact ? ` from ${contact}` : ""}`}
       data-testid="reservation-card"
       data-task-id={task.id}
       data-conversation-id={task.conversation_id}
     >
       <header className="reservation__header">
-        <span className="chip chip--accent">{channelLabel(task.channel)}</span>
+        <span className="chip chip--accent">{channels.label(task.channel)}</span>
         <span className="reservation__queue" data-testid="reservation-queue">
           {task.queue_name ?? "Queue"}
         </span>

@@ -49,6 +49,10 @@ afterEach(() => {
 });
 
 function renderTray(client: QueryClient) {
+  // The channel names come from GET /v1/channels; cached here, as the desktop has them after sign-in.
+  client.setQueryData(keys.channels, [
+    { kind: "webchat", display_name: "Live chat", identity_kinds: [], realtime: true, default_sla_seconds: 30, default_capacity: 3, outbound: true, inboxes: false, config_fields: [] },
+  ]);
   container = document.createElement("div");
   document.body.appendChild(container);
   root = createRoot(container);
@@ -79,6 +83,7 @@ describe("ReservationTray", () => {
     await vi.waitFor(() => expect(el.querySelectorAll('[data-testid="reservation-card"]')).toHaveLength(1));
     await vi.waitFor(() => expect(el.textContent).toContain("Ada"));
     expect(q(el, "reservation-queue")?.textContent).toBe("Fridges");
+    expect(q(el, "reservation-card")?.getAttribute("aria-label")).toBe("Incoming Live chat from Ada"); // the server's name
     expect(q(el, "reservation-countdown")?.textContent).toMatch(/^0:2\d$/);
 
     await act(async () => q(el, "reservation-accept")!.click());

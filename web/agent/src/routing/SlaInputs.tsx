@@ -1,5 +1,5 @@
 import { FormField } from "../ui/FormField";
-import { channelLabel } from "./channels";
+import { useChannels } from "../channels/catalogue";
 
 /** The queue's SLA target per channel, in seconds; empty keeps the channel's default. */
 export function SlaInputs({
@@ -13,6 +13,7 @@ export function SlaInputs({
   errors: Record<string, string>;
   onChange(channel: string, value: string): void;
 }) {
+  const catalogue = useChannels();
   return (
     <fieldset className="sla-inputs" data-testid="queue-sla">
       <legend className="field__label">Answer within (SLA, seconds)</legend>
@@ -23,7 +24,7 @@ export function SlaInputs({
       )}
       <div className="sla-inputs__grid">
         {channels.map((channel) => (
-          <FormField key={channel} field={`sla_seconds.${channel}`} label={channelLabel(channel)} error={errors[`sla_seconds.${channel}`]}>
+          <FormField key={channel} field={`sla_seconds.${channel}`} label={catalogue.label(channel)} error={errors[`sla_seconds.${channel}`]}>
             {(control) => (
               <input
                 {...control}

@@ -1,4 +1,4 @@
-/** The wallboard's recent alerts (SLA warnings, breaches, unroutable tasks) from `routing.alert` frames. */
+/** The wallboard's recent alerts (SLA warnings, breaches, unroutable tasks) from `alert.raised` frames. */
 import type { RoutingAlertKind } from "../realtime/frames";
 import type { TaskOut } from "./stats";
 

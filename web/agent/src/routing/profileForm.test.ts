@@ -15,8 +15,8 @@ const agent: AgentOut = {
 };
 
 describe("profile drafts", () => {
-  it("skills sorted by name; the usual channels first, then others", () => {
-    const draft = draftFromAgent(agent);
+  it("skills sorted by name; the server's channels first, then others", () => {
+    const draft = draftFromAgent(agent, ["webchat", "callback", "email"]);
     expect(draft.skills).toEqual([
       { name: "english", level: 5 },
       { name: "fridges", level: 4 },
@@ -45,7 +45,7 @@ describe("profile drafts", () => {
       errors: [
         { loc: ["skills", "Fridges!"], msg: "a skill name is lower-case letters, digits and _" },
         { loc: ["capacity", "email"], msg: "must be between 0 and 50" },
-        { loc: ["body", "capacity", "fax"], msg: "not a channel name" },
+        { loc: ["body", "capacity", "fax"], msg: "no such channel" },
         { loc: ["attributes"], msg: "bad" },
       ],
     });
@@ -53,7 +53,7 @@ describe("profile drafts", () => {
       at: {
         "skills.1": "a skill name is lower-case letters, digits and _",
         "capacity.email": "must be between 0 and 50",
-        capacity: "not a channel name",
+        capacity: "no such channel",
       },
       form: "attributes: bad",
     });

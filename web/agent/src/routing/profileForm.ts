@@ -5,7 +5,6 @@
  * under that row or input.
  */
 import { slotErrors, type SlotErrors } from "../ui/formErrors";
-import { channelsWith } from "./channels";
 import type { AgentOut, ProfileIn } from "./queries";
 
 export const SKILL_LEVELS = [1, 2, 3, 4, 5] as const;
@@ -21,12 +20,13 @@ export interface ProfileDraft {
   capacity: Record<string, string>;
 }
 
-export function draftFromAgent(agent: AgentOut): ProfileDraft {
+/** `channelKinds`: the server's channels (GET /v1/channels), each offered a capacity input. */
+export function draftFromAgent(agent: AgentOut, channelKinds: readonly string[]): ProfileDraft {
   return {
     skills: Object.entries(agent.skills)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, level]) => ({ name, level })),
-    capacity: Object.fromEntries(channelsWith(Object.keys(agent.capacity)).map((c) => [c, String(agent.capacity[c] ?? "")])),
+    capacity: Object.fromEntries([...new Set([...channelKinds, ...Object.keys(agent.capacity)])].map((c) => [c, String(agent.capacity[c] ?? "")])),
   };
 }
 

@@ -91,7 +91,7 @@ export function useSetProfile() {
 
 /* -------------------------------------------------------- reservations -- */
 
-/** Reservations waiting for my answer (kept current by routing.task frames). */
+/** Reservations waiting for my answer (kept current by task.changed frames). */
 export function useMyReservations(meId: string) {
   return useQuery({
     queryKey: keys.myReservations,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/client";
 import { draftFromQueue, EMPTY_QUEUE, queueBody, queueErrors, queueErrorSlot, type QueueDraft } from "./queueForm";
+
+const KINDS = ["webchat", "email"];
 import type { QueueOut } from "./queries";
 
 const queue: QueueOut = {
@@ -58,13 +60,15 @@ describe("queue errors", () => {
   const draft: QueueDraft = { ...EMPTY_QUEUE, steps: [{ target: "x", timeout: "" }, { target: "has(skills.x &&", timeout: "" }] };
 
   it("go under the control they are about", () => {
-    expect(queueErrorSlot("steps.1.target", draft)).toBe("steps.1.target");
-    expect(queueErrorSlot("steps.0.timeout_seconds", draft)).toBe("steps.0.timeout_seconds");
-    expect(queueErrorSlot("steps.7.target", draft)).toBe("steps");
-    expect(queueErrorSlot("sla_seconds.webchat", draft)).toBe("sla_seconds.webchat");
-    expect(queueErrorSlot("sla_seconds.fax", draft)).toBe("sla_seconds");
-    expect(queueErrorSlot("reservation_seconds", draft)).toBe("reservation_seconds");
-    expect(queueErrorSlot("colour", draft)).toBeNull();
+    expect(queueErrorSlot("steps.1.target", draft, KINDS)).toBe("steps.1.target");
+    expect(queueErrorSlot("steps.0.timeout_seconds", draft, KINDS)).toBe("steps.0.timeout_seconds");
+    expect(queueErrorSlot("steps.7.target", draft, KINDS)).toBe("steps");
+    expect(queueErrorSlot("sla_seconds.webchat", draft, KINDS)).toBe("sla_seconds.webchat");
+    expect(queueErrorSlot("sla_seconds.email", draft, KINDS)).toBe("sla_seconds.email"); // a server channel
+    expect(queueErrorSlot("sla_seconds.email", draft, [])).toBe("sla_seconds");
+    expect(queueErrorSlot("sla_seconds.fax", draft, KINDS)).toBe("sla_seconds");
+    expect(queueErrorSlot("reservation_seconds", draft, KINDS)).toBe("reservation_seconds");
+    expect(queueErrorSlot("colour", draft, KINDS)).toBeNull();
   });
 
   it("from a 422 problem: per control, the rest for the form", () => {
@@ -79,7 +83,7 @@ describe("queue errors", () => {
         { loc: ["body", "colour"], msg: "extra" },
       ],
     });
-    expect(queueErrors(error, draft)).toEqual({
+    expect(queueErrors(error, draft, KINDS)).toEqual({
       at: {
         "steps.1.target": "syntax error at 1:14: invalid argument to has() macro",
         reservation_seconds: "Input should be greater than 0",
@@ -91,7 +95,7 @@ describe("queue errors", () => {
 
   it("anything else (409, network) is one message for the form", () => {
     const error = new ApiError({ status: 409, detail: "1 task(s) are still in this queue; transfer them first" });
-    expect(queueErrors(error, draft)).toEqual({ at: {}, form: "1 task(s) are still in this queue; transfer them first" });
-    expect(queueErrors(null, draft).form).toBeNull();
+    expect(queueErrors(error, draft, KINDS)).toEqual({ at: {}, form: "1 task(s) are still in this queue; transfer them first" });
+    expect(queueErrors(null, draft, KINDS).form).toBeNull();
   });
 });

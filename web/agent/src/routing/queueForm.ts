@@ -5,7 +5,6 @@
  * that step's target input.
  */
 import { NO_SLOT_ERRORS, slotErrors, type SlotErrors } from "../ui/formErrors";
-import { channelsWith } from "./channels";
 import type { QueueIn, QueueOut } from "./queries";
 
 export type Strategy = QueueIn["strategy"];
@@ -96,9 +95,9 @@ export function queueBody(draft: QueueDraft): QueueIn {
   };
 }
 
-/** Channels the SLA inputs show: the usual ones and any the queue already has a target for. */
-export function slaChannels(draft: QueueDraft): string[] {
-  return channelsWith([...draft.channels, ...Object.keys(draft.sla)]);
+/** Channels the SLA inputs show: the server's (`channelKinds`) and any the queue already has a target for. */
+export function slaChannels(draft: QueueDraft, channelKinds: readonly string[]): string[] {
+  return [...new Set([...channelKinds, ...draft.channels, ...Object.keys(draft.sla)])];
 }
 
 const TOP_LEVEL = new Set([
@@ -120,13 +119,13 @@ const TOP_LEVEL = new Set([
  * that control if the form has it ("steps.1.target", "sla_seconds.webchat"),
  * else its section ("steps", "sla_seconds"), else null (the form's message).
  */
-export function queueErrorSlot(path: string, draft: QueueDraft): string | null {
+export function queueErrorSlot(path: string, draft: QueueDraft, channelKinds: readonly string[]): string | null {
   const [head, second, third] = path.split(".");
   if (head === "steps" && second !== undefined && /^\d+$/.test(second) && Number(second) < draft.steps.length) {
     const field = third === "timeout_seconds" ? "timeout_seconds" : "target";
     return `steps.${second}.${field}`;
   }
-  if (head === "sla_seconds" && second !== undefined && slaChannels(draft).includes(second)) return `sla_seconds.${second}`;
+  if (head === "sla_seconds" && second !== undefined && slaChannels(draft, channelKinds).includes(second)) return `sla_seconds.${second}`;
   return head !== undefined && TOP_LEVEL.has(head) ? head : null;
 }
 
@@ -134,6 +133,6 @@ export type QueueErrors = SlotErrors;
 
 export const NO_QUEUE_ERRORS: QueueErrors = NO_SLOT_ERRORS;
 
-export function queueErrors(error: unknown, draft: QueueDraft): QueueErrors {
-  return slotErrors(error, (path) => queueErrorSlot(path, draft));
+export function queueErrors(error: unknown, draft: QueueDraft, channelKinds: readonly string[]): QueueErrors {
+  return slotErrors(error, (path) => queueErrorSlot(path, draft, channelKinds));
 }

@@ -7,7 +7,7 @@ export function isReservedFor(task: TaskOut, meId: string): boolean {
 }
 
 /**
- * The pending reservations after a `routing.task` frame: the task leaves the
+ * The pending reservations after a `task.changed` frame: the task leaves the
  * list whatever happened to it (accepted, rejected, timed out, reserved for
  * someone else) and comes back only if it is reserved for me now. Soonest
  * to expire first.

@@ -10,10 +10,10 @@ import type { WallboardView } from "./queries";
 import { isReservedFor, reservationsAfter } from "./reservations";
 import { newerStats, type TaskOut } from "./stats";
 
-export type RoutingFrame = Extract<ServerFrame, { type: "routing.stats" | "routing.task" | "routing.alert" }>;
+export type RoutingFrame = Extract<ServerFrame, { type: "wallboard.updated" | "task.changed" | "alert.raised" }>;
 
 export function isRoutingFrame(frame: ServerFrame): frame is RoutingFrame {
-  return frame.type === "routing.stats" || frame.type === "routing.task" || frame.type === "routing.alert";
+  return frame.type === "wallboard.updated" || frame.type === "task.changed" || frame.type === "alert.raised";
 }
 
 export interface RoutingFrameEffects {
@@ -28,13 +28,13 @@ export function applyRoutingFrame(
   receivedAt: number = Date.now(),
 ): RoutingFrameEffects {
   switch (frame.type) {
-    case "routing.stats":
+    case "wallboard.updated":
       recordStats(frame.stats, receivedAt);
       client.setQueryData<WallboardView>(keys.wallboard, (board) =>
         board ? { ...board, live: newerStats(board.live, frame.stats) } : board,
       );
       return { reservedForMe: null };
-    case "routing.task": {
+    case "task.changed": {
       const { task } = frame;
       client.setQueryData<TaskOut[]>(keys.myReservations, (list) =>
         list ? reservationsAfter(list, task, meId) : isReservedFor(task, meId) ? [task] : list,
@@ -43,7 +43,7 @@ export function applyRoutingFrame(
       if (task.status === "assigned") void client.invalidateQueries({ queryKey: keys.wallboard });
       return { reservedForMe: isReservedFor(task, meId) ? task : null };
     }
-    case "routing.alert":
+    case "alert.raised":
       recordAlert(frame.alert, frame.task, receivedAt);
       return { reservedForMe: null };
   }

@@ -1,41 +1,27 @@
 /**
- * The router's live figures (the wallboard's `live` and the `routing.stats`
- * frames) and the task shape of `routing.task` / `routing.alert` frames.
- * The API declares `live` as a free-form object, so it is read here, field by
- * field, instead of being trusted.
+ * The router's live figures (the wallboard's `live` and the `wallboard.updated`
+ * frames) and the task shape of `task.changed` / `alert.raised` frames.
+ * Their types are generated from the server's models (realtime/frames.gen.ts);
+ * what arrives is still read here, field by field, instead of being trusted.
  */
 import type { Schemas } from "../api/client";
+import type { AgentsNow, QueueNow, WallboardLive } from "../realtime/frames.gen";
 
 export type TaskOut = Schemas["TaskOut"];
 export type QueueToday = Schemas["QueueToday"];
+export type QueueLive = QueueNow;
+export type AgentState = keyof AgentsNow;
+export type AgentStates = AgentsNow;
+export type RoutingStats = WallboardLive;
 
-export interface QueueLive {
-  id: string;
-  name: string;
-  /** Ready and waiting for an agent now. */
-  waiting: number;
-  /** Waiting for a later time (a callback at the preferred time). */
-  scheduled: number;
-  reserved: number;
-  assigned: number;
-  /** Waiting tasks no agent could ever take. */
-  unroutable: number;
-  longest_wait_seconds: number;
-  /** Per channel; null when no available agent could take it. */
-  estimated_wait_seconds: Record<string, number | null>;
-  sla_seconds: Record<string, number>;
-}
-
-export const AGENT_STATES = ["available", "working", "full", "busy", "away", "offline"] as const;
-export type AgentState = (typeof AGENT_STATES)[number];
-export type AgentStates = Record<AgentState, number>;
-
-export interface RoutingStats {
-  /** The router's clock when it counted (ISO). */
-  at: string;
-  queues: QueueLive[];
-  agents: AgentStates;
-}
+export const AGENT_STATES = [
+  "available",
+  "working",
+  "full",
+  "busy",
+  "away",
+  "offline",
+] as const satisfies readonly AgentState[];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -78,9 +64,15 @@ function parseQueue(raw: unknown): QueueLive | null {
 export function parseRoutingStats(raw: unknown): RoutingStats | null {
   if (!isRecord(raw) || typeof raw.at !== "string" || Number.isNaN(Date.parse(raw.at))) return null;
   if (!Array.isArray(raw.queues)) return null;
-  const agents = Object.fromEntries(
-    AGENT_STATES.map((state) => [state, count(isRecord(raw.agents) ? raw.agents[state] : 0)]),
-  ) as AgentStates;
+  const got = isRecord(raw.agents) ? raw.agents : {};
+  const agents: AgentStates = {
+    available: count(got.available),
+    working: count(got.working),
+    full: count(got.full),
+    busy: count(got.busy),
+    away: count(got.away),
+    offline: count(got.offline),
+  };
   const queues = raw.queues.map(parseQueue).filter((q): q is QueueLive => q !== null);
   return { at: raw.at, queues, agents };
 }

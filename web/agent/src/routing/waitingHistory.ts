@@ -1,6 +1,6 @@
 /**
  * Total waiting over the last minutes, kept in the browser from the
- * `routing.stats` frames (about one every 2 s), for the wallboard's trend line.
+ * `wallboard.updated` frames (about one every 2 s), for the wallboard's trend line.
  */
 
 export interface WaitingPoint {

@@ -47,7 +47,8 @@ function DayChart({ buckets }: { buckets: DayBucket[] }) {
   );
 }
 
-function Result({ result }: { result: BacktestOut }) {
+/** A back-test's answer: how often, for whom, per day, and the first firings (also the new-rule preview's). */
+export function BacktestResult({ result }: { result: BacktestOut }) {
   const firings = result.firings as unknown as Firing[];
   const buckets = firingsPerDay(firings, result.days);
   return (
@@ -71,6 +72,7 @@ function Result({ result }: { result: BacktestOut }) {
               <thead>
                 <tr>
                   <th>Visitor</th>
+                  <th>Session</th>
                   <th>Time</th>
                   <th>Text</th>
                 </tr>
@@ -81,6 +83,7 @@ function Result({ result }: { result: BacktestOut }) {
                     <td>
                       <code title={f.visitor_id}>{f.visitor_id.slice(-8)}</code>
                     </td>
+                    <td>{f.session_id ? <code title={f.session_id}>{f.session_id.slice(-8)}</code> : "—"}</td>
                     <td className="table__muted">{formatDateTime(f.at)}</td>
                     <td className="backtest__text">{f.text}</td>
                   </tr>
@@ -140,7 +143,7 @@ export function Backtest({ data, reason }: { data: RuleData | null; reason: stri
             {errorMessage(run.error)}
           </p>
         )}
-        {run.data && <Result result={run.data} />}
+        {run.data && <BacktestResult result={run.data} />}
       </div>
     </section>
   );

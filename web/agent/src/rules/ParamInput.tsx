@@ -1,6 +1,6 @@
 import type { PathError } from "../ui/formErrors";
 import { FormField } from "../ui/FormField";
-import { boundsHint, type ParamField, type ParamValue } from "./schemaForm";
+import { boundsHint, secondsToMinutes, type ParamField, type ParamValue } from "./schemaForm";
 
 /** One template parameter, rendered from its schema descriptor (test id param-<name>). */
 export function ParamInput({
@@ -15,12 +15,27 @@ export function ParamInput({
   onChange(value: ParamValue): void;
 }) {
   const testId = `param-${field.name}`;
+  const bound = (n: number | undefined) => (n !== undefined && field.minutes ? secondsToMinutes(n) : n);
   if (field.kind === "boolean") {
     return (
-      <label className="checkbox-field">
-        <input type="checkbox" data-testid={testId} checked={value === true} onChange={(e) => onChange(e.target.checked)} />
-        <span>{field.title}</span>
-      </label>
+      <div className="checkbox-param">
+        <label className="checkbox-field">
+          <input
+            type="checkbox"
+            data-testid={testId}
+            checked={value === true}
+            aria-describedby={field.description ? `${testId}-hint` : undefined}
+            onChange={(e) => onChange(e.target.checked)}
+          />
+          <span>{field.title}</span>
+        </label>
+        {/* What the option means, as the server's template schema says it. */}
+        {field.description && (
+          <p className="field__hint" id={`${testId}-hint`}>
+            {field.description}
+          </p>
+        )}
+      </div>
     );
   }
   const text = typeof value === "string" ? value : "";
@@ -51,9 +66,9 @@ export function ParamInput({
             data-testid={testId}
             type="number"
             inputMode={field.kind === "integer" ? "numeric" : "decimal"}
-            step={field.kind === "integer" ? 1 : "any"}
-            min={field.minimum ?? field.exclusiveMinimum}
-            max={field.maximum ?? field.exclusiveMaximum}
+            step={field.kind === "integer" && !field.minutes ? 1 : "any"}
+            min={bound(field.minimum ?? field.exclusiveMinimum)}
+            max={bound(field.maximum ?? field.exclusiveMaximum)}
             required={field.required}
             value={text}
             placeholder={field.nullable ? "none" : undefined}

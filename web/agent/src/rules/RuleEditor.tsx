@@ -15,6 +15,7 @@ import {
   type RuleField,
   type RuleFormValues,
 } from "./ruleForm";
+import { savedRuleSentence } from "./savedRuleSentence";
 import { VersionHistory } from "./VersionHistory";
 
 const TEXT_VARIABLES = ["{{event.props.name}}", "{{facts.x}}", "{{session.cart_value}}"];
@@ -69,6 +70,8 @@ function EditorForm({
   const built = useMemo(() => ruleFromForm(values), [values]);
   const dirty = useMemo(() => JSON.stringify(built.data) !== JSON.stringify(ruleFromForm(initial).data), [built, initial]);
   const validation = useRuleValidation(built.data);
+  // The same live sentence as the new-rule form, following every edit.
+  const sentence = built.data ? savedRuleSentence(built.data) : "Fix the JSON under Advanced to read the rule as a sentence.";
   const update = useUpdateRule(rule.key);
 
   // A failed save's errors until the next edit; otherwise the live check's.
@@ -121,6 +124,9 @@ function EditorForm({
         </header>
         <fieldset className="card__body admin-form__body rule-form__body" disabled={ro}>
           {ro && <p className="form-note">You can look at rules; admins and supervisors change them.</p>}
+          <p className="rule-preview__summary" data-testid="rule-sentence" aria-live="polite">
+            {sentence}
+          </p>
           <div className="admin-form__row admin-form__row--wide">
             <FormField field="name" label="Name" required error={errorsOf("name")} errorTestId="rule-field-error">
               {(control) => <input {...control} data-testid="rule-name" value={values.name} onChange={(e) => edit("name", e.target.value)} />}

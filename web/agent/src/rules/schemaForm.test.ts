@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundsHint, initialValues, paramFields, paramsFromValues } from "./schemaForm";
+import { boundsHint, initialValues, minutesToSeconds, paramFields, paramsFromValues, secondsToMinutes, shareFromPercent } from "./schemaForm";
 
 // As pydantic writes it for HighValueRemovedParams (GET /v1/rule-templates).
 const HIGH_VALUE = {
@@ -13,7 +13,8 @@ const HIGH_VALUE = {
     max_per_visitor_per_day: { anyOf: [{ minimum: 1, type: "integer" }, { type: "null" }], default: 3, title: "Max Per Visitor Per Day" },
     control_share: { default: 0.0, maximum: 0.9, minimum: 0.0, title: "Control Share", type: "number" },
     amount: { default: 1000, exclusiveMinimum: 0, title: "Amount", type: "number" },
-    seconds: { default: 600, exclusiveMinimum: 0, maximum: 2592000, title: "Seconds", type: "number" },
+    seconds: { default: 600, exclusiveMinimum: 0, maximum: 2592000, title: "Seconds", type: "number", description: "the window, in seconds, over which removals add up" },
+    quiet_after_decline_seconds: { default: 1800, minimum: 0, title: "Quiet After Decline Seconds", type: "number" },
   },
   required: ["key"],
   title: "HighValueRemovedParams",
@@ -56,9 +57,39 @@ describe("paramFields", () => {
 
   it("states the bounds", () => {
     expect(boundsHint(byName.control_share!)).toBe("0 – 0.9");
-    expect(boundsHint(byName.seconds!)).toBe("seconds, > 0, ≤ 2592000");
+    expect(boundsHint(byName.seconds!)).toBe("minutes, > 0, ≤ 43200");
     expect(boundsHint(byName.max_per_session!)).toBe("≥ 1");
     expect(boundsHint(byName.queue!)).toBeNull();
+  });
+});
+
+describe("durations in minutes", () => {
+  const byName = Object.fromEntries(paramFields(HIGH_VALUE).map((f) => [f.name, f]));
+
+  it("marks seconds parameters as minutes, in their title and description", () => {
+    expect(byName.seconds).toMatchObject({ minutes: true, title: "Minutes", description: "the window, in minutes, over which removals add up" });
+    expect(byName.quiet_after_decline_seconds).toMatchObject({ minutes: true, title: "Quiet after decline (minutes)" });
+    expect(byName.amount).toMatchObject({ minutes: false });
+  });
+
+  it("converts both ways without float noise", () => {
+    expect(secondsToMinutes(90)).toBe(1.5);
+    expect(minutesToSeconds(0.1)).toBe(6);
+    expect(minutesToSeconds(secondsToMinutes(1234))).toBe(1234);
+  });
+
+  it("turns the control group's percent into the server's share", () => {
+    expect(shareFromPercent("10")).toBe(0.1);
+    expect(shareFromPercent(" 7.5 ")).toBe(0.075);
+    expect(shareFromPercent("")).toBe(0);
+    expect(shareFromPercent("ten")).toBe("ten");
+  });
+
+  it("sends typed minutes as seconds, and what does not parse as typed", () => {
+    const fields = paramFields(HIGH_VALUE);
+    const values = { ...initialValues(fields), key: "k", seconds: "2.5", quiet_after_decline_seconds: "0" };
+    expect(paramsFromValues(fields, values)).toMatchObject({ seconds: 150, quiet_after_decline_seconds: 0 });
+    expect(paramsFromValues(fields, { ...values, seconds: "soon" }).seconds).toBe("soon");
   });
 });
 
@@ -75,7 +106,8 @@ describe("initialValues / paramsFromValues", () => {
       max_per_visitor_per_day: "3",
       control_share: "0",
       amount: "1000",
-      seconds: "600",
+      seconds: "10",
+      quiet_after_decline_seconds: "30",
     });
   });
 
@@ -90,6 +122,7 @@ describe("initialValues / paramsFromValues", () => {
       control_share: 0,
       amount: 250.5,
       seconds: 600,
+      quiet_after_decline_seconds: 1800,
     });
   });
 

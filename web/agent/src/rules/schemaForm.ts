@@ -3,6 +3,9 @@
  * model_json_schema): one descriptor per property, in the schema's order,
  * with its kind, default, bounds and whether it is required or may be null.
  * The form keeps every value as text (or a boolean) and converts on submit.
+ * Durations (a parameter named `seconds` or `*_seconds`) are shown and typed
+ * in minutes, because that is how a manager thinks of them, and sent to the
+ * server in seconds.
  */
 
 export type ParamKind = "string" | "number" | "integer" | "boolean" | "enum";
@@ -24,6 +27,29 @@ export interface ParamField {
   maxLength?: number;
   pattern?: string;
   description?: string;
+  /** Shown in minutes, sent in seconds (bounds stay in the server's seconds). */
+  minutes: boolean;
+}
+
+const SECONDS_PER_MINUTE = 60;
+
+/** A parameter the server takes in seconds: `seconds`, `quiet_after_decline_seconds`, … */
+export function isDuration(name: string): boolean {
+  return /(^|_)seconds$/.test(name);
+}
+
+/** Rounds away float noise: 0.1 * 60 is 6, not 6.000000000000001. */
+function tidy(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+export function secondsToMinutes(seconds: number): number {
+  return tidy(seconds / SECONDS_PER_MINUTE);
+}
+
+/** To the millisecond: minutes shown with six decimals (20.566667 for 1234 s) come back whole. */
+export function minutesToSeconds(minutes: number): number {
+  return Math.round(minutes * SECONDS_PER_MINUTE * 1000) / 1000;
 }
 
 export type ParamValue = string | boolean;
@@ -93,7 +119,9 @@ function describeProperty(name: string, raw: Schema, root: Schema, required: boo
   else if (type === "number") kind = "number";
   else kind = "string";
 
-  const title = typeof outer.title === "string" ? sentenceCase(outer.title) : humanize(name);
+  const minutes = isDuration(name) && (kind === "number" || kind === "integer");
+  const named = typeof outer.title === "string" ? sentenceCase(outer.title) : humanize(name);
+  const title = minutes ? minutesTitle(named) : named;
   const field: ParamField = {
     name,
     title,
@@ -102,9 +130,10 @@ function describeProperty(name: string, raw: Schema, root: Schema, required: boo
     nullable,
     default: "default" in outer ? outer.default : inner.default,
     options: enumValues ? enumValues.map(String) : [],
+    minutes,
   };
   const description = outer.description ?? inner.description;
-  if (typeof description === "string") field.description = description;
+  if (typeof description === "string") field.description = minutes ? description.replace(/\bseconds\b/g, "minutes") : description;
   const bounds = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"] as const;
   for (const bound of bounds) {
     const value = numberOf(inner[bound]);
@@ -112,6 +141,12 @@ function describeProperty(name: string, raw: Schema, root: Schema, required: boo
   }
   if (typeof inner.pattern === "string") field.pattern = inner.pattern;
   return field;
+}
+
+/** "Seconds" → "Minutes", "Quiet after decline seconds" → "Quiet after decline (minutes)". */
+function minutesTitle(title: string): string {
+  if (/^seconds$/i.test(title)) return "Minutes";
+  return `${title.replace(/\s*seconds$/i, "")} (minutes)`;
 }
 
 /** The form's fields, in the schema's order. */
@@ -132,24 +167,29 @@ export function initialValues(fields: readonly ParamField[]): ParamValues {
   for (const field of fields) {
     if (field.kind === "boolean") values[field.name] = field.default === true;
     else if (field.default === null || field.default === undefined) values[field.name] = field.kind === "enum" && !field.nullable ? (field.options[0] ?? "") : "";
+    else if (field.minutes && typeof field.default === "number") values[field.name] = String(secondsToMinutes(field.default));
     else values[field.name] = String(field.default);
   }
   return values;
 }
 
-/** A short, human statement of a field's bounds: "1 – 100", "> 0", "at most 64 characters". */
+/**
+ * A short, human statement of a field's bounds: "1 – 100", "> 0", "at most 64
+ * characters"; a duration's in minutes ("minutes, > 0, ≤ 43200").
+ */
 export function boundsHint(field: ParamField): string | null {
   const parts: string[] = [];
-  const low =
-    field.exclusiveMinimum !== undefined ? `> ${field.exclusiveMinimum}` : field.minimum !== undefined ? `≥ ${field.minimum}` : null;
-  const high =
-    field.exclusiveMaximum !== undefined ? `< ${field.exclusiveMaximum}` : field.maximum !== undefined ? `≤ ${field.maximum}` : null;
-  if (field.minimum !== undefined && field.maximum !== undefined) parts.push(`${field.minimum} – ${field.maximum}`);
+  const shown = (n: number | undefined) => (n === undefined ? undefined : field.minutes ? secondsToMinutes(n) : n);
+  const [minimum, maximum] = [shown(field.minimum), shown(field.maximum)];
+  const [exclusiveMinimum, exclusiveMaximum] = [shown(field.exclusiveMinimum), shown(field.exclusiveMaximum)];
+  const low = exclusiveMinimum !== undefined ? `> ${exclusiveMinimum}` : minimum !== undefined ? `≥ ${minimum}` : null;
+  const high = exclusiveMaximum !== undefined ? `< ${exclusiveMaximum}` : maximum !== undefined ? `≤ ${maximum}` : null;
+  if (minimum !== undefined && maximum !== undefined) parts.push(`${minimum} – ${maximum}`);
   else if (low && high) parts.push(`${low}, ${high}`);
   else if (low) parts.push(low);
   else if (high) parts.push(high);
   if (field.maxLength !== undefined) parts.push(`at most ${field.maxLength} characters`);
-  if (/(^|_)seconds$/.test(field.name)) parts.unshift("seconds");
+  if (field.minutes) parts.unshift("minutes");
   return parts.length > 0 ? parts.join(", ") : null;
 }
 
@@ -157,7 +197,7 @@ export function boundsHint(field: ParamField): string | null {
  * The parameters to send. An empty optional field is left out (the server's
  * default applies) or, when the default is not null but null is allowed, sent
  * as null ("no queue"). A number that does not parse is sent as typed, so the
- * server names the field.
+ * server names the field. Minutes go out as seconds.
  */
 export function paramsFromValues(fields: readonly ParamField[], values: ParamValues): Record<string, unknown> {
   const params: Record<string, unknown> = {};
@@ -175,10 +215,19 @@ export function paramsFromValues(fields: readonly ParamField[], values: ParamVal
     }
     if (field.kind === "number" || field.kind === "integer") {
       const number = Number(text);
-      params[field.name] = Number.isFinite(number) && text !== "" ? number : text;
+      if (!Number.isFinite(number)) params[field.name] = text;
+      else params[field.name] = field.minutes ? minutesToSeconds(number) : number;
     } else {
       params[field.name] = text;
     }
   }
   return params;
+}
+
+/** "10" (%) → 0.1; "" → 0; what does not parse goes as typed, for the server to name. */
+export function shareFromPercent(percent: string): number | string {
+  const text = percent.trim();
+  if (text === "") return 0;
+  const n = Number(text);
+  return Number.isFinite(n) ? tidy(n / 100) : text;
 }

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { CursorPager, useCursorPages } from "../ui/CursorPager";
 import { ListState } from "../ui/ListState";
 import { formatDateTime } from "../ui/dateTime";
 import { useDebounced } from "../contacts/useDebounced";
@@ -41,11 +42,9 @@ const ASSIGNEE_LABEL: Record<AssigneeFilter, string> = { me: "Mine", unassigned:
 /** The workspace's tickets, most recently changed first: filter, search, page by cursor. */
 export function TicketList() {
   const [filter, setFilterState] = useState(rememberedFilter);
-  // The cursors of the pages before this one (Previous pops), and this page's.
-  const [previous, setPrevious] = useState<(string | null)[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
+  const pages = useCursorPages();
   const q = useDebounced(filter.q);
-  const list = useTicketList({ ...filter, q }, cursor);
+  const list = useTicketList({ ...filter, q }, pages.cursor);
   const items = list.data?.items ?? [];
   const next = list.data?.next_cursor ?? null;
   const now = useNow();
@@ -54,8 +53,7 @@ export function TicketList() {
     const value = { ...filter, ...change };
     setFilterState(value);
     rememberFilter(value);
-    setPrevious([]);
-    setCursor(null);
+    pages.reset();
   };
 
   return (
@@ -157,35 +155,7 @@ export function TicketList() {
               </table>
             </div>
           )}
-          {(previous.length > 0 || next) && (
-            <footer className="pager">
-              <span className="pager__range">Page {previous.length + 1}</span>
-              <button
-                type="button"
-                className="button button--small"
-                data-testid="tickets-prev"
-                disabled={previous.length === 0}
-                onClick={() => {
-                  setCursor(previous[previous.length - 1] ?? null);
-                  setPrevious((p) => p.slice(0, -1));
-                }}
-              >
-                Previous
-              </button>
-              <button
-                type="button"
-                className="button button--small"
-                data-testid="tickets-next"
-                disabled={!next || list.isPlaceholderData}
-                onClick={() => {
-                  setPrevious((p) => [...p, cursor]);
-                  setCursor(next);
-                }}
-              >
-                Next
-              </button>
-            </footer>
-          )}
+          <CursorPager pages={pages} next={next} loading={list.isPlaceholderData} testId="tickets" />
         </section>
       </div>
     </section>

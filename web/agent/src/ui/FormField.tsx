@@ -21,6 +21,7 @@ export function FormField({
   required = false,
   errorTestId = "field-error",
   className,
+  idPrefix = "field",
   children,
 }: {
   field: string;
@@ -30,9 +31,11 @@ export function FormField({
   required?: boolean;
   errorTestId?: string;
   className?: string;
+  /** Makes the control's id unique when the same form is on the page twice (e.g. add and edit). */
+  idPrefix?: string;
   children: (control: ControlProps) => ReactNode;
 }) {
-  const id = `field-${field.replace(/\W+/g, "-")}`;
+  const id = `${idPrefix}-${field.replace(/\W+/g, "-")}`;
   const errors: readonly PathError[] =
     error === undefined ? [] : typeof error === "string" ? [{ path: field, msg: error }] : error;
   const invalid = errors.length > 0;

@@ -3,6 +3,8 @@ import { errorMessage, type MeOut } from "../api/client";
 import { useNow } from "../inbox/useNow";
 import { ListState } from "../ui/ListState";
 import { useEngagementStats, useInvite, useLiveVisitors, type InviteKind, type LiveVisitorOut } from "./queries";
+import "../leads/leads.css";
+import { visitSource } from "./source";
 import { liveSummary, money, OPEN_OFFER_STATUSES, statsView, timeOnSite } from "./summary";
 
 const DEFAULT_INVITE = "Hi! Can I help you with anything?";
@@ -119,6 +121,7 @@ function VisitorRow({
               {path}
             </div>
           )}
+          <VisitFrom visitor={visitor} />
         </td>
         <td className="table__num">{timeOnSite(visitor.session_started_at, now)}</td>
         <td className="table__num">{visitor.page_views}</td>
@@ -320,5 +323,20 @@ export function VisitorsNavEntry({ active, onOpen }: { active: boolean; onOpen()
     >
       <span>Live visitors</span>
     </button>
+  );
+}
+
+/** Where the visit came from: the referrer's host or UTM source and medium, and the campaign. */
+function VisitFrom({ visitor }: { visitor: { referrer?: string | null; utm?: Record<string, string> } }) {
+  const source = visitSource(visitor.referrer, visitor.utm);
+  return (
+    <div className="visitor__source" data-testid="visitor-source" title={source.referrer ?? undefined}>
+      from {source.from}
+      {source.campaign && (
+        <span className="chip chip--accent" data-testid="visitor-campaign">
+          {source.campaign}
+        </span>
+      )}
+    </div>
   );
 }

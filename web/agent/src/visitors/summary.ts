@@ -43,6 +43,8 @@ export function statsView(stats: Record<string, number>): { headline: { label: s
     { label: "Offered", value: stats.offered ?? 0 },
     { label: "Held out", value: stats.held_out ?? 0 },
     { label: "Paced", value: stats.paced ?? 0 },
+    // Offers of a rule's fallback (a callback or a message) made because its chat was paced.
+    { label: "Fallback", value: stats.fallback ?? 0 },
   ];
   const blocked = Object.entries(stats)
     .filter(([key]) => key.startsWith("blocked:"))

@@ -50,6 +50,14 @@ describe("startTracking", () => {
     expect(first.events[0]?.page).toEqual({ url: location.href, title: document.title, referrer: document.referrer });
   });
 
+  it("the page.view carries the page type the page declares", () => {
+    document.body.innerHTML = `<main data-hovor-page-type="terms"></main>`;
+    const { last } = setup();
+    const first = last().sentOfType("events")[0] as { events: { type: string; props: Record<string, unknown> }[] };
+    expect(first.events[0]?.type).toBe("page.view");
+    expect(first.events[0]?.props.page_type).toBe("terms");
+  });
+
   it("hovor('consent', false) queued before the first event: nothing is sent or stored", () => {
     const { sentTypes, store, dispatcher } = setup({ queued: [["track", "x.y"], ["consent", false]] });
     expect(sentTypes()).toEqual([]);

@@ -8,7 +8,7 @@ import { EventBuffer } from "./buffer";
 import { DomWatcher } from "./dom";
 import type { Props } from "./event";
 import { IdleWatcher } from "./idle";
-import { pageInfo, pageViewProps } from "./page";
+import { pageInfo, pageType, pageViewProps } from "./page";
 import { Tracker } from "./tracker";
 
 export interface TrackingDeps {
@@ -56,7 +56,7 @@ export function startTracking({ session, link, register, store = local() }: Trac
     // The first page.view of a browser session carries the landing page and its UTM parameters.
     const tab = sessionStore();
     const landedKey = storageKey(siteKey, "landed");
-    emit("page.view", pageViewProps(location.href, !tab.getItem(landedKey)), true);
+    emit("page.view", pageViewProps(location.href, !tab.getItem(landedKey), pageType()), true);
     tab.setItem(landedKey, "1");
 
     // Dwell time: how long the page was visible, sent as page.leave when it goes away.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseUtm, pageViewProps } from "./page";
+import { pageType, parseUtm, pageViewProps } from "./page";
 
 describe("UTM parsing", () => {
   it("reads the five utm_ parameters", () => {
@@ -26,5 +26,24 @@ describe("page.view props", () => {
     expect(pageViewProps(url, true)).toEqual({ landing_page: url, utm: { source: "google", medium: "cpc" } });
     expect(pageViewProps("https://shop.example/", true)).toEqual({ landing_page: "https://shop.example/" });
     expect(pageViewProps(url, false)).toEqual({});
+  });
+});
+
+describe("page type", () => {
+  it("is read from data-hovor-page-type on <html> or any element, trimmed", () => {
+    document.documentElement.setAttribute("data-hovor-page-type", " terms ");
+    expect(pageType()).toBe("terms");
+    document.documentElement.removeAttribute("data-hovor-page-type");
+    document.body.innerHTML = `<main data-hovor-page-type="product"></main>`;
+    expect(pageType()).toBe("product");
+    document.body.innerHTML = `<main data-hovor-page-type="  "></main>`;
+    expect(pageType()).toBeNull();
+    document.body.innerHTML = "";
+    expect(pageType()).toBeNull();
+  });
+
+  it("goes into every page.view's props as page_type", () => {
+    expect(pageViewProps("https://shop.example/vop", false, "terms")).toEqual({ page_type: "terms" });
+    expect(pageViewProps("https://shop.example/vop", true, "terms")).toEqual({ page_type: "terms", landing_page: "https://shop.example/vop" });
   });
 });

@@ -34,10 +34,22 @@ export function parseUtm(url: string): Props | null {
   return found ? utm : null;
 }
 
-/** Props of a page.view: on the first page of a session, `landing_page` and `utm`. */
-export function pageViewProps(url: string, firstOfSession: boolean): Props {
-  if (!firstOfSession) return {};
-  const props: Props = { landing_page: url.slice(0, MAX_CHARS) };
+/**
+ * The page's type as the shop declares it, `<html data-hovor-page-type="terms">` (or on
+ * any element present when the tracker starts): rules recognise the page by it rather than
+ * by a URL that differs from shop to shop. Null when none is declared.
+ */
+export function pageType(doc: Document = document): string | null {
+  const el = doc.documentElement.hasAttribute("data-hovor-page-type") ? doc.documentElement : doc.querySelector("[data-hovor-page-type]");
+  const value = el?.getAttribute("data-hovor-page-type")?.trim();
+  return value ? value.slice(0, 64) : null;
+}
+
+/** Props of a page.view: the declared `page_type`; on the first page of a session, `landing_page` and `utm`. */
+export function pageViewProps(url: string, firstOfSession: boolean, type: string | null = null): Props {
+  const props: Props = type ? { page_type: type } : {};
+  if (!firstOfSession) return props;
+  props.landing_page = url.slice(0, MAX_CHARS);
   const utm = parseUtm(url);
   if (utm) props.utm = utm;
   return props;

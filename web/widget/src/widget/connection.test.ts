@@ -108,7 +108,7 @@ describe("ChatConnection", () => {
     connection.start();
     chat.start();
     last().receive(hello());
-    last().receive({ type: "offer", offer: { id: "of_1", kind: "chat", text: "Hi" } });
+    last().receive({ type: "offer", offer: { id: "of_1", kind: "chat", text: "Hi", expires_at: "2026-11-25T12:02:00Z" } });
     last().receive({ type: "offer", offer: { id: "of_2", kind: "nope", text: "Hi" } });
     expect(frames.filter((f) => f.type === "offer")).toHaveLength(1);
   });

@@ -7,22 +7,22 @@ import type { Message, Offer, ServerFrame } from "../protocol";
 import { local, session as sessionStore, storageKey } from "../storage";
 import { ChatConnection } from "./connection";
 import { fetchOlderMessages, PAGE_SIZE } from "./history";
+import { pageLang, TEXTS } from "./i18n";
 import { MessageLog, type FailedEntry } from "./messages";
 import { OfferCard } from "./offer";
 import { Outbox, type OutboxEntry } from "./outbox";
 import { TypingNotifier } from "./typing";
+import { csatCard, csatToken } from "./csat";
 import { ChatView } from "./view";
 
 /** Hide an agent's typing indicator if the "stopped" frame never comes. */
 const TYPING_TIMEOUT_MS = 15_000;
 
-const ERROR_TEXT: Record<string, string> = {
-  rate_limited: "You are sending messages too quickly.",
-  too_large: "That message is too long.",
-};
-
 export function startWidget(runtime: HovorRuntime): void {
-  const { origin, siteKey, settings } = runtime.session;
+  const { origin, siteKey, settings, lang: chosen } = runtime.session;
+  const lang = pageLang(chosen);
+  const t = TEXTS[lang];
+  const errorText: Record<string, string> = { rate_limited: t.rateLimited, too_large: t.tooLarge };
   const tabStore = sessionStore();
   const outbox = new Outbox(local(), storageKey(siteKey, "outbox"));
   const log = new MessageLog();
@@ -96,14 +96,15 @@ export function startWidget(runtime: HovorRuntime): void {
         received([frame.message], true);
         break;
       case "typing":
-        showAgentTyping(frame.state ? (frame.author_name ?? "Agent") : null);
+        showAgentTyping(frame.state ? frame.author_name || t.agent : null);
         break;
       case "conversation":
         break;
       case "error": {
+        if (frame.client_id?.startsWith("cb-")) break; // a co-browse batch's: cobrowse.js answers it
         // The connection already dropped a refused message from the outbox;
         // keep showing it, marked as not sent, so the visitor can retype it.
-        const text = ERROR_TEXT[frame.code] ?? frame.detail;
+        const text = errorText[frame.code] ?? frame.detail;
         const refused = frame.client_id ? bodies.get(frame.client_id) : undefined;
         if (refused) {
           failed.push({ ...refused, error: text });
@@ -151,23 +152,31 @@ export function startWidget(runtime: HovorRuntime): void {
     onFrame,
     onState: (state) => {
       view.setStatus(state);
-      if (state === "refused") view.showNotice("Chat is not available right now.", 10_000);
+      if (state === "refused") view.showNotice(t.unavailable, 10_000);
     },
     onOutboxChange: () => render(),
   });
 
   const typing = new TypingNotifier((state) => connection.sendTyping(state));
 
-  const view = new ChatView(settings, {
-    onOpen: () => setOpen(true),
-    onClose: () => setOpen(false),
-    onSend: (body) => {
-      typing.stop();
-      if (connection.sendMessage(body)) render({ forceBottom: true });
+  const view = new ChatView(
+    settings,
+    {
+      onOpen: () => setOpen(true),
+      onClose: () => setOpen(false),
+      onSend: (body) => {
+        typing.stop();
+        if (connection.sendMessage(body)) render({ forceBottom: true });
+      },
+      onInput: () => typing.input(),
+      onScrollTop: loadOlder,
+      card: (body) => {
+        const token = csatToken(body, origin);
+        return token ? csatCard(token, origin, lang) : null;
+      },
     },
-    onInput: () => typing.input(),
-    onScrollTop: loadOlder,
-  });
+    lang,
+  );
 
   // Another tab sent or acknowledged something: redraw the pending ones.
   window.addEventListener("storage", (ev) => {
@@ -176,13 +185,18 @@ export function startWidget(runtime: HovorRuntime): void {
 
   view.mount();
   const shadow = view.host.shadowRoot as ShadowRoot; // open, made by the view
-  const offers = new OfferCard(shadow.querySelector<HTMLElement>(".hv") ?? view.host, shadow, {
-    onAccept: (offer, answer) => {
-      connection.send({ type: "offer.accepted", offer_id: offer.id, ...answer });
-      if (offer.kind === "chat" || offer.kind === "message") setOpen(true);
+  const offers = new OfferCard(
+    shadow.querySelector<HTMLElement>(".hv") ?? view.host,
+    shadow,
+    {
+      onAccept: (offer, answer) => {
+        connection.send({ type: "offer.accepted", offer_id: offer.id, ...answer });
+        if (offer.kind === "chat" || offer.kind === "message") setOpen(true);
+      },
+      onDecline: (offer) => connection.send({ type: "offer.declined", offer_id: offer.id }),
     },
-    onDecline: (offer) => connection.send({ type: "offer.declined", offer_id: offer.id }),
-  });
+    lang,
+  );
   view.setUnread(unread);
   render();
   setOpen(isOpen, false);

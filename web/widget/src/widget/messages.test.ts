@@ -10,6 +10,7 @@ const msg = (id: string, at: string, extra: Partial<Message> = {}): Message => (
   author_name: "Alice",
   body: `text ${id}`,
   client_id: null,
+  private: false,
   created_at: `2026-11-25T12:00:${at}.000000Z`,
   ...extra,
 });

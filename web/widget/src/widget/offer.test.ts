@@ -28,7 +28,7 @@ describe("OfferCard", () => {
   const accepted: unknown[][] = [];
   const declined: Offer[] = [];
   let card: OfferCard;
-  const offer = (kind: Offer["kind"], expires_at: string | null = null): Offer => ({ id: `of_${kind}`, kind, text: `Offer ${kind}`, expires_at });
+  const offer = (kind: Offer["kind"], expires_at = "2999-01-01T00:00:00Z"): Offer => ({ id: `of_${kind}`, kind, text: `Offer ${kind}`, expires_at });
 
   beforeEach(() => {
     host = document.createElement("div");
@@ -65,7 +65,7 @@ describe("OfferCard", () => {
     card.show(offer("callback"));
     const phone = byId(root, "hovor-offer-phone") as HTMLInputElement;
     const time = byId(root, "hovor-offer-time") as HTMLSelectElement;
-    expect(Array.from(time.options).map((o) => o.text)).toEqual(["As soon as possible", "In 30 min", "In 1 h"]);
+    expect(Array.from(time.options).map((o) => o.text)).toEqual(["As soon as possible", "In 30 minutes", "In 1 hour"]);
     phone.value = "abc";
     byId(root, "hovor-offer-accept")?.click();
     expect(accepted).toEqual([]);

@@ -6,6 +6,7 @@
 // hovor-offer-decline, hovor-offer-phone, hovor-offer-time.
 
 import type { Offer } from "../protocol";
+import { inTime, TEXTS, type Lang } from "./i18n";
 import css from "./offer.css?inline";
 import { adoptStyles } from "./stylesheet";
 
@@ -49,6 +50,7 @@ export class OfferCard {
     private readonly container: HTMLElement,
     root: ShadowRoot,
     private readonly handlers: OfferHandlers,
+    private readonly lang: Lang = "en",
   ) {
     adoptStyles(root, css);
   }
@@ -64,29 +66,31 @@ export class OfferCard {
     this.hide();
     this.current = offer;
     if (Number.isFinite(left)) this.expiry = setTimeout(() => this.hide(), Math.min(left, 2 ** 31 - 1));
+    const t = TEXTS[this.lang];
 
-    const card = el("div", { class: "offer", role: "dialog", "aria-label": "Offer", "data-testid": "hovor-offer" });
+    const card = el("div", { class: "offer", role: "dialog", "aria-label": t.offer, "data-testid": "hovor-offer" });
     card.append(el("p", { class: "offer-text", "data-testid": "hovor-offer-text" }, offer.text));
     let phone: HTMLInputElement | null = null;
     let time: HTMLSelectElement | null = null;
-    const error = el("p", { class: "offer-error", role: "alert", hidden: "" }, "Please enter a valid phone number.");
+    const error = el("p", { class: "offer-error", role: "alert", hidden: "" }, t.badPhone);
     if (offer.kind === "callback") {
       phone = el("input", {
         class: "offer-field",
         type: "tel",
         inputmode: "tel",
         autocomplete: "tel",
-        placeholder: "Your phone number",
-        "aria-label": "Your phone number",
+        placeholder: t.phone,
+        "aria-label": t.phone,
         maxlength: "20",
         "data-testid": "hovor-offer-phone",
       });
-      time = el("select", { class: "offer-field", "aria-label": "When should we call?", "data-testid": "hovor-offer-time" });
-      for (const [value, label] of [
-        ["", "As soon as possible"],
-        ["30", "In 30 min"],
-        ["60", "In 1 h"],
-      ] as const) {
+      time = el("select", { class: "offer-field", "aria-label": t.when, "data-testid": "hovor-offer-time" });
+      const choices: [string, string][] = [
+        ["", t.asap],
+        ["30", inTime(this.lang, 30, "minute")],
+        ["60", inTime(this.lang, 1, "hour")],
+      ];
+      for (const [value, label] of choices) {
         time.append(el("option", { value }, label));
       }
       phone.addEventListener("input", () => {
@@ -95,8 +99,8 @@ export class OfferCard {
       });
       card.append(phone, error, time);
     }
-    const decline = el("button", { type: "button", class: "offer-decline", "data-testid": "hovor-offer-decline" }, "No thanks");
-    const accept = el("button", { type: "button", class: "offer-accept", "data-testid": "hovor-offer-accept" }, "Accept");
+    const decline = el("button", { type: "button", class: "offer-decline", "data-testid": "hovor-offer-decline" }, t.decline);
+    const accept = el("button", { type: "button", class: "offer-accept", "data-testid": "hovor-offer-accept" }, t.accept);
     const actions = el("div", { class: "offer-actions" });
     actions.append(decline, accept);
     card.append(actions);

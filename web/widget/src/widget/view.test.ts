@@ -62,7 +62,7 @@ describe("ChatView", () => {
     const { view, byId } = mount();
     view.setUnread(3);
     expect(byId("hovor-unread")?.textContent).toBe("3");
-    expect(byId("hovor-launcher")?.getAttribute("aria-label")).toBe("Open chat, 3 unread");
+    expect(byId("hovor-launcher")?.getAttribute("aria-label")).toBe("Open chat, 3 unread messages");
     view.setUnread(0);
     expect(byId("hovor-unread")).toBeNull();
     expect(byId("hovor-launcher")?.getAttribute("aria-label")).toBe("Open chat");

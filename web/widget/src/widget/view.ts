@@ -4,6 +4,7 @@
 
 import { MAX_BODY_LENGTH, type WidgetSettings } from "../protocol";
 import type { ConnectionState } from "./connection";
+import { formatMessageTime, plural, TEXTS, type Lang, type Texts } from "./i18n";
 import type { DisplayMessage } from "./messages";
 import { adoptStyles } from "./stylesheet";
 import css from "./styles.css?inline";
@@ -14,6 +15,8 @@ export interface ViewHandlers {
   onSend(body: string): void;
   onInput(): void;
   onScrollTop(): void;
+  /** A card to draw instead of a system message's text (the rating card), or null. */
+  card?(body: string): HTMLElement | null;
 }
 
 type Attrs = Record<string, string>;
@@ -49,19 +52,6 @@ const ICON_CHAT = "M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z";
 const ICON_CLOSE = "M6 6l12 12M18 6L6 18";
 const ICON_SEND = "M4 12l16-8-6 16-2.5-6.5L4 12z";
 
-const STATUS_TEXT: Record<ConnectionState, string> = {
-  connecting: "Connecting…",
-  online: "We typically reply in a few minutes",
-  offline: "Reconnecting…",
-  refused: "Chat is not available on this site",
-};
-
-function formatTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
-
 /** Distance from the bottom under which new messages keep the log scrolled down. */
 const STICK_PX = 80;
 
@@ -85,32 +75,38 @@ export class ChatView {
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private open = false;
   private unread = 0;
+  private readonly t: Texts;
 
   constructor(
     settings: WidgetSettings,
     private readonly handlers: ViewHandlers,
+    private readonly lang: Lang = "en",
   ) {
+    const t = (this.t = TEXTS[lang]);
+    // The server's defaults are English; a title or greeting the site set is its own text.
+    const title = settings.title === TEXTS.en.title ? t.title : settings.title;
+    const greeting = settings.greeting === TEXTS.en.greeting ? t.greeting : settings.greeting;
     this.host = h("div", { id: "hovor-root" });
     this.root = this.host.attachShadow({ mode: "open" });
 
     const closeButton = h(
       "button",
-      { type: "button", class: "close", "data-testid": "hovor-close", "aria-label": "Close chat" },
+      { type: "button", class: "close", "data-testid": "hovor-close", "aria-label": t.close },
       icon(ICON_CLOSE),
     );
-    this.status = h("p", { class: "status" }, STATUS_TEXT.connecting);
+    this.status = h("p", { class: "status" }, t.connecting);
     const head = h(
       "header",
       { class: "head" },
-      h("div", { class: "head-text" }, h("h2", { class: "title", id: "hovor-title" }, settings.title), this.status),
+      h("div", { class: "head-text" }, h("h2", { class: "title", id: "hovor-title" }, title), this.status),
       closeButton,
     );
 
-    this.older = h("p", { class: "older", hidden: "" }, "Loading earlier messages…");
+    this.older = h("p", { class: "older", hidden: "" }, t.older);
     this.list = h("ol", { class: "messages" });
     this.log = h("div", { class: "log", role: "log", "aria-live": "polite", tabindex: "0" });
-    if (settings.greeting) {
-      this.log.append(h("p", { class: "greeting", "data-testid": "hovor-greeting" }, settings.greeting));
+    if (greeting) {
+      this.log.append(h("p", { class: "greeting", "data-testid": "hovor-greeting" }, greeting));
     }
     this.log.append(this.older, this.list);
 
@@ -120,14 +116,14 @@ export class ChatView {
     this.input = h("textarea", {
       class: "input",
       "data-testid": "hovor-input",
-      "aria-label": "Message",
-      placeholder: "Write a message…",
+      "aria-label": t.message,
+      placeholder: t.placeholder,
       rows: "1",
       maxlength: String(MAX_BODY_LENGTH),
     });
     this.sendButton = h(
       "button",
-      { type: "submit", class: "send", "data-testid": "hovor-send", "aria-label": "Send message" },
+      { type: "submit", class: "send", "data-testid": "hovor-send", "aria-label": t.send },
       icon(ICON_SEND),
     );
     const composer = h("form", { class: "composer" }, this.input, this.sendButton);
@@ -158,7 +154,7 @@ export class ChatView {
         type: "button",
         class: "launcher",
         "data-testid": "hovor-launcher",
-        "aria-label": "Open chat",
+        "aria-label": t.open,
         "aria-expanded": "false",
         "aria-controls": "hovor-panel",
       },
@@ -220,7 +216,7 @@ export class ChatView {
   }
 
   setStatus(state: ConnectionState): void {
-    this.status.textContent = STATUS_TEXT[state];
+    this.status.textContent = this.t[state];
   }
 
   /** The badge exists only while count > 0. */
@@ -240,13 +236,14 @@ export class ChatView {
   }
 
   private labelLauncher(): void {
-    const label = this.open ? "Close chat" : this.unread ? `Open chat, ${this.unread} unread` : "Open chat";
+    const t = this.t;
+    const label = this.open ? t.close : this.unread ? `${t.open}, ${plural(this.lang, this.unread, t.unread)}` : t.open;
     this.launcher.setAttribute("aria-label", label);
   }
 
   setTyping(name: string | null): void {
     this.typing.hidden = name === null;
-    this.typing.textContent = name === null ? "" : `${name} is typing…`;
+    this.typing.textContent = name === null ? "" : this.t.typing.replace("#", name);
   }
 
   showNotice(text: string, ms = 6000): void {
@@ -304,13 +301,14 @@ export class ChatView {
     el.dataset.status = item.status;
     el.replaceChildren();
     if (showName && item.authorName) el.append(h("span", { class: "who" }, item.authorName));
-    el.append(h("div", { class: "bubble" }, item.body));
+    const card = item.author === "system" ? this.handlers.card?.(item.body) : null;
+    el.append(card ?? h("div", { class: "bubble" }, item.body));
     const meta =
       item.status === "sending"
-        ? "Sending…"
+        ? this.t.sending
         : item.status === "failed"
-          ? `Not sent${item.error ? `: ${item.error}` : ""}`
-          : formatTime(item.createdAt);
+          ? `${this.t.notSent}${item.error ? `: ${item.error}` : ""}`
+          : formatMessageTime(this.lang, item.createdAt);
     if (meta && item.author !== "system") el.append(h("span", { class: "meta" }, meta));
   }
 
