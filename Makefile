@@ -43,7 +43,9 @@ bench: $(BIN)/.installed
 
 openapi: $(BIN)/.installed
 	$(BIN)/hovor openapi -o src/hovor/openapi.json
-	cd web && npm run --silent gen:api
+	$(BIN)/hovor frames -o src/hovor/frames.schema.json
+	$(BIN)/hovor asyncapi -o src/hovor/asyncapi.json
+	cd web && npm run --silent gen:api && npm run --silent gen:frames
 
 clean:
 	rm -rf $(VENV) web/node_modules src/hovor/static var

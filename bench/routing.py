@@ -26,7 +26,12 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.report import Metric, percentile, report
-from hovor.routing.engine import Agent, Change, Queue, Router, Step, Task
+from hovor.channels.email.adapter import INFO as EMAIL
+from hovor.channels.voice.adapter import INFO as CALLBACK
+from hovor.channels.webchat.adapter import INFO as WEBCHAT
+from hovor.core.channels import ChannelCatalogue
+from hovor.routing.engine import Router
+from hovor.routing.model import Agent, Change, Queue, Step, Task
 
 AGENTS = int(os.environ.get("BENCH_AGENTS", "1000"))
 WAITING = int(os.environ.get("BENCH_WAITING", "10000"))
@@ -120,7 +125,7 @@ class Clocks:
 
 async def run() -> bool:
     rng = random.Random(11)
-    router = Router()
+    router = Router(ChannelCatalogue([WEBCHAT, CALLBACK, EMAIL]))
     now = 0.0
     for queue in queues():
         router.put_queue(queue, now)
