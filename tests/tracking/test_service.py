@@ -22,7 +22,8 @@ from tests.support.factories import make_team
 async def visitor_of(db: Database, tracking: Tracking, visitor_id: str = "v_1") -> LiveVisitor:
     team = await make_team(db)
     async with db.read() as session:
-        return await tracking.visitors.attach(session, team.workspace.id, visitor_id, None)
+        visitor, _ = await tracking.visitors.attach(session, team.workspace.id, visitor_id, None)
+        return visitor
 
 
 def ev(event_id: str, type_: str = "page.view", at: object = None, **props: object) -> dict:
@@ -67,6 +68,31 @@ async def test_a_resend_after_restart_is_stored_once(db: Database, tracking: Tra
     visitor.forget("x")  # a new node has no memory of it; the unique key still holds
     await tracking.track(visitor, [ev("x")])
     assert await count(db, TrackedEvent) == 1
+
+
+async def test_two_first_contacts_at_once_share_one_live_state(
+    db: Database, tracking: Tracking
+) -> None:
+    """A page's socket and the previous page's beacon may both be the node's first contact
+    with a visitor: both must end up with the same state, its attach hooks run once."""
+    team = await make_team(db)
+    attached: list[LiveVisitor] = []
+
+    @tracking.on_attach
+    async def hook(_session: object, visitor: LiveVisitor) -> None:
+        attached.append(visitor)
+
+    async def contact() -> LiveVisitor:
+        async with db.read() as session:
+            return await tracking.attach(session, team.workspace.id, "v_twice", None)
+
+    socket, beacon = await asyncio.gather(contact(), contact())
+    assert socket is beacon
+    assert socket.sockets == 2
+    assert attached == [socket]
+    await tracking.track(beacon, [ev("landing")])
+    assert tracking.visitors.get(team.workspace.id, "v_twice") is socket
+    assert socket.visit is not None and socket.visit.page_views == 1
 
 
 async def test_visits_split_after_thirty_minutes(db: Database, tracking: Tracking) -> None:

@@ -202,17 +202,23 @@ class LiveVisitors:
         visitor_id: str,
         user_agent: str | None,
         checkpoint: dict[str, Any] | None = None,
-    ) -> LiveVisitor:
+    ) -> tuple[LiveVisitor, bool]:
+        """The visitor's state, loaded if this node has none, with one more socket; and
+        whether this call loaded it. Two first contacts at once (a page's socket and the
+        previous page's beacon) share one state: the second to finish loading takes the
+        first's, or events counted in one would vanish from the other."""
         key = (workspace_id, visitor_id)
         visitor = self._visitors.get(key)
+        loaded = False
         if visitor is None:
-            visitor = await _load(session, workspace_id, visitor_id, user_agent)
+            fresh = await _load(session, workspace_id, visitor_id, user_agent)
             if checkpoint is not None:
-                visitor.restore(checkpoint)
-            self._visitors[key] = visitor
+                fresh.restore(checkpoint)
+            visitor = self._visitors.setdefault(key, fresh)
+            loaded = visitor is fresh
         visitor.sockets += 1
         visitor.left_at = None
-        return visitor
+        return visitor, loaded
 
     def detach(self, visitor: LiveVisitor) -> None:
         """The visitor's socket closed. Their state stays for a while: the next page of the

@@ -93,8 +93,10 @@ class Tracking:
         saved, else rebuilt from the database."""
         known = self.visitors.get(workspace_id, visitor_id) is not None
         saved = None if known else await self.checkpoints.load(workspace_id, visitor_id)
-        visitor = await self.visitors.attach(session, workspace_id, visitor_id, user_agent, saved)
-        if not known:
+        visitor, loaded = await self.visitors.attach(
+            session, workspace_id, visitor_id, user_agent, saved
+        )
+        if loaded:
             for hook in self._attach_hooks:
                 try:
                     await hook(session, visitor)
