@@ -29,7 +29,7 @@ test-web: web/node_modules/.installed
 	cd web && npm test --silent
 
 test-py: $(BIN)/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -rfER
 
 lint: $(BIN)/.installed web/node_modules/.installed
 	$(BIN)/ruff check .
