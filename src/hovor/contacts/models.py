@@ -190,3 +190,24 @@ class IdentitySecret(TimestampMixin, Base):
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
     secret: Mapped[str] = mapped_column(String(128))
     rotated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    # The secret before the last rotation, still accepted until ``previous_until`` so the
+    # shop's back-ends can switch over without refusing customers who sign in meanwhile.
+    previous_secret: Mapped[str | None] = mapped_column(String(128), default=None)
+    previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class IdentityTokenUse(Base):
+    """An identity token's ``jti`` seen once: the same token is refused until it expires.
+
+    In the database, which every node shares and which outlives restarts, and written in the
+    identify's own transaction (a replay changes nothing; a failed identify spends nothing).
+    Only a digest of the jti is kept; rows past ``expires_at`` are deleted as new ones come.
+    """
+
+    __tablename__ = "identity_token_uses"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    jti_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
