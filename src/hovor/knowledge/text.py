@@ -1,9 +1,10 @@
 """Article text: Markdown to safe HTML, plain text for snippets, and the folded form search uses.
 
 Markdown is rendered by markdown-it-py (CommonMark plus tables) and the HTML it gives is
-cleaned by nh3 (the Ammonia sanitiser): no scripts, no event handlers, no styles, links and
-images only to ``http``, ``https``, ``mailto`` and ``tel`` addresses (so no ``javascript:``
-and no ``data:``). Every page and preview shows only what passed through ``render``.
+cleaned by the shared sanitiser (``hovor.core.html``, nh3's allow-list): no scripts, no event
+handlers, no styles, links and images only to ``http``, ``https``, ``mailto`` and ``tel``
+addresses (so no ``javascript:`` and no ``data:``). Every page and preview shows only what
+passed through ``render``.
 """
 
 from __future__ import annotations
@@ -14,32 +15,15 @@ import unicodedata
 import nh3
 from markdown_it import MarkdownIt
 
+from hovor.core import html
+
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
-_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre",
-    "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}  # fmt: skip
-_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "th": {"align"},
-    "td": {"align"},
-    "ol": {"start"},
-}
-_SCHEMES = {"http", "https", "mailto", "tel"}
 _WORD = re.compile(r"\w+")
 
 
 def render(markdown: str) -> str:
     """Safe HTML of an article's Markdown."""
-    return nh3.clean(
-        _MARKDOWN.render(markdown),
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-    )
+    return html.clean(_MARKDOWN.render(markdown))
 
 
 def plain_text(markdown: str) -> str:
