@@ -9,6 +9,7 @@ from hovor.channels.email import models as email_models
 from hovor.channels.inboxes import models as inbox_models
 from hovor.channels.mobile import models as mobile_models
 from hovor.channels.voice import models as voice_models
+from hovor.channels.whatsapp import models as whatsapp_models
 from hovor.cobrowse import models as cobrowse_models
 from hovor.contacts import models as contacts_models
 from hovor.conversations import models as conversations_models
@@ -48,4 +49,5 @@ __all__ = [
     "tickets_models",
     "tracking_models",
     "voice_models",
+    "whatsapp_models",
 ]
