@@ -34,3 +34,8 @@ def test_a_rating_is_checked_naming_the_field(score: int, comment: str | None, f
 def test_a_blank_comment_is_none() -> None:
     assert check_rating(5, "  ").comment is None
     assert check_rating(1, " slow ").comment == "slow"
+
+
+def test_a_token_with_non_ascii_characters_is_not_ours() -> None:
+    # A link's token comes from the URL path; comparing a non-ASCII str raised TypeError (500).
+    assert tokens.verify("s3cret", "01SURVEY.ž" + "x" * 31) is None

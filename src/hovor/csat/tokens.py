@@ -11,6 +11,8 @@ import base64
 import hashlib
 import hmac
 
+from hovor.auth.security import same
+
 _PREFIX = b"csat:"
 
 
@@ -28,4 +30,4 @@ def verify(secret: str, token: str) -> str | None:
     survey_id, dot, mac = token.partition(".")
     if not dot or not survey_id or len(token) > 100:
         return None
-    return survey_id if hmac.compare_digest(mac, _mac(secret, survey_id)) else None
+    return survey_id if same(mac, _mac(secret, survey_id)) else None

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
+from hovor.auth.security import same
 from hovor.core import clock
 from hovor.core.errors import Forbidden
 
@@ -46,5 +47,5 @@ def check(secret: str, headers: Mapping[str, str], body: bytes) -> None:
         raise Forbidden("missing X-Hovor-Timestamp or X-Hovor-Signature")
     if abs(clock.now().timestamp() - int(ts)) > WINDOW:
         raise Forbidden(f"X-Hovor-Timestamp is more than {WINDOW} s from now (a replay?)")
-    if not hmac.compare_digest(signature(secret, ts, body), given):
+    if not same(signature(secret, ts, body), given):
         raise Forbidden("bad X-Hovor-Signature")
