@@ -5,6 +5,7 @@ from hovor.audit import models as audit_models
 from hovor.auth import models as auth_models
 from hovor.bot import models as bot_models
 from hovor.canned import models as canned_models
+from hovor.channels.attachments import models as attachment_models
 from hovor.channels.email import models as email_models
 from hovor.channels.inboxes import models as inbox_models
 from hovor.channels.mobile import models as mobile_models
@@ -28,6 +29,7 @@ metadata = Base.metadata
 
 __all__ = [
     "analytics_models",
+    "attachment_models",
     "audit_models",
     "auth_models",
     "bot_models",

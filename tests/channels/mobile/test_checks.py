@@ -3,7 +3,6 @@ notification text, uploads and signed URLs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -18,8 +17,7 @@ from hovor.channels.mobile.notification import Notification, TokenGone
 from hovor.channels.mobile.schemas import PushTokenIn
 from hovor.channels.mobile.tokens import check_push_token
 from hovor.config import Settings
-from hovor.core import clock
-from hovor.core.errors import Forbidden, InvalidInput
+from hovor.core.errors import InvalidInput
 
 P256 = "B" + "A" * 86  # 65 bytes in base64url
 AUTH = "A" * 22  # 16 bytes
@@ -197,28 +195,6 @@ def test_uploads_are_checked_by_type_content_size_and_name() -> None:
     with pytest.raises(attachments.TooLarge):
         attachments.check_upload("a.png", "image/png", png, 10)
     assert attachments.check_upload("č.txt", "text/plain", "Příliš žluťoučký".encode(), 100).data
-
-
-def test_a_signed_url_holds_for_its_file_until_it_expires() -> None:
-    now = clock.now()
-    path, expires_at = attachments.signed_path("secret", "A1", now)
-    query = dict(part.split("=") for part in path.split("?")[1].split("&"))
-    expires, signature = int(query["expires"]), query["signature"]
-    attachments.check_signed("secret", "A1", expires, signature)
-    assert expires_at - now == attachments.URL_LIFETIME
-    for args in (
-        ("other", "A1", expires, signature),
-        ("secret", "A2", expires, signature),
-        ("secret", "A1", expires + 1, signature),
-    ):
-        with pytest.raises(Forbidden, match="invalid signature"):
-            attachments.check_signed(*args)
-    old, _ = attachments.signed_path(
-        "secret", "A1", now - attachments.URL_LIFETIME - timedelta(seconds=5)
-    )
-    old_query = dict(part.split("=") for part in old.split("?")[1].split("&"))
-    with pytest.raises(Forbidden, match="expired"):
-        attachments.check_signed("secret", "A1", int(old_query["expires"]), old_query["signature"])
 
 
 async def test_a_bus_that_cannot_tell_whether_a_socket_is_open_leads_to_a_push() -> None:

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from hovor.auth import visitors
 from hovor.auth.deps import ActorDep
+from hovor.channels.attachments import storage
+from hovor.channels.attachments.models import Attachment
 from hovor.channels.base import ChannelRegistry
 from hovor.channels.mobile import attachments, tokens
 from hovor.channels.mobile.adapter import KIND as PUSH
 from hovor.channels.mobile.adapter import PushAdapter
-from hovor.channels.mobile.models import Attachment
 from hovor.channels.mobile.schemas import (
     AttachmentList,
     AttachmentOut,
@@ -113,7 +114,7 @@ async def vapid_key(request: Request) -> VapidKeyOut:
 
 
 def _attachment_out(runtime: Runtime, row: Attachment) -> AttachmentOut:
-    path, expires_at = attachments.signed_path(runtime.settings.secret_key, row.id, clock.now())
+    path, expires_at = storage.signed_path(runtime.settings.secret_key, row.id, clock.now())
     return AttachmentOut(
         id=row.id,
         filename=row.filename,
@@ -174,7 +175,7 @@ async def upload_attachment(
             tx, adapter, claims, upload, client_id=client_id, data_dir=runtime.settings.data_dir
         )
     if received.created:
-        await attachments.finish_file(runtime.settings.data_dir, row)
+        await storage.finish_file(runtime.settings.data_dir, row)
     return _attachment_out(runtime, row)
 
 
@@ -189,24 +190,10 @@ async def list_attachments(
     return AttachmentList(items=[_attachment_out(runtime, r) for r in rows])
 
 
-def _file_response(row: Attachment, data: bytes) -> Response:
-    disposition = "inline" if row.content_type.startswith("image/") else "attachment"
-    quoted = row.filename.encode("ascii", "replace").decode().replace('"', "_")
-    return Response(
-        data,
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{quoted}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, max-age=3600",
-        },
-    )
-
-
 @router.get(
     "/v1/widget/attachments/{attachment_id}/file",
     response_class=Response,
-    responses={200: {"content": {k: {} for k in attachments.ALLOWED_TYPES}}},
+    responses={200: {"content": {k: {} for k in storage.SERVED_TYPES | {storage.OTHER_TYPE}}}},
 )
 async def download_attachment(
     attachment_id: str,
@@ -216,25 +203,26 @@ async def download_attachment(
 ) -> Response:
     """The file, by the signed URL of an upload or of the list (no token needed: an app
     may hand it to an image view or the browser)."""
-    attachments.check_signed(runtime.settings.secret_key, attachment_id, expires, signature)
+    storage.check_signed(runtime.settings.secret_key, attachment_id, expires, signature)
     async with runtime.db.read() as session:
         row = await session.get(Attachment, attachment_id)
     if row is None:
         raise NotFound("no such attachment")
-    return _file_response(row, await attachments.read_file(runtime.settings.data_dir, row))
+    return storage.file_response(row, await storage.read_file(runtime.settings.data_dir, row))
 
 
 @router.get(
     "/v1/attachments/{attachment_id}",
     response_class=Response,
-    responses={200: {"content": {k: {} for k in attachments.ALLOWED_TYPES}}},
+    responses={200: {"content": {k: {} for k in storage.SERVED_TYPES | {storage.OTHER_TYPE}}}},
 )
 async def agent_download_attachment(
     attachment_id: str, actor: ActorDep, runtime: RuntimeDep
 ) -> Response:
-    """A visitor's file, for the agents of its workspace (the link in the visitor's message)."""
+    """A customer's file (a web-chat upload, an e-mail's attachment), for the agents of its
+    workspace (the link in the visitor's message)."""
     if not attachment_id.isalnum():
         raise field_error(["path", "attachment_id"], "an attachment id")
     async with runtime.db.read() as session:
-        row = await attachments.access_attachment(session, actor.workspace_id, attachment_id)
-    return _file_response(row, await attachments.read_file(runtime.settings.data_dir, row))
+        row = await storage.access_attachment(session, actor.workspace_id, attachment_id)
+    return storage.file_response(row, await storage.read_file(runtime.settings.data_dir, row))

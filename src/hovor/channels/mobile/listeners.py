@@ -10,8 +10,8 @@ from typing import Any
 
 from hovor.bus import Bus
 from hovor.bus.topics import visitor_topic
+from hovor.channels.attachments.storage import remove_orphans
 from hovor.channels.mobile.adapter import KIND
-from hovor.channels.mobile.attachments import remove_orphans
 from hovor.channels.mobile.tokens import push_tokens_of
 from hovor.channels.outbox.service import do_promise_delivery
 from hovor.channels.webchat.adapter import KIND as WEBCHAT

@@ -1,10 +1,10 @@
-"""Push tokens of a visitor's devices and the files visitors attach to their chats."""
+"""Push tokens of a visitor's devices (their files: ``hovor.channels.attachments``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hovor.core.personal_data import ByVisitor, Delete, Export, PersonalData, declared
@@ -43,33 +43,3 @@ class PushToken(IdMixin, TimestampMixin, Base):
     keys: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     app_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     locale: Mapped[str | None] = mapped_column(String(35), nullable=True)
-
-
-class Attachment(IdMixin, TimestampMixin, Base):
-    """A file a visitor sent in their chat, kept under ``HOVOR_DATA_DIR/attachments``."""
-
-    __tablename__ = "attachments"
-    __table_args__ = (
-        Index("ix_attachments_visitor", "workspace_id", "visitor_id"),
-        declared(
-            PersonalData(
-                reach=(ByVisitor("visitor_id"),),
-                export=Export("attachments"),
-                anonymise=Delete(),
-                delete=Delete(),
-            )
-        ),
-    )
-
-    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
-    visitor_id: Mapped[str] = mapped_column(String(64))
-    conversation_id: Mapped[str | None] = mapped_column(
-        ForeignKey("conversations.id", ondelete="SET NULL"), nullable=True
-    )
-    message_id: Mapped[str | None] = mapped_column(
-        ForeignKey("messages.id", ondelete="SET NULL"), nullable=True
-    )
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
