@@ -27,6 +27,7 @@ from fastapi import Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hovor.auth.security import same
 from hovor.channels.attachments.models import Attachment
 from hovor.core import clock
 from hovor.core.errors import Forbidden, NotFound
@@ -156,7 +157,7 @@ def signed_path(secret: str, attachment_id: str, now: datetime) -> tuple[str, da
 
 def check_signed(secret: str, attachment_id: str, expires: int, signature: str) -> None:
     expected = _signature(secret, attachment_id, expires)
-    if not hmac.compare_digest(expected, signature):
+    if not same(expected, signature):
         raise Forbidden("invalid signature")
     if expires < clock.now().timestamp():
         raise Forbidden("the link expired; ask for a new one")
