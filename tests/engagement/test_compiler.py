@@ -167,3 +167,22 @@ def test_a_rule_without_a_fallback_reads_as_before() -> None:
     with_one = rule(action={"type": "chat", "fallback": {"type": "message", "text": "Later"}})
     dumped = compile_rule(with_one).rule.model_dump(mode="json")["action"]
     assert dumped["fallback"] == {"type": "message", "queue": None, "text": "Later"}
+
+
+def test_a_text_per_language_is_checked_in_each_language() -> None:
+    found = errors(
+        rule(action={"type": "chat", "text": {"en": "Hi {{facts.x}}", "cs": "Ahoj {{bad.x}}"}})
+    )
+    assert [e["loc"] for e in found] == [["action", "text", "cs"], ["action", "text"]]
+    assert "unknown name 'bad'" in found[0]["msg"]
+    assert "facts.x is not declared" in found[1]["msg"]
+    assert errors(rule(action={"type": "chat", "text": {}}))[0]["loc"] == ["action", "text"]
+
+
+def test_a_rules_language_is_kept_only_when_given() -> None:
+    plain = compile_rule(rule()).rule
+    assert "language" not in plain.model_dump(mode="json")  # stored rules read as before
+    czech = compile_rule(rule(language="cs", action={"type": "chat", "text": {"cs": "Ahoj"}}))
+    assert czech.rule.model_dump(mode="json")["language"] == "cs"
+    assert czech.rule.model_dump(mode="json")["action"]["text"] == {"cs": "Ahoj"}
+    assert errors(rule(language="czech"))[0]["loc"] == ["language"]

@@ -316,3 +316,23 @@ def test_every_template_holds_out_a_tenth_by_default(key: str) -> None:
     """Without a control group no uplift can be measured, so templates start at 10 %."""
     assert TEMPLATES[key].build({"key": "x"})["guards"]["control_share"] == 0.1
     assert TEMPLATES[key].build({"key": "x", "control_share": 0})["guards"]["control_share"] == 0
+
+
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
+def test_every_templates_default_text_is_in_english_czech_and_slovak(key: str) -> None:
+    data = TEMPLATES[key].build({"key": "x", "fallback": "message"})
+    if data["action"]["type"] == "message":
+        data = TEMPLATES[key].build({"key": "x"})
+    for text in [data["action"]["text"], *[data["action"].get("fallback", {}).get("text")]]:
+        if text is None:
+            continue
+        assert list(text) == ["en", "cs", "sk"]  # English first: the default, as before
+        assert all(text.values())
+
+
+def test_a_czech_visitor_reads_the_templates_czech_text() -> None:
+    v = Visitor([TEMPLATES["no_add_after_product"].build({"key": "t", "seconds": 120})])
+    v.context = Context(locale="cs-CZ")  # the page's <html lang>
+    v.send("product.view", id="tv", name="VistaView TV")
+    (match,) = v.due(120)
+    assert match.text == "Máte otázky k VistaView TV? Zeptejte se nás."

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from hovor.engagement.rules.text import TemplateError, parse_template
+from hovor.engagement.rules.text import TemplateError, parse_template, parse_texts
 
 
 def test_renders_values_and_blanks_missing_ones() -> None:
@@ -46,3 +46,24 @@ def test_amounts_go_through_the_money_formatter() -> None:
     # Only amounts are written as money; a count stays a count, text stays text.
     assert written == "189.00 Kč|20.00 Kč|40.50 Kč|2|3|n/a"
     assert template.render(variables) == "189|20|40.5|2|3|n/a"
+
+
+def test_the_visitors_language_picks_the_text_else_the_rules_language() -> None:
+    texts, problems = parse_texts(
+        {"en": "Hi {{event.props.name}}", "cs": "Ahoj", "sk": "Čau"}, "sk"
+    )
+    assert problems == []
+    assert texts.choose("cs-CZ").render({}) == "Ahoj"
+    assert texts.choose("de").render({}) == "Čau"  # the rule's default language
+    assert texts.choose(None).render({}) == "Čau"
+    assert texts.paths == [("event", "props", "name")]
+    first, _ = parse_texts({"en": "Hi", "cs": "Ahoj"})
+    assert first.choose("de").render({}) == "Hi"  # no default language: the first text
+    one, _ = parse_texts("Hi")
+    assert one.choose("cs").render({}) == "Hi"  # one string for everyone, as before
+
+
+def test_an_error_in_one_language_names_it() -> None:
+    texts, problems = parse_texts({"en": "Hi", "cs": "{{nope}}"})
+    assert [language for language, _ in problems] == ["cs"]
+    assert texts.choose("cs").render({}) == "Hi"

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from hovor.core.languages import texts_validator
+
 Role = Literal["admin", "supervisor", "agent"]
 Presence = Literal["online", "busy", "away", "offline"]
 # The schema says what ``service.check_origins`` surely refuses (empty, not http(s)://...);
@@ -81,8 +83,12 @@ class ApiTokenCreated(ApiTokenOut):
 
 
 class WidgetSettings(BaseModel):
-    title: str = Field(default="Chat with us", max_length=80)
-    greeting: str = Field(default="Hi! How can we help?", max_length=500)
+    # One text, or one per language ({"cs": "…", "en": "…"}): each visitor reads the one of
+    # their page's language (core.languages.choose; the first when none fits).
+    title: Annotated[str | dict[str, str], texts_validator(80)] = Field(default="Chat with us")
+    greeting: Annotated[str | dict[str, str], texts_validator(500)] = Field(
+        default="Hi! How can we help?"
+    )
     color: str = Field(default="#4f46e5", pattern=r"^#[0-9a-fA-F]{6}$")
     require_consent: bool = Field(
         default=False, description="track nothing until the site calls hovor('consent', true)"

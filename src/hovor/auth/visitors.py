@@ -14,6 +14,7 @@ from hovor.auth.models import SiteKey
 from hovor.auth.service import check_origin_allowed, check_site_access, get_site_key
 from hovor.core.errors import Unauthorized
 from hovor.core.ids import new_id
+from hovor.core.languages import choose_text
 from hovor.core.visitor_tokens import VisitorClaims, VisitorTokens
 
 
@@ -31,13 +32,28 @@ async def start_visitor_session(
     site_key: str,
     origin: str | None,
     previous_token: str | None,
+    lang: str | None = None,
 ) -> VisitorSession:
-    """A token for the visitor: the same visitor id when the previous token is still good."""
+    """A token for the visitor: the same visitor id when the previous token is still good,
+    and the site's widget settings with its texts in the visitor's ``lang``."""
     site = await check_site_access(session, site_key, origin)
     claims = tokens.check(previous_token) if previous_token else None
     if claims is None or not _claims_fit(claims, site):
         claims = VisitorClaims(site.workspace_id, site.id, "v_" + new_id())
-    return VisitorSession(claims.visitor_id, tokens.issue(claims), dict(site.widget_settings))
+    return VisitorSession(
+        claims.visitor_id, tokens.issue(claims), widget_settings_in(site.widget_settings, lang)
+    )
+
+
+def widget_settings_in(settings: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """The settings as the widget reads them: a title or greeting written per language
+    becomes the one for ``lang`` (the page's language)."""
+    out = dict(settings)
+    for name in ("title", "greeting"):
+        value = out.get(name)
+        if isinstance(value, dict) and value:
+            out[name] = choose_text(value, lang)
+    return out
 
 
 async def authenticate_visitor(

@@ -74,7 +74,8 @@ function boot(script: HTMLScriptElement, siteKey: string): void {
   };
 
   const fetchSession = async (): Promise<VisitorSession> => {
-    const r = await requestSessionWithRetry(origin, siteKey, () => store.getItem(tokenKey));
+    const lang = script.dataset.lang || document.documentElement.lang || navigator.language;
+    const r = await requestSessionWithRetry(origin, siteKey, () => store.getItem(tokenKey), lang);
     store.setItem(tokenKey, r.token);
     current = { origin, siteKey, token: r.token, visitorId: r.visitor_id, settings: r.settings, lang: script.dataset.lang };
     return current;

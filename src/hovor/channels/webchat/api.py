@@ -31,6 +31,7 @@ async def start_session(
             site_key=body.site_key,
             origin=request.headers.get("origin"),
             previous_token=body.token,
+            lang=body.lang,
         )
     return VisitorSessionOut(
         visitor_id=started.visitor_id, token=started.token, settings=started.settings

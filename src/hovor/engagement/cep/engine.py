@@ -123,7 +123,8 @@ class Match:
     @property
     def text(self) -> str:
         if self._text is None:
-            template, context = self._template, self._context
+            context = self._context
+            template = self._template.choose(context.locale)
             self._text = (
                 template.render(
                     {

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from hovor.engagement.rules import template_texts as texts
 from hovor.engagement.rules.model import MAX_WINDOW_SECONDS
 from hovor.engagement.rules.pages import page_condition
 from hovor.engagement.rules.template_base import TemplateParams, literal, number, rule_data
@@ -45,7 +46,7 @@ def terms_revisited(p: TermsRevisitedParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Terms page visited again",
-        "Questions about our terms? We're happy to explain.",
+        texts.TERMS_REVISITED,
         trigger={"events": ["page.view"]},
         facts=[
             {
@@ -97,7 +98,7 @@ def compared_back_and_forth(p: ComparedParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Comparing products back and forth",
-        "Still deciding between {{event.props.name}} and another one? We can help you compare.",
+        texts.COMPARING,
         trigger={"events": ["product.view"]},
         facts=[
             {
@@ -132,7 +133,7 @@ def idle_on_product(p: IdleOnProductParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Long hesitation on a product page",
-        "Any questions about this product? Ask us.",
+        texts.LONG_HESITATION,
         trigger={"events": ["idle"]},
         condition=f"has(event.props.product_id) && event.props.seconds >= {number(p.seconds)}",
     )
@@ -151,7 +152,7 @@ def no_add_after_product(p: NoAddAfterProductParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Product viewed, nothing added",
-        "Any questions about {{event.props.name}}? Ask us.",
+        texts.VIEWED_NOT_ADDED,
         absence={
             "after": {"event": "product.view"},
             # The next page (it starts with a page.view) means the product page was left: the

@@ -27,7 +27,7 @@ from hovor.engagement.rules.model import (
     Step,
     SumFact,
 )
-from hovor.engagement.rules.text import Template, TemplateError, parse_template
+from hovor.engagement.rules.text import Texts, parse_texts
 
 CONDITION_ROOTS = frozenset({"event", "session", "visitor", "contact", "facts"})
 EVENT_ROOTS = frozenset({"event"})
@@ -78,8 +78,8 @@ class CompiledRule:
     absence: CompiledAbsence | None
     facts: tuple[CompiledFact, ...]
     condition: Expression | None
-    text: Template
-    fallback_text: Template | None = None  # the text of ``rule.action.fallback``
+    text: Texts
+    fallback_text: Texts | None = None  # the text of ``rule.action.fallback``
     # What the condition and the texts read of each context variable (None: everything).
     reads: Projection = field(default_factory=dict)
     facts_read: frozenset[str] = frozenset()
@@ -170,11 +170,7 @@ class _Compiler:
                 self.error(["condition"], f"facts.{name} is not declared in facts")
             if condition.literal is False:
                 self.error(["condition"], "the condition is always false: the rule never fires")
-        try:
-            text = parse_template(rule.action.text)
-        except TemplateError as exc:
-            self.error(["action", "text"], str(exc))
-            text = parse_template("")
+        text = self.texts(rule.action.text, ["action", "text"])
         fallback_text = self.fallback()
         texts = [text] if fallback_text is None else [text, fallback_text]
         text_facts = {p[1] for p in text.paths if p[0] == "facts"}
@@ -212,7 +208,7 @@ class _Compiler:
             facts_read=frozenset((condition.fact_names if condition else set()) | text_facts),
         )
 
-    def fallback(self) -> Template | None:
+    def fallback(self) -> Texts | None:
         """The fallback's text, once its kind is checked against the action's."""
         action = self.rule.action
         if action.fallback is None:
@@ -227,11 +223,14 @@ class _Compiler:
                 ["action", "fallback", "type"],
                 f"the fallback must be something other than the action ({action.type})",
             )
-        try:
-            return parse_template(action.fallback.text)
-        except TemplateError as exc:
-            self.error(["action", "fallback", "text"], str(exc))
-            return None
+        return self.texts(action.fallback.text, ["action", "fallback", "text"])
+
+    def texts(self, source: str | dict[str, str], loc: Loc) -> Texts:
+        """The text's templates; an error in one language's names that language."""
+        texts, errors = parse_texts(source, self.rule.language)
+        for language, exc in errors:
+            self.error(loc if language is None else [*loc, language], str(exc))
+        return texts
 
     def absence(self, absence: Absence) -> CompiledAbsence:
         after = self.step(absence.after, ["absence", "after"], EVENT_ROOTS)

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hovor.core.languages import LanguageTag, texts_validator
+
 MAX_WINDOW_SECONDS = 30 * 24 * 3600
 EVENT_TYPE = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 NAME = r"^[a-z_][a-z0-9_]*$"
@@ -15,6 +17,10 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 EventType = Annotated[str, Field(pattern=EVENT_TYPE, max_length=64)]
 Seconds = Annotated[float, Field(gt=0, le=MAX_WINDOW_SECONDS)]
+# An offer's text: one string, or one per language ({"cs": "…", "en": "…"}; the visitor
+# reads theirs, see core.languages.choose).
+OfferText = Annotated[str | dict[str, str], texts_validator(2000)]
+NonEmptyOfferText = Annotated[str | dict[str, str], texts_validator(2000, min_length=1)]
 
 
 class _Strict(BaseModel):
@@ -92,13 +98,13 @@ class Fallback(_Strict):
 
     type: Literal["callback", "message"]
     queue: str | None = Field(default=None, max_length=64)  # None: the action's queue
-    text: str = Field(min_length=1, max_length=2000)
+    text: NonEmptyOfferText
 
 
 class Action(_Strict):
     type: Literal["chat", "callback", "cobrowse", "message"]
     queue: str | None = Field(default=None, max_length=64)
-    text: str = Field(default="", max_length=2000)
+    text: OfferText = ""
     # The compiler checks it differs from ``type``. Left out of the rule's data when absent,
     # so rules without one read (and diff) as before.
     fallback: Fallback | None = Field(default=None, exclude_if=lambda value: value is None)
@@ -152,6 +158,9 @@ class Rule(_Strict):
     version: int = Field(default=1, ge=1)
     name: str = Field(min_length=1, max_length=200)
     enabled: bool = True
+    # The language of texts given per language for a visitor whose language has none (else
+    # the first text). Left out of the rule's data when absent, as ``Action.fallback``.
+    language: LanguageTag | None = Field(default=None, exclude_if=lambda value: value is None)
     trigger: Trigger | None = None
     absence: Absence | None = None
     facts: list[Fact] = Field(default_factory=list, max_length=20)

@@ -12,15 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from hovor.engagement.rules.model import NonEmptyOfferText, OfferText
 from hovor.engagement.rules.pages import literal
+from hovor.engagement.rules.template_texts import FALLBACK_TEXTS
 
 ActionType = Literal["chat", "callback", "cobrowse", "message"]
 FallbackType = Literal["callback", "message"]
-
-FALLBACK_TEXTS: dict[str, str] = {
-    "callback": "We can't chat right now. Leave your number and we'll call you back.",
-    "message": "We can't chat right now. Write to us and we'll get back to you.",
-}
 
 
 class TemplateParams(BaseModel):
@@ -43,10 +40,11 @@ class TemplateParams(BaseModel):
     queue: str | None = Field(
         default="sales", description="the queue the offer's conversation goes to"
     )
-    text: str | None = Field(
+    text: OfferText | None = Field(
         default=None,
-        max_length=2000,
-        description="the offer's text; may insert {{event.props.name}}, {{facts.x}}, {{session.cart_value}}",
+        description='the offer\'s text, one or one per language ({"cs": "…", "en": "…"}; '
+        "default: the template's text in English, Czech and Slovak); may insert "
+        "{{event.props.name}}, {{facts.x}}, {{session.cart_value}}",
     )
     fallback: FallbackType | None = Field(
         default=None,
@@ -54,9 +52,8 @@ class TemplateParams(BaseModel):
         "offer this instead so the moment is not lost: a callback, or a message (e.g. with a "
         "link to your contact form); empty: offer nothing",
     )
-    fallback_text: str | None = Field(
+    fallback_text: NonEmptyOfferText | None = Field(
         default=None,
-        max_length=2000,
         description="the fallback's text (default: a short apology and what happens next)",
     )
     max_per_session: int = Field(
@@ -103,19 +100,19 @@ def number(value: float) -> str:
 def rule_data(
     params: TemplateParams,
     default_name: str,
-    default_text: str,
+    default_text: str | dict[str, str],
     **body: Any,
 ) -> dict[str, Any]:
     """The rule a template makes: its moment (``body``) with the shared action and guards."""
     action: dict[str, Any] = {
         "type": params.action,
         "queue": params.queue,
-        "text": default_text if params.text is None else params.text,
+        "text": _copy(default_text if params.text is None else params.text),
     }
     if params.fallback is not None:
         action["fallback"] = {
             "type": params.fallback,
-            "text": params.fallback_text or FALLBACK_TEXTS[params.fallback],
+            "text": _copy(params.fallback_text or FALLBACK_TEXTS[params.fallback]),
         }
     return {
         "key": params.key,
@@ -130,3 +127,8 @@ def rule_data(
             "control_share": params.control_share,
         },
     }
+
+
+def _copy(text: str | dict[str, str]) -> str | dict[str, str]:
+    """A rule's own copy of a text (the templates' defaults are shared)."""
+    return text if isinstance(text, str) else dict(text)

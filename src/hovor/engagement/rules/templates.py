@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import Field
 
+from hovor.engagement.rules import template_texts as texts
 from hovor.engagement.rules.browsing_templates import (
     ComparedParams,
     IdleOnProductParams,
@@ -49,7 +50,7 @@ def cart_abandoned(p: CartAbandonedParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Cart abandoned",
-        "Anything holding you back from checking out? We're happy to help.",
+        texts.CART_ABANDONED,
         absence={
             "after": {"event": "cart.add"},
             "none_of": ["checkout.step", "order.completed"],
@@ -69,7 +70,7 @@ def cart_emptied(p: CartEmptiedParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Cart emptied",
-        "You've emptied your cart. Didn't find what you were looking for?",
+        texts.CART_EMPTIED,
         trigger={"events": ["cart.remove"]},
         condition="has(event.props.items) && event.props.items == 0",
     )
@@ -93,7 +94,7 @@ def high_value_removed(p: HighValueRemovedParams) -> dict[str, Any]:
     return rule_data(
         p,
         "High-value items removed",
-        "Changed your mind about {{event.props.name}}? Ask us anything before you decide.",
+        texts.HIGH_VALUE_REMOVED,
         trigger={"events": ["cart.remove"]},
         facts=[
             {
@@ -144,7 +145,7 @@ def payment_stuck(p: PaymentStuckParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Stuck choosing a payment method",
-        "Not sure which payment method to choose? We can help.",
+        texts.PAYMENT_STUCK,
         absence={
             "after": {
                 "event": "checkout.step",
@@ -176,7 +177,7 @@ def payment_switching(p: PaymentSwitchingParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Switching payment methods back and forth",
-        "Can't decide how to pay? We can explain the options.",
+        texts.PAYMENT_SWITCHING,
         trigger={"events": ["checkout.payment_method"]},
         facts=[
             {
@@ -215,7 +216,7 @@ def coupon_failed(p: CouponFailedParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Coupon code failed",
-        "The code {{event.props.code}} didn't work? Let us take a look.",
+        texts.COUPON_FAILED,
         trigger={"events": ["coupon.failed"]},
         facts=[
             {
@@ -248,7 +249,7 @@ def login_failures(p: LoginFailuresParams) -> dict[str, Any]:
     return rule_data(
         p,
         "Repeated login failures",
-        "Having trouble signing in? We can help you get back into your account.",
+        texts.LOGIN_FAILED,
         trigger={"events": ["login.failed"]},
         facts=[
             {

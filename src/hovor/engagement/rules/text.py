@@ -3,7 +3,8 @@
 A tiny dotted-path substitution rather than a template library: the texts only ever need
 to insert a value, the names can be checked when the rule is compiled, and nothing in the
 text can run code. Missing values render as empty; the output is plain text (the widget
-escapes it). Amounts (``MONEY_PATHS`` and the facts the caller names as money) are written
+escapes it). A text given per language is one template per language; the visitor's
+language picks one (``Texts.choose``). Amounts (``MONEY_PATHS`` and the facts the caller names as money) are written
 by the caller's ``money`` formatter: "189 Kč", not "189".
 """
 
@@ -13,6 +14,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from hovor.core.languages import choose
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -62,6 +65,45 @@ class Template:
             else:
                 out.append(_format(value))
         return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """An offer's text: one template, or one per language (in the rule's order)."""
+
+    templates: tuple[tuple[str | None, Template], ...]  # (language or None, template)
+    default_language: str | None = None
+
+    @property
+    def paths(self) -> list[tuple[str, ...]]:
+        return [path for _, template in self.templates for path in template.paths]
+
+    def choose(self, locale: str | None) -> Template:
+        """The template for a visitor writing ``locale`` (core.languages.choose)."""
+        if len(self.templates) == 1:
+            return self.templates[0][1]
+        by_language = {language or "": template for language, template in self.templates}
+        return choose(by_language, locale, self.default_language)
+
+
+def parse_texts(
+    source: str | Mapping[str, str], default_language: str | None = None
+) -> tuple[Texts, list[tuple[str | None, TemplateError]]]:
+    """The templates of a text given as one string or per language, and the errors of
+    each (with the language they are in); a text in error is left out."""
+    items: list[tuple[str | None, str]] = (
+        [(None, source)] if isinstance(source, str) else list(source.items())
+    )
+    templates: list[tuple[str | None, Template]] = []
+    errors: list[tuple[str | None, TemplateError]] = []
+    for language, text in items:
+        try:
+            templates.append((language, parse_template(text)))
+        except TemplateError as exc:
+            errors.append((language, exc))
+    if not templates:
+        templates.append((None, parse_template("")))
+    return Texts(tuple(templates), default_language), errors
 
 
 def _is_number(value: Any) -> bool:

@@ -1,16 +1,23 @@
 // `POST /v1/widget/session`: trade the stored visitor token (if any) for a
-// fresh one; a valid token keeps the same visitor id.
+// fresh one; a valid token keeps the same visitor id. `lang` (the snippet's
+// data-lang, else the page's, else the browser's) picks the site's greeting
+// and title when they are written per language.
 
 import { parseSessionResponse, type SessionResponse } from "../protocol";
 
 /** The server said no (unknown site key, origin not allowed, bad body): do not retry. */
 export class SessionRefused extends Error {}
 
-export async function requestSession(origin: string, siteKey: string, token: string | null): Promise<SessionResponse> {
+export async function requestSession(
+  origin: string,
+  siteKey: string,
+  token: string | null,
+  lang?: string,
+): Promise<SessionResponse> {
   const response = await fetch(`${origin}/v1/widget/session`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ site_key: siteKey, token }),
+    body: JSON.stringify({ site_key: siteKey, token, lang: lang || undefined }),
     credentials: "omit",
   });
   if (response.status >= 400 && response.status < 500) {
@@ -36,10 +43,11 @@ export async function requestSessionWithRetry(
   origin: string,
   siteKey: string,
   token: () => string | null,
+  lang?: string,
 ): Promise<SessionResponse> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await requestSession(origin, siteKey, token());
+      return await requestSession(origin, siteKey, token(), lang);
     } catch (err) {
       if (err instanceof SessionRefused) throw err;
       await wait(Math.min(30_000, 1000 * 2 ** attempt));
