@@ -149,6 +149,8 @@ PROCESS_SUITES = ("browser", "integration")
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test of a real server process gets one rerun. A pass on rerun is still listed in
     the summary as a rerun, to be fixed; a failure twice fails the run."""
+    if not config.pluginmanager.hasplugin("rerunfailures"):
+        return  # run with -p no:rerunfailures: every test once
     for item in items:
         parts = item.path.relative_to(TESTS).parts
         if len(parts) > 1 and parts[0] in PROCESS_SUITES:

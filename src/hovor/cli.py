@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import getpass
 import json
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -22,7 +24,7 @@ from hovor.db.engine import check_connection, redact
 from hovor.db.migrate import upgrade
 from hovor.db.transaction import Database
 from hovor.knowledge import importer_cli
-from hovor.ops.request_id import install_log_filter
+from hovor.ops.request_id import LOG_FORMAT, install_log_filter
 
 
 class StartupError(Exception):
@@ -96,6 +98,37 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> None:
     )
 
 
+def check_workers(settings: Settings) -> None:
+    """Several processes are several nodes on one machine: they share state only through
+    PostgreSQL and Redis (SQLite has one writer per process; the in-process bus reaches
+    no other process)."""
+    if settings.workers > 1 and (settings.is_sqlite or not settings.redis_url):
+        raise StartupError(
+            f"HOVOR_WORKERS={settings.workers} needs PostgreSQL (HOVOR_DATABASE_URL="
+            "postgresql+asyncpg://...) and Redis (HOVOR_REDIS_URL); with SQLite or without "
+            "Redis run one process"
+        )
+
+
+def log_config(settings: Settings) -> dict[str, Any]:
+    """uvicorn's logging plus the root logger in Hovor's format, applied in every worker
+    process too (they do not inherit the parent's ``logging.basicConfig``)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["hovor"] = {"format": LOG_FORMAT}
+    config.setdefault("filters", {})["request_id"] = {"()": "hovor.ops.request_id.RequestIdFilter"}
+    config["handlers"]["hovor"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "hovor",
+        "filters": ["request_id"],
+        "stream": "ext://sys.stderr",
+    }
+    config["root"] = {"handlers": ["hovor"], "level": settings.log_level.upper()}
+    config["loggers"]["alembic"] = {"level": "WARNING"}
+    return config
+
+
 def cmd_run(settings: Settings, demo: bool) -> None:
     import uvicorn
 
@@ -106,6 +139,7 @@ def cmd_run(settings: Settings, demo: bool) -> None:
         plugin_factories(settings)  # a bad plugin name stops here, in one line
     except ValueError as exc:
         raise StartupError(str(exc)) from exc
+    check_workers(settings)
     cmd_migrate(settings)
     if demo:
         asyncio.run(
@@ -117,12 +151,18 @@ def cmd_run(settings: Settings, demo: bool) -> None:
         )
     if settings.secret_key == Settings.model_fields["secret_key"].default:
         print("hovor: warning: HOVOR_SECRET_KEY is the development default; set it in production")
-    print(f"hovor {__version__}: serving on {settings.origin}")
+    processes = f" with {settings.workers} processes" if settings.workers > 1 else ""
+    print(f"hovor {__version__}: serving on {settings.origin}{processes}")
     uvicorn.run(
         "hovor.app:create_app",
         factory=True,
         host=settings.host,
         port=settings.port,
+        workers=settings.workers,
+        # SIGTERM: stop accepting, close sockets with 1012 (clients reconnect), let requests
+        # finish for this long, then the lifespan stores queued events and closes.
+        timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+        log_config=log_config(settings),
         log_level=settings.log_level,
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,
@@ -284,6 +324,12 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--demo", action="store_true", help="also seed the demo workspace")
     run.add_argument("--host")
     run.add_argument("--port", type=int)
+    run.add_argument(
+        "--workers",
+        type=int,
+        help="server processes sharing the port (default HOVOR_WORKERS, 1); "
+        "above 1 needs PostgreSQL and Redis",
+    )
     demo = sub.add_parser(
         "demo", help="migrate, seed the demo workspace and regenerate its simulated history"
     )
@@ -345,6 +391,8 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["HOVOR_HOST"] = args.host
     if getattr(args, "port", None):
         os.environ["HOVOR_PORT"] = str(args.port)
+    if getattr(args, "workers", None):
+        os.environ["HOVOR_WORKERS"] = str(args.workers)  # the worker processes read it too
     try:
         settings = get_settings()
     except ValidationError as exc:
@@ -355,7 +403,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from None
     logging.basicConfig(
         level=settings.log_level.upper(),
-        format="%(levelname)s %(name)s [%(request_id)s]: %(message)s",
+        format=LOG_FORMAT,
     )
     install_log_filter()  # before any line: the format names the request ("-" outside one)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report in one line

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
         default="dev-insecure-change-me",
         description="signs visitor tokens; set a long random value in production",
     )
+    secret_key_previous: str = Field(
+        default="",
+        description="comma-separated earlier secret keys whose visitor tokens are still "
+        "accepted (key rotation, docs/security.md); empty: none",
+    )
     host: str = Field(default="127.0.0.1", description="address the server binds to")
     port: int = Field(default=8000, ge=1, le=65535, description="port the server binds to")
     public_url: str | None = Field(
@@ -67,6 +72,19 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(
         default=365, ge=0, description="delete audit log entries older than this; 0 keeps them"
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="server processes sharing the port (`hovor run --workers N`); "
+        "above 1 needs PostgreSQL and Redis",
+    )
+    shutdown_timeout_seconds: int = Field(
+        default=10,
+        ge=0,
+        le=600,
+        description="on SIGTERM, how long open requests may take to finish before they are cut",
+    )
     ws_compression: bool = Field(
         default=False,
         description="accept per-message deflate on WebSockets (about 48 KiB of zlib state per socket)",
@@ -88,6 +106,18 @@ class Settings(BaseSettings):
     )
     smtp_receiver_max_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="larger messages are refused with 552"
+    )
+    email_attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=0,
+        description="largest e-mail attachment stored; a larger one is listed on its message "
+        "as not stored (docs/email.md)",
+    )
+    email_attachments_max_total_bytes: int = Field(
+        default=25 * 1024 * 1024,
+        ge=0,
+        description="most bytes of attachments stored per e-mail; the files past it are listed "
+        "as not stored (docs/email.md)",
     )
     imap_poll_seconds: float = Field(
         default=30.0,
@@ -175,6 +205,10 @@ class Settings(BaseSettings):
             return self.public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def previous_secret_keys(self) -> list[str]:
+        return [k.strip() for k in self.secret_key_previous.split(",") if k.strip()]
 
     @property
     def is_sqlite(self) -> bool:

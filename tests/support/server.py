@@ -46,7 +46,12 @@ class ServerProcess:
 
 @contextmanager
 def run_server(
-    tmp_dir: Path, *, database_url: str, redis_url: str | None = None, port: int | None = None
+    tmp_dir: Path,
+    *,
+    database_url: str,
+    redis_url: str | None = None,
+    port: int | None = None,
+    workers: int = 1,
 ) -> Iterator[ServerProcess]:
     port = port or free_port()
     env = {
@@ -65,7 +70,7 @@ def run_server(
     log_path = tmp_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "hovor.cli", "run", "--demo"],
+            [sys.executable, "-m", "hovor.cli", "run", "--demo", "--workers", str(workers)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

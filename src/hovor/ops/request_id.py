@@ -23,6 +23,7 @@ HEADER = "X-Request-ID"
 _VALID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 request_id: ContextVar[str] = ContextVar("hovor_request_id", default="-")
+LOG_FORMAT = "%(levelname)s %(name)s [%(request_id)s]: %(message)s"
 
 
 def new_id() -> str:

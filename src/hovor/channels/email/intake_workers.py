@@ -3,6 +3,7 @@ receiver when ``HOVOR_SMTP_RECEIVER_PORT`` is set."""
 
 from __future__ import annotations
 
+from hovor.channels.email.files import EmailFiles
 from hovor.channels.email.imap_poller import ImapPoller
 from hovor.channels.email.smtp_receiver import SmtpReceiver
 from hovor.config import Settings
@@ -11,13 +12,16 @@ from hovor.db.transaction import Database
 
 class EmailIntake:
     def __init__(self, db: Database, settings: Settings) -> None:
-        self.poller = ImapPoller(db, poll_seconds=settings.imap_poll_seconds)
+        files = EmailFiles.of(settings)
+        self.poller = ImapPoller(db, poll_seconds=settings.imap_poll_seconds, files=files)
         self.receiver = (
             SmtpReceiver(
                 db,
                 settings.smtp_receiver_host,
                 settings.smtp_receiver_port,
                 settings.smtp_receiver_max_bytes,
+                shared=settings.workers > 1,
+                files=files,
             )
             if settings.smtp_receiver_port is not None
             else None

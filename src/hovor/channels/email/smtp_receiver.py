@@ -20,6 +20,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select
 
 from hovor.channels.base import InboxRef
+from hovor.channels.email.files import EmailFiles
 from hovor.channels.email.intake import do_intake, inbox_address
 from hovor.channels.email.service import KIND
 from hovor.channels.inboxes.models import Inbox
@@ -44,8 +45,9 @@ async def inbox_for_address(db: Database, address: str) -> InboxRef | None:
 class Handler:
     """aiosmtpd's hooks: RCPT chooses inboxes, DATA stores the message in each of them."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, files: EmailFiles | None = None) -> None:
         self._db = db
+        self._files = files
 
     async def handle_RCPT(
         self,
@@ -70,7 +72,7 @@ class Handler:
         mail_from = envelope.mail_from if envelope.mail_from is not None else ""
         try:
             for inbox in inboxes.values():
-                await do_intake(self._db, inbox, raw, envelope_from=mail_from)
+                await do_intake(self._db, inbox, raw, envelope_from=mail_from, files=self._files)
         except HovorError as exc:
             detail = " ".join(str(exc).split())[:200]
             return f"550 5.6.0 {detail}"
@@ -80,8 +82,21 @@ class Handler:
 class SmtpReceiver:
     """The listening server, started and closed with the app."""
 
-    def __init__(self, db: Database, host: str, port: int, max_bytes: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        host: str,
+        port: int,
+        max_bytes: int,
+        *,
+        shared: bool = False,
+        files: EmailFiles | None = None,
+    ) -> None:
+        """``shared``: several worker processes listen on the port (SO_REUSEPORT), the
+        kernel spreading connections between them."""
         self._db = db
+        self._files = files
+        self._shared = shared
         self._host = host
         self._port = port
         self._max_bytes = max_bytes
@@ -89,7 +104,7 @@ class SmtpReceiver:
 
     def _protocol(self) -> SMTP:
         return SMTP(
-            Handler(self._db),
+            Handler(self._db, self._files),
             data_size_limit=self._max_bytes,
             hostname="hovor",
             ident="Hovor SMTP receiver",
@@ -97,7 +112,9 @@ class SmtpReceiver:
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(self._protocol, self._host, self._port)
+        self._server = await loop.create_server(
+            self._protocol, self._host, self._port, reuse_port=self._shared or None
+        )
         log.info("SMTP receiver on %s:%s", self._host, self._port)
 
     @property
