@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from hovor.auth import service as auth
-from hovor.contacts import identify
+from hovor.contacts import identify, identity_secrets
 from hovor.contacts.identify import Identified, IdentifyClaim
 from hovor.contacts.merge import LinkedRows
 from hovor.conversations.service import do_move_conversations
@@ -20,7 +20,7 @@ async def site_secret(db: Database, workspace_id: str) -> str:
         site = await auth.do_create_site_key(
             tx, workspace_id, name="Shop", allowed_origins=["https://shop.example.org"]
         )
-        return (await identify.do_get_identity_secret(tx, workspace_id, site.id)).secret
+        return (await identity_secrets.do_get_identity_secret(tx, workspace_id, site.id)).secret
 
 
 async def identify_as(
@@ -36,10 +36,10 @@ async def identify_as(
     ref_id: str | None = None,
 ) -> Identified:
     """The tracker's identify: signed with ``secret`` (None: a forged signature)."""
-    signature = identify.sign(secret, external_id) if secret else "00" * 32
+    signature = identity_secrets.sign(secret, external_id) if secret else "00" * 32
     claim = IdentifyClaim(external_id, signature, email=email, name=name)
     async with db.transaction() as tx:
-        verified = await identify.signature_is_valid(
+        verified = await identity_secrets.signature_is_valid(
             tx.session, workspace_id, external_id, signature
         )
         return await identify.do_identify(

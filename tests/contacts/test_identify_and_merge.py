@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from hovor.contacts import identify, merge, service, timeline
-from hovor.contacts.models import ContactMerge, TimelineEntry
+from hovor.contacts import identify, identity_secrets, merge, service, timeline
+from hovor.contacts.models import ContactMerge, IdentitySecret, TimelineEntry
 from hovor.conversations.service import access_conversation, do_close_conversation
+from hovor.core import clock
+from hovor.core.clock import ManualClock
 from hovor.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hovor.db.transaction import Database
 from tests.contacts.helpers import LINKS, identify_as, site_secret
@@ -84,20 +86,41 @@ async def test_forged_identify_attaches_nothing(db: Database) -> None:
     async with db.read() as session:
         with pytest.raises(Forbidden, match="invalid identity signature"):
             await identify.check_signed(
-                session, ws, identify.IdentifyClaim("cust-1", identify.sign(other_secret, "cust-1"))
+                session,
+                ws,
+                identify.IdentifyClaim("cust-1", identity_secrets.sign(other_secret, "cust-1")),
             )
 
 
-async def test_rotating_the_secret_stops_old_signatures(db: Database) -> None:
+async def test_rotating_the_secret_keeps_the_old_one_for_its_grace_only(db: Database) -> None:
     team = await make_team(db)
     ws = team.workspace.id
     old = await site_secret(db, ws)
-    async with db.transaction() as tx:
-        row = (await tx.session.scalars(select(identify.IdentitySecret))).one()
-        new = (await identify.do_rotate_identity_secret(tx, ws, row.site_key_id)).secret
-    assert new != old
-    assert not (await identify_as(db, ws, "v_1", "c-1", secret=old)).verified
-    assert (await identify_as(db, ws, "v_2", "c-1", secret=new)).verified
+    manual = ManualClock(clock.now())
+    previous = clock.set_clock(manual)
+    try:
+        async with db.transaction() as tx:
+            row = (await tx.session.scalars(select(IdentitySecret))).one()
+            rotated = await identity_secrets.do_rotate_identity_secret(
+                tx, ws, row.site_key_id, grace=timedelta(hours=2)
+            )
+            new, site_key_id = rotated.secret, rotated.site_key_id
+        assert new != old
+        assert (await identify_as(db, ws, "v_1", "c-1", secret=old)).verified
+        assert (await identify_as(db, ws, "v_2", "c-1", secret=new)).verified
+        manual.advance(2 * 3600)
+        assert not (await identify_as(db, ws, "v_3", "c-1", secret=old)).verified
+        assert (await identify_as(db, ws, "v_4", "c-1", secret=new)).verified
+        # A leaked secret is rotated with no grace: it stops at once.
+        async with db.transaction() as tx:
+            newest = await identity_secrets.do_rotate_identity_secret(
+                tx, ws, site_key_id, grace=timedelta(0)
+            )
+            newest_secret = newest.secret
+        assert not (await identify_as(db, ws, "v_5", "c-1", secret=new)).verified
+        assert (await identify_as(db, ws, "v_6", "c-1", secret=newest_secret)).verified
+    finally:
+        clock.set_clock(previous)
 
 
 def test_claims_are_checked_field_by_field() -> None:

@@ -10,11 +10,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from hovor.auth import service as auth
-from hovor.contacts import identify, service
+from hovor.contacts import identify, identity_secrets, service
 from hovor.contacts.identity_tokens import IdentityKey, issue_identity_token
+from hovor.contacts.models import IdentitySecret
 from hovor.core import clock
+from hovor.core.clock import ManualClock
 from hovor.core.errors import Forbidden, InvalidInput
 from hovor.db.transaction import Database
 from tests.contacts.helpers import LINKS, identify_as
@@ -28,7 +31,7 @@ async def site(db: Database, workspace_id: str, name: str = "Shop") -> IdentityK
         row = await auth.do_create_site_key(
             tx, workspace_id, name=name, allowed_origins=["https://shop.example.org"]
         )
-        secret = await identify.do_get_identity_secret(tx, workspace_id, row.id)
+        secret = await identity_secrets.do_get_identity_secret(tx, workspace_id, row.id)
         return IdentityKey(secret.secret, row.key)
 
 
@@ -150,6 +153,92 @@ async def test_the_tracker_hook_takes_a_token(db: Database) -> None:
     )
     assert refused is not None and not refused.verified
     assert hook.metrics == {"verified": 1, "refused": 1}
+
+
+async def test_a_token_with_a_jti_is_accepted_once(db: Database) -> None:
+    team, other = await make_team(db), await make_team(db, "Other")
+    key, foreign = await site(db, team.workspace.id), await site(db, other.workspace.id)
+    token = issue_identity_token(key, "cust-7", issued_at=clock.now(), jti="t-1")
+    async with db.transaction() as tx:
+        claim = await identify.check_verified(
+            tx.session, team.workspace.id, identify.check_claim({"token": token})
+        )
+    assert claim.external_id == "cust-7"
+    with pytest.raises(identity_secrets.TokenReplayed, match="already used"):
+        async with db.transaction() as tx:
+            await identify.check_verified(
+                tx.session, team.workspace.id, identify.check_claim({"token": token})
+            )
+    # The same jti in another workspace is another token; without a jti, no limit.
+    same_jti = issue_identity_token(foreign, "cust-7", issued_at=clock.now(), jti="t-1")
+    plain = issue_identity_token(key, "cust-7", issued_at=clock.now())
+    for workspace_id, each in (
+        (other.workspace.id, same_jti),
+        (team.workspace.id, plain),
+        (team.workspace.id, plain),
+    ):
+        async with db.transaction() as tx:
+            await identify.check_verified(
+                tx.session, workspace_id, identify.check_claim({"token": each})
+            )
+
+
+async def test_a_failed_identify_does_not_spend_its_jti(db: Database) -> None:
+    team = await make_team(db)
+    key = await site(db, team.workspace.id)
+    token = issue_identity_token(key, "cust-7", issued_at=clock.now(), jti="t-2")
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await identify.check_verified(
+                tx.session, team.workspace.id, identify.check_claim({"token": token})
+            )
+            raise RuntimeError("the identify failed after the check")
+    async with db.transaction() as tx:
+        await identify.check_verified(
+            tx.session, team.workspace.id, identify.check_claim({"token": token})
+        )
+
+
+async def test_a_replay_through_the_tracker_records_nothing(db: Database) -> None:
+    team = await make_team(db)
+    ws = team.workspace.id
+    key = await site(db, ws)
+    hook = identify.Identify(db, LINKS)
+    token = issue_identity_token(key, "cust-9", issued_at=clock.now(), jti="t-3")
+    done = await hook.identify(FakeVisitor(ws, "v_1"), FakeEvent({"token": token}))
+    assert done is not None and done.verified
+    replay = FakeEvent({"token": token, "email": "mallory@example.org", "name": "Mallory"})
+    assert await hook.identify(FakeVisitor(ws, "v_2"), replay) is None
+    assert hook.metrics == {"verified": 1, "replayed": 1}
+    async with db.read() as session:
+        assert await service.find_by_identity(session, ws, "visitor", "v_2") is None
+        assert await service.find_by_identity(session, ws, "email", "mallory@example.org") is None
+
+
+async def test_a_token_of_the_previous_secret_verifies_during_the_grace(db: Database) -> None:
+    team = await make_team(db)
+    ws = team.workspace.id
+    old = await site(db, ws)
+    manual = ManualClock(clock.now())
+    previous = clock.set_clock(manual)
+    try:
+        async with db.transaction() as tx:
+            site_key_id = (await tx.session.scalars(select(IdentitySecret))).one().site_key_id
+            row = await identity_secrets.do_rotate_identity_secret(
+                tx, ws, site_key_id, grace=timedelta(hours=1)
+            )
+            new = IdentityKey(row.secret, old.audience)
+        for key in (old, new):
+            token = issue_identity_token(key, "cust-7", issued_at=manual.now())
+            assert (await verify(db, ws, {"token": token})).external_id == "cust-7"
+        manual.advance(3600)
+        late = issue_identity_token(old, "cust-7", issued_at=manual.now())
+        with pytest.raises(Forbidden, match="bad signature"):
+            await verify(db, ws, {"token": late})
+        current = issue_identity_token(new, "cust-7", issued_at=manual.now())
+        assert (await verify(db, ws, {"token": current})).external_id == "cust-7"
+    finally:
+        clock.set_clock(previous)
 
 
 def _b64(value: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
@@ -10,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hovor.auth import visitors
 from hovor.auth.deps import ActorDep, AdminDep
 from hovor.auth.service import access_site_key
-from hovor.contacts import attributes, customers, identify, merge, service, timeline
+from hovor.contacts import (
+    attributes,
+    customers,
+    identify,
+    identity_secrets,
+    merge,
+    service,
+    timeline,
+)
 from hovor.contacts.merge import LinkedRows
 from hovor.contacts.models import Contact
 from hovor.contacts.schemas import (
@@ -267,16 +276,32 @@ async def delete_attribute(name: str, actor: AdminDep, tx: TxDep) -> None:
 async def get_identity_secret(site_key_id: str, actor: AdminDep, tx: TxDep) -> IdentitySecretOut:
     """The secret the site's back-end signs customer ids with (created on first request)."""
     await access_site_key(tx.session, actor.workspace_id, site_key_id)
-    row = await identify.do_get_identity_secret(tx, actor.workspace_id, site_key_id)
-    return IdentitySecretOut(site_key_id=site_key_id, secret=row.secret, rotated_at=row.rotated_at)
+    row = await identity_secrets.do_get_identity_secret(tx, actor.workspace_id, site_key_id)
+    return IdentitySecretOut.of(row)
 
 
 @router.post("/site-keys/{site_key_id}/identity-secret/rotate", response_model=IdentitySecretOut)
-async def rotate_identity_secret(site_key_id: str, actor: AdminDep, tx: TxDep) -> IdentitySecretOut:
-    """A new secret; signatures made with the old one stop working at once."""
+async def rotate_identity_secret(
+    site_key_id: str,
+    actor: AdminDep,
+    tx: TxDep,
+    grace_hours: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=168,
+            description="hours the replaced secret still verifies tokens and signatures; "
+            "0 (a leaked secret): it stops at once",
+        ),
+    ] = 24,
+) -> IdentitySecretOut:
+    """A new current secret; the replaced one still verifies for ``grace_hours`` (default
+    24) while the shop's back-ends switch to the new one (docs/security.md)."""
     await access_site_key(tx.session, actor.workspace_id, site_key_id)
-    row = await identify.do_rotate_identity_secret(tx, actor.workspace_id, site_key_id)
-    return IdentitySecretOut(site_key_id=site_key_id, secret=row.secret, rotated_at=row.rotated_at)
+    row = await identity_secrets.do_rotate_identity_secret(
+        tx, actor.workspace_id, site_key_id, grace=timedelta(hours=grace_hours)
+    )
+    return IdentitySecretOut.of(row)
 
 
 @router.post("/widget/identify", response_model=IdentifyOut, tags=["widget"])

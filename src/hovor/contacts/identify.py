@@ -9,25 +9,26 @@ and e-mail are only kept as unverified claims on the visitor's own contact.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hovor.auth.models import SiteKey
 from hovor.contacts import events, timeline
 from hovor.contacts.identities import normalize_email, normalize_identity, normalize_phone
-from hovor.contacts.identity_tokens import IdentityKey, check_identity_token
+from hovor.contacts.identity_secrets import (
+    TokenReplayed,
+    identity_keys,
+    signature_is_valid,
+    spend_token,
+)
+from hovor.contacts.identity_tokens import check_identity_token
 from hovor.contacts.merge import LinkedRows, do_merge_contacts
-from hovor.contacts.models import Contact, IdentitySecret
+from hovor.contacts.models import Contact
 from hovor.contacts.service import (
     access_contact,
     do_add_identity,
@@ -46,60 +47,6 @@ log = logging.getLogger(__name__)
 
 IDENTIFY = "identify"
 SYSTEM_IDENTIFY = "system:identify"
-
-
-# Secrets -----------------------------------------------------------------------------------
-
-
-def new_identity_secret() -> str:
-    return "hid_" + secrets.token_hex(32)
-
-
-def sign(secret: str, external_id: str) -> str:
-    """What the site's back-end computes: ``hex(HMAC-SHA256(secret, external_id))``."""
-    return hmac.new(secret.encode(), external_id.encode(), hashlib.sha256).hexdigest()
-
-
-async def do_get_identity_secret(tx: Tx, workspace_id: str, site_key_id: str) -> IdentitySecret:
-    """The site key's secret, generated the first time an admin asks for it."""
-    row = await tx.session.scalar(
-        select(IdentitySecret).where(
-            IdentitySecret.site_key_id == site_key_id, IdentitySecret.workspace_id == workspace_id
-        )
-    )
-    if row is None:
-        row = IdentitySecret(
-            site_key_id=site_key_id, workspace_id=workspace_id, secret=new_identity_secret()
-        )
-        tx.session.add(row)
-        await tx.session.flush()
-    return row
-
-
-async def do_rotate_identity_secret(tx: Tx, workspace_id: str, site_key_id: str) -> IdentitySecret:
-    row = await do_get_identity_secret(tx, workspace_id, site_key_id)
-    row.secret = new_identity_secret()
-    row.rotated_at = clock.now()
-    await tx.session.flush()
-    return row
-
-
-async def signature_is_valid(
-    session: AsyncSession, workspace_id: str, external_id: str, signature: str | None
-) -> bool:
-    """Checked (in constant time) against every identity secret of the workspace's site keys."""
-    if not signature:
-        return False
-    secrets_ = (
-        await session.scalars(
-            select(IdentitySecret.secret).where(IdentitySecret.workspace_id == workspace_id)
-        )
-    ).all()
-    sent = signature.strip().lower().encode()
-    valid = False
-    for secret in secrets_:
-        valid |= hmac.compare_digest(sign(secret, external_id).encode(), sent)
-    return valid
 
 
 # Claims ------------------------------------------------------------------------------------
@@ -167,18 +114,16 @@ async def check_verified(
     session: AsyncSession, workspace_id: str, claim: IdentifyClaim
 ) -> IdentifyClaim:
     """The claim with the customer id its signer vouched for, or ``Forbidden`` saying why
-    not. A token must be current and for one of the workspace's site keys; the older
-    signature (an HMAC of the id alone, deprecated: it never expires) is still accepted."""
+    not. A token must be current, for one of the workspace's site keys and, if it has a
+    ``jti``, not used before (``TokenReplayed``; the use is recorded in the caller's
+    transaction). The older signature (an HMAC of the id alone, deprecated: it never
+    expires) is still accepted."""
     if claim.token:
-        rows = await session.execute(
-            select(IdentitySecret.secret, SiteKey.key)
-            .join(SiteKey, SiteKey.id == IdentitySecret.site_key_id)
-            .where(IdentitySecret.workspace_id == workspace_id)
-        )
-        keys = [IdentityKey(secret, key) for secret, key in rows]
+        keys = await identity_keys(session, workspace_id)
         token = check_identity_token(claim.token, keys, now=clock.now())
         if claim.external_id and claim.external_id != token.external_id:
             raise Forbidden("invalid identity token: external_id differs from the token's sub")
+        await spend_token(session, workspace_id, token)
         return replace(claim, external_id=token.external_id)
     if not claim.external_id or not await signature_is_valid(
         session, workspace_id, claim.external_id, claim.signature
@@ -379,6 +324,16 @@ class Identify:
                 claim = await check_verified(tx.session, visitor.workspace_id, claim)
                 verified = True
                 self.metrics["verified"] += 1
+            except TokenReplayed as exc:
+                # A replay records nothing, not even the claims it carries.
+                self.metrics["replayed"] += 1
+                log.warning(
+                    "identify refused from visitor %s (workspace %s): %s",
+                    visitor.visitor_id,
+                    visitor.workspace_id,
+                    exc.detail,
+                )
+                return None
             except Forbidden as exc:
                 verified = False
                 self.metrics["refused"] += 1

@@ -7,6 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hovor.contacts.models import IdentitySecret
+from hovor.core import clock
+
 # visitor, email, phone, external_id, and the kinds registered channels declare (GET /v1/channels)
 IdentityKind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", examples=["email"])]
 AttributeType = Literal["string", "number", "boolean", "date", "enum"]
@@ -139,6 +142,20 @@ class IdentitySecretOut(BaseModel):
     site_key_id: str
     secret: str
     rotated_at: datetime
+    previous_valid_until: datetime | None = Field(
+        description="until when the secret before the last rotation still verifies; "
+        "null: it no longer does"
+    )
+
+    @classmethod
+    def of(cls, row: IdentitySecret) -> IdentitySecretOut:
+        until = row.previous_until
+        return cls(
+            site_key_id=row.site_key_id,
+            secret=row.secret,
+            rotated_at=row.rotated_at,
+            previous_valid_until=until if until is not None and until > clock.now() else None,
+        )
 
 
 class CustomerUpsertIn(BaseModel):
