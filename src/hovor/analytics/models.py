@@ -9,10 +9,10 @@ to a recomputation from the rows (docs/analytics.md, "How the rollups stay right
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hovor.core.personal_data import NoPersonalData, declared
@@ -69,3 +69,19 @@ class DailyRollup(RollupCells, Base):
         Index("ix_analytics_rollups_daily_query", "workspace_id", "dim", "measure", "hour"),
         declared(NoPersonalData("counts and sums per day and dimension")),
     )
+
+
+class WeeklyReportSend(Base):
+    """The weekly report of one workspace and week: claimed by one node before it sends
+    (a lease, as the outbox's rows), marked sent after. Its primary key makes a second
+    send of the same week impossible (docs/analytics.md, "Weekly report")."""
+
+    __tablename__ = "analytics_weekly_reports"
+    __table_args__ = (declared(NoPersonalData("which week's report went out, and when")),)
+
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # the week's Monday
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    claimed_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)

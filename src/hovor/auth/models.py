@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hovor.core.personal_data import NoPersonalData, declared
@@ -74,3 +74,22 @@ class SiteKey(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(120))
     allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
     widget_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PresencePeriod(IdMixin, Base):
+    """A stretch of one presence of an agent, within one UTC hour (a longer stretch is
+    stored as one row per hour it touches, so the hourly rollups need no splitting).
+    ``do_set_presence`` ends the open period and starts the next; ``ended_at`` is None
+    while it lasts. Occupancy's staffed time is read from here (docs/analytics.md)."""
+
+    __tablename__ = "agent_presence_periods"
+    __table_args__ = (
+        Index("ix_agent_presence_periods_user", "workspace_id", "user_id", "started_at"),
+        declared(NoPersonalData("the team's presence (staff), not contacts or visitors")),
+    )
+
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -15,6 +15,7 @@ from hovor.core.personal_data import (
     ByVisitor,
     Delete,
     Export,
+    NoPersonalData,
     PersonalData,
     declared,
 )
@@ -93,3 +94,31 @@ class Offer(IdMixin, TimestampMixin, Base):
     conversation_id: Mapped[str | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL"), nullable=True
     )
+
+
+class GuardCount(IdMixin, Base):
+    """How many matches of a rule the guards or pacing stopped, per hour, offer type, page
+    and reason. The runtime counts in memory and adds its counts here in batches
+    (``engagement/guarded.py``); several nodes add to the same row."""
+
+    __tablename__ = "engagement_guard_counts"
+    __table_args__ = (
+        UniqueConstraint(
+            "workspace_id",
+            "hour",
+            "rule_key",
+            "kind",
+            "page",
+            "reason",
+            name="uq_engagement_guard_counts_cell",
+        ),
+        declared(NoPersonalData("counts per hour, rule and reason")),
+    )
+
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"))
+    hour: Mapped[datetime] = mapped_column(UTCDateTime())
+    rule_key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    page: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer, default=0)
