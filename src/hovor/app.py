@@ -41,6 +41,8 @@ from hovor.channels.voice.telephony.api import router as calls_router
 from hovor.channels.webchat import listeners as webchat_listeners
 from hovor.channels.webchat.api import router as widget_router
 from hovor.channels.webchat.cors import WidgetCORS
+from hovor.channels.whatsapp import listeners as whatsapp_listeners
+from hovor.channels.whatsapp.api import router as whatsapp_router
 from hovor.cobrowse import listeners as cobrowse_listeners
 from hovor.cobrowse.api import router as cobrowse_router
 from hovor.cobrowse.sweeper import CobrowseSweeper
@@ -116,6 +118,7 @@ def build_runtime(settings: Settings) -> tuple[Runtime, RoutingNode, ChannelRegi
     push_listeners.register(
         dispatcher, bus, claim_for=timedelta(seconds=settings.outbox_claim_seconds)
     )
+    whatsapp_listeners.register(dispatcher)  # free text outside the 24-hour window: 409
     # Listeners run in registration order: deliver what happened, then react to it (routing),
     # so clients see "conversation.created" before the "conversation.updated" of its assignment.
     webchat_listeners.register(dispatcher, bus)
@@ -254,6 +257,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         email_router,
         inboxes_router,
         deliveries_router,
+        whatsapp_router,
         tracking_router,
         engagement_router,
         contacts_router,

@@ -1,15 +1,15 @@
 """WhatsApp end to end on a real server (both databases): an admin adds a number's inbox, Meta
 verifies the URL, the fixtures arrive signed through the real webhook route, agents' replies
 leave through the outbox to a local stand-in of the Cloud API that records exactly what would
-have been sent, statuses move the replies on, and a reply outside the 24-hour window fails
-with the reason and sends nothing."""
+have been sent, statuses move the replies on; outside the 24-hour window free text is refused
+(409) and an approved template, listed from the stand-in, goes out instead."""
 
 from __future__ import annotations
 
 import json
 import secrets
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy import update
 
 from hovor.channels.meta.webhook import sign
-from hovor.channels.whatsapp.window import OUTSIDE
 from hovor.conversations.models import Message
 from hovor.core import clock
 from hovor.core.dispatch import Dispatcher
 from hovor.db.transaction import Database
 from tests.channels.whatsapp.cloud_api import (
     APP_SECRET,
+    BUSINESS_ACCOUNT_ID,
     PHONE_NUMBER_ID,
     TOKEN,
     CloudApi,
@@ -161,7 +161,14 @@ async def test_a_whatsapp_number_in_and_out(server: ServerProcess, api: CloudApi
     test = await admin.change("POST", f"/v1/inboxes/{inbox['id']}/test")
     assert test.json() == {"ok": True, "detail": "+1 555-078-3881 (Lucky Shrub)"}
 
-    # A day later the window is closed: the reply fails with the reason, nothing is sent.
+    window = (await admin.change("GET", f"/v1/conversations/{conversation['id']}/whatsapp")).json()
+    assert window["free_text"] is True
+    assert datetime.fromisoformat(window["closes_at"]) - datetime.fromisoformat(
+        window["last_customer_message_at"]
+    ) == timedelta(hours=24)
+
+    # A day later the window is closed: free text is refused at once (409) and nothing is
+    # stored or sent; an approved template goes out instead.
     db = Database(server.database_url, Dispatcher())
     try:
         async with db.transaction() as tx:
@@ -172,10 +179,66 @@ async def test_a_whatsapp_number_in_and_out(server: ServerProcess, api: CloudApi
             )
     finally:
         await db.dispose()
-    late = await agent_reply(admin, conversation["id"], "Are you still there?")
-    closed = await delivery_in(admin, conversation["id"], late["id"], "failed")
-    assert closed["last_error"] == OUTSIDE and closed["attempts"] == 1
+    path = f"/v1/conversations/{conversation['id']}"
+    window = (await admin.change("GET", f"{path}/whatsapp")).json()
+    assert window["free_text"] is False
+    late = await admin.change(
+        "POST", f"{path}/messages", json={"body": "Are you still there?", "client_id": "late-1"}
+    )
+    assert late.status_code == 409, late.text
+    assert "outside WhatsApp's 24-hour window" in late.json()["detail"]
+    assert "only an approved template can be sent" in late.json()["detail"]
+    stored = (await admin.change("GET", f"{path}/messages")).json()["items"]
+    assert "Are you still there?" not in [m["body"] for m in stored]
+
+    templates = await admin.change("GET", f"{path}/whatsapp/templates")
+    assert templates.status_code == 200, templates.text
+    offered = [(t["name"], t["language"], t["parameters"]) for t in templates.json()]
+    assert offered == [("follow_up", "en_US", 1), ("order_shipped", "en_US", 3)]
+    lists = [c for c in api.calls if c["path"].endswith("/message_templates")]
+    assert [c["path"] for c in lists] == [f"/v26.0/{BUSINESS_ACCOUNT_ID}/message_templates"] * 2
+    assert (await admin.change("GET", f"{path}/whatsapp/templates")).json() == templates.json()
+    refreshed = await admin.change("POST", f"{path}/whatsapp/templates/refresh")
+    assert refreshed.json() == templates.json()
+    assert len([c for c in api.calls if c["path"].endswith("/message_templates")]) == 4
+
+    wrong = await admin.change(
+        "POST",
+        f"{path}/whatsapp/templates/send",
+        json={"name": "follow_up", "language": "en_US", "parameters": [], "client_id": "t-0"},
+    )
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["loc"] == ["body", "parameters"]
+    r = await admin.change(
+        "POST",
+        f"{path}/whatsapp/templates/send",
+        json={
+            "name": "follow_up",
+            "language": "en_US",
+            "parameters": ["Sheena"],
+            "client_id": "t-1",
+        },
+    )
+    assert r.status_code == 201, r.text
+    template = r.json()
+    assert template["body"].startswith("Hello Sheena, we have an answer to your question.")
+    delivered = await delivery_in(admin, conversation["id"], template["id"], "sent")
     posts = [c for c in api.calls if c["method"] == "POST"]
-    assert len(posts) == 2
+    assert len(posts) == 3
+    assert posts[-1]["path"] == f"/v26.0/{PHONE_NUMBER_ID}/messages"
+    assert posts[-1]["json"] == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": phone,
+        "type": "template",
+        "template": {
+            "name": "follow_up",
+            "language": {"code": "en_US"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": "Sheena"}]}],
+        },
+        "biz_opaque_callback_data": delivered["id"],
+    }
+    # Not a WhatsApp conversation, or another workspace's: 404.
+    other = await admin.change("GET", "/v1/conversations/01NOSUCHCONVERSATION00000/whatsapp")
+    assert other.status_code == 404
     r = await admin.change("POST", f"/v1/conversations/{conversation['id']}/close")
     assert r.status_code == 200, r.text  # other tests' servers share the PostgreSQL database

@@ -3,7 +3,9 @@ tests and the real-server test.
 
 It answers ``POST /v26.0/{phone_number_id}/messages`` as the Cloud API does (the fixture
 ``send_response.json``; each call's wamid is recorded as ``answered``) and
-``GET /v26.0/{phone_number_id}`` with the fixture ``phone_number.json``. A test can make it
+``GET /v26.0/{phone_number_id}`` with the fixture ``phone_number.json`` and
+``GET /v26.0/{business_account_id}/message_templates`` with ``message_templates.json``, then,
+for its ``after`` cursor, ``message_templates_page2.json``. A test can make it
 refuse (``fail``: status and a Graph API error body) or hang (``hold``).
 """
 
@@ -21,6 +23,7 @@ from tests.support.stand_in import StandIn, stand_in
 
 FIXTURES = Path(__file__).parents[3] / "src/hovor/channels/whatsapp/fixtures"
 PHONE_NUMBER_ID = "106540352242922"  # the fixtures' business number
+BUSINESS_ACCOUNT_ID = "102290129340398"  # its WhatsApp Business Account
 TOKEN = "EAAJB-sample-system-user-token"
 APP_SECRET = "3f1e9a7c5b2d4e6f8a0b1c2d3e4f5a6b"
 VERIFY_TOKEN = "inbox-webhook-secret"
@@ -40,6 +43,7 @@ def config(api_base: str) -> dict[str, str]:
         "phone_number_id": PHONE_NUMBER_ID,
         "access_token": TOKEN,
         "app_secret": APP_SECRET,
+        "business_account_id": BUSINESS_ACCOUNT_ID,
         "api_base": api_base,
     }
 
@@ -78,6 +82,11 @@ class CloudApi:
         method, path = call["method"], call["path"]
         if method == "GET" and path == f"/v26.0/{PHONE_NUMBER_ID}":
             return 200, fixture("phone_number.json")
+        if method == "GET" and path == f"/v26.0/{BUSINESS_ACCOUNT_ID}/message_templates":
+            after = call["query"].get("after")
+            return 200, fixture(
+                "message_templates_page2.json" if after else "message_templates.json"
+            )
         if method == "POST" and path == f"/v26.0/{PHONE_NUMBER_ID}/messages":
             sent = sum(1 for c in self.calls if c["method"] == "POST")
             answer = fixture("send_response.json")

@@ -5,7 +5,8 @@ webhook secret) and POSTs signed with ``X-Hub-Signature-256`` (HMAC-SHA256 of th
 under the app secret). Senders are phone numbers, stored in E.164 with identity kind
 ``phone``, so the same number on SMS, WhatsApp and a callback is one contact. Replies go to
 ``POST {api_base}/{phone_number_id}/messages``, but only inside WhatsApp's 24-hour
-customer-service window (``window.py``); outside it only approved templates may be sent.
+customer-service window (``window.py``); outside it only approved templates may be sent
+(``templates.py``: listed from ``GET {api_base}/{business_account_id}/message_templates``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from hovor.channels.base import (
 )
 from hovor.channels.meta.webhook import challenge, check_signature, load, message_key
 from hovor.channels.whatsapp import payload
+from hovor.channels.whatsapp.models import WhatsAppTemplateMessage
+from hovor.channels.whatsapp.templates import cloud_api_template, read_listing
 from hovor.channels.whatsapp.window import OUTSIDE, last_customer_message_at, window_open
 from hovor.contacts.identities import normalize_phone
 from hovor.core.channels import ChannelInfo
@@ -50,6 +53,7 @@ MAX_TEXT = 4096  # the Cloud API's limit for a text message body
 # Graph API error codes that mean "later", even when they come with HTTP 400: throttling
 # (4, 80007, 130429, 131048, 131056) and Meta's own trouble (1, 2, 131000, 131016, 133004).
 TEMPORARY_CODES = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131048, 131056, 133004})
+TEMPLATE_PAGES = 20  # pages of 100 templates read at most (a WABA holds up to 250 names)
 
 
 def _json(response: httpx.Response) -> dict[str, Any] | None:
@@ -97,6 +101,12 @@ class WhatsAppAdapter:
             help="App settings → Basic → App secret: checks X-Hub-Signature-256",
         ),
         ConfigField(
+            "business_account_id",
+            "WhatsApp Business Account ID",
+            required=False,
+            help="WhatsApp Manager → API Setup: the account's ID; lists the message templates",
+        ),
+        ConfigField(
             "api_base",
             "Graph API base URL",
             required=False,
@@ -119,6 +129,13 @@ class WhatsAppAdapter:
             checked[name] = value.strip()
         if not checked["phone_number_id"].isdigit():
             raise field_error(["body", "config", "phone_number_id"], "the number's ID: digits only")
+        account = config.get("business_account_id")
+        if account not in (None, ""):
+            if not isinstance(account, str) or not account.strip().isdigit():
+                raise field_error(
+                    ["body", "config", "business_account_id"], "the account's ID: digits only"
+                )
+            checked["business_account_id"] = account.strip()
         base = config.get("api_base") or DEFAULT_API_BASE
         if not isinstance(base, str) or not base.startswith(("https://", "http://")):
             raise field_error(["body", "config", "api_base"], "an http(s) URL")
@@ -184,10 +201,16 @@ class WhatsAppAdapter:
 
     # Outbound -----------------------------------------------------------------------------
 
-    def _request(self, inbox: InboxRef, path: str) -> tuple[str, dict[str, str]]:
+    def _request(
+        self, inbox: InboxRef, path: str, node: str = "phone_number_id"
+    ) -> tuple[str, dict[str, str]]:
         base = str(inbox.config.get("api_base") or DEFAULT_API_BASE)
-        url = f"{base}/{inbox.config['phone_number_id']}{path}"
+        url = f"{base}/{inbox.config[node]}{path}"
         return url, {"Authorization": f"Bearer {inbox.config['access_token']}"}
+
+    async def _template_of(self, message_id: str) -> WhatsAppTemplateMessage | None:
+        async with self._db.read() as session:
+            return await session.get(WhatsAppTemplateMessage, message_id)
 
     async def send(self, outbound: Outbound) -> Sent:
         inbox = outbound.inbox
@@ -195,6 +218,34 @@ class WhatsAppAdapter:
             raise DeliveryFailed(
                 "the WhatsApp inbox of this conversation was removed", permanent=True
             )
+        message: dict[str, Any] = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": outbound.source_id,
+        }
+        template = await self._template_of(str(outbound.message.get("id")))
+        if template is not None:  # allowed at any time: Meta approved its text
+            message["type"] = "template"
+            message["template"] = cloud_api_template(
+                template.name, template.language, template.parameters
+            )
+        else:
+            message["type"] = "text"
+            message["text"] = {"body": await self._free_text(outbound, inbox)}
+        # Meta has no idempotency key; this only traces the delivery in its statuses.
+        message["biz_opaque_callback_data"] = outbound.delivery_id
+        url, headers = self._request(inbox, "/messages")
+        try:
+            response = await self._http.post(url, json=message, headers=headers)
+        except httpx.HTTPError as exc:
+            raise DeliveryFailed(f"WhatsApp did not answer: {exc!r}") from exc
+        if response.status_code >= 400:
+            raise self._refused(response)
+        messages = (_json(response) or {}).get("messages")
+        wamid = messages[0].get("id") if isinstance(messages, list) and messages else None
+        return Sent(provider_message_id=wamid if isinstance(wamid, str) else None)
+
+    async def _free_text(self, outbound: Outbound, inbox: InboxRef) -> str:
         body = str(outbound.message.get("body") or "")
         if len(body) > MAX_TEXT:
             raise DeliveryFailed(
@@ -205,25 +256,36 @@ class WhatsAppAdapter:
         )
         if not window_open(last):
             raise DeliveryFailed(OUTSIDE, permanent=True)
-        url, headers = self._request(inbox, "/messages")
-        message = {
-            "messaging_product": "whatsapp",
-            "recipient_type": "individual",
-            "to": outbound.source_id,
-            "type": "text",
-            "text": {"body": body},
-            # Meta has no idempotency key; this only traces the delivery in its statuses.
-            "biz_opaque_callback_data": outbound.delivery_id,
-        }
-        try:
-            response = await self._http.post(url, json=message, headers=headers)
-        except httpx.HTTPError as exc:
-            raise DeliveryFailed(f"WhatsApp did not answer: {exc!r}") from exc
-        if response.status_code >= 400:
-            raise self._refused(response)
-        messages = (_json(response) or {}).get("messages")
-        wamid = messages[0].get("id") if isinstance(messages, list) and messages else None
-        return Sent(provider_message_id=wamid if isinstance(wamid, str) else None)
+        return body
+
+    async def fetch_templates(self, inbox: InboxRef) -> list[dict[str, Any]]:
+        """Every template of the inbox's business account, all pages (Meta's cursors)."""
+        if not inbox.config.get("business_account_id"):
+            raise DeliveryFailed(
+                "the inbox has no WhatsApp Business Account ID: an admin adds it to list "
+                "the message templates",
+                permanent=True,
+            )
+        url, headers = self._request(inbox, "/message_templates", node="business_account_id")
+        params = {"fields": "name,language,status,category,components", "limit": "100"}
+        listed: list[dict[str, Any]] = []
+        for _ in range(TEMPLATE_PAGES):
+            try:
+                response = await self._http.get(url, params=params, headers=headers)
+            except httpx.HTTPError as exc:
+                raise DeliveryFailed(f"WhatsApp did not answer: {exc!r}") from exc
+            if response.status_code >= 400:
+                raise self._refused(response)
+            answer = _json(response)
+            listed.extend(read_listing(answer))
+            paging = (answer or {}).get("paging")
+            paging = paging if isinstance(paging, dict) else {}
+            cursors = paging.get("cursors")
+            after = cursors.get("after") if isinstance(cursors, dict) else None
+            if not paging.get("next") or not isinstance(after, str) or not after:
+                break  # Meta gives "next" only when another page follows
+            params = {**params, "after": str(after)}
+        return listed
 
     def _refused(self, response: httpx.Response) -> DeliveryFailed:
         code, text = _graph_error(response)
