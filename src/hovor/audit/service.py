@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +14,7 @@ from hovor.audit.models import AuditEntry
 from hovor.core import clock
 from hovor.core.errors import InvalidInput
 from hovor.core.pagination import newest_first
-from hovor.core.spreadsheet import safe_cell
+from hovor.core.spreadsheet import Page, csv_pages, safe_cell
 from hovor.db.batches import delete_in_batches
 from hovor.db.transaction import Database, Tx
 
@@ -121,23 +119,13 @@ def csv_row(entry: AuditEntry) -> list[str]:
     return [safe_cell(v) for v in values]
 
 
-async def csv_chunks(
-    session: AsyncSession, workspace_id: str, f: AuditFilter
-) -> AsyncIterator[str]:
+def csv_chunks(session: AsyncSession, workspace_id: str, f: AuditFilter) -> AsyncIterator[str]:
     """The filtered entries as CSV (header first), newest first, in batches."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    cursor: str | None = None
-    while True:
-        rows, cursor = await list_entries(session, workspace_id, f, limit=CSV_BATCH, cursor=cursor)
-        for entry in rows:
-            writer.writerow(csv_row(entry))
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-        if cursor is None:
-            return
+
+    async def page(cursor: str | None) -> Page[AuditEntry]:
+        return await list_entries(session, workspace_id, f, limit=CSV_BATCH, cursor=cursor)
+
+    return csv_pages(CSV_COLUMNS, page, csv_row)
 
 
 async def forget_old_entries(db: Database, days: int) -> int:

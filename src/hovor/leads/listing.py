@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.core.errors import field_error
 from hovor.core.pagination import newest_first
-from hovor.core.spreadsheet import safe_cell
+from hovor.core.spreadsheet import Page, csv_pages, safe_cell
 from hovor.leads.models import LEAD_SOURCES, LEAD_STATUSES, Lead
 
 CSV_COLUMNS = (
@@ -153,18 +151,10 @@ def csv_row(lead: Lead) -> list[str]:
     return [safe_cell(values.get(c)) for c in CSV_COLUMNS]
 
 
-async def csv_chunks(session: AsyncSession, workspace_id: str, f: LeadFilter) -> AsyncIterator[str]:
+def csv_chunks(session: AsyncSession, workspace_id: str, f: LeadFilter) -> AsyncIterator[str]:
     """The filtered leads as CSV (UTF-8, header first), newest first, in batches."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    cursor: str | None = None
-    while True:
-        rows, cursor = await list_leads(session, workspace_id, f, limit=CSV_BATCH, cursor=cursor)
-        for lead in rows:
-            writer.writerow(csv_row(lead))
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-        if cursor is None:
-            return
+
+    async def page(cursor: str | None) -> Page[Lead]:
+        return await list_leads(session, workspace_id, f, limit=CSV_BATCH, cursor=cursor)
+
+    return csv_pages(CSV_COLUMNS, page, csv_row)
