@@ -82,8 +82,8 @@ from hovor.privacy.api import router as privacy_router
 from hovor.privacy.retention import EventRetention
 from hovor.realtime import fanout
 from hovor.realtime.asyncapi import router as asyncapi_router
-from hovor.realtime.connection import SocketQuota
 from hovor.realtime.gateway import router as gateway_router
+from hovor.realtime.socket_quota import create_socket_quota
 from hovor.routing import listeners as routing_listeners
 from hovor.routing.api import router as routing_router
 from hovor.routing.lease import create_lease
@@ -146,7 +146,7 @@ def build_runtime(settings: Settings) -> tuple[Runtime, RoutingNode, ChannelRegi
         bus=bus,
         dispatcher=dispatcher,
         limiter=RateLimiter(settings.redis_url),
-        visitor_tokens=VisitorTokens(settings.secret_key),
+        visitor_tokens=VisitorTokens(settings.secret_key, settings.previous_secret_keys),
         channels=channels.catalogue,
     )
     return runtime, routing, channels
@@ -196,6 +196,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     cobrowse_sweeper = CobrowseSweeper(runtime.db, runtime.bus)  # lapsed, left, retention
     rollups = analytics_listeners.register(runtime.dispatcher, runtime.db)  # last: reads all
     peers = Peers(settings.trusted_proxies)
+    sockets = create_socket_quota(settings.redis_url)  # the cluster's count with Redis
     install_log_filter()  # "%(request_id)s" in the log format names the request
 
     @asynccontextmanager
@@ -228,6 +229,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await engagement.close()
             await tracking.writer.close()  # stores what is queued before the database closes
             await tracking.checkpoints.close()
+            await sockets.close()
             await runtime.bus.close()
             await runtime.db.dispose()
 
@@ -240,7 +242,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.routing = routing
     app.state.rollups = rollups
     app.state.peers = peers
-    app.state.sockets = SocketQuota()  # open sockets per visitor and address
+    app.state.sockets = sockets  # open sockets per visitor and address
     problems.install(app)
     # Innermost: it sees the route matched. Old entries expire after the retention setting.
     app.add_middleware(AuditRecorder, db=runtime.db, retention_days=settings.audit_retention_days)

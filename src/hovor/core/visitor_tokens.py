@@ -1,7 +1,13 @@
-"""Signed visitor tokens: which visitor this is, on which workspace's site. Stateless."""
+"""Signed visitor tokens: which visitor this is, on which workspace's site. Stateless.
+
+Signed with the current secret key; checked against it and the previous keys still
+accepted (``HOVOR_SECRET_KEY_PREVIOUS``), so a key can be rotated without dropping visitors:
+a widget that starts a session with an old token gets one signed with the current key.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -19,8 +25,10 @@ class VisitorClaims:
 class VisitorTokens:
     """Signs and checks visitor tokens: who the visitor is, on which site."""
 
-    def __init__(self, secret_key: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret_key, salt="hovor.visitor")
+    def __init__(self, secret_key: str, previous: Sequence[str] = ()) -> None:
+        # itsdangerous signs with the last key of the list and accepts every one of them.
+        keys = [*reversed([k for k in previous if k and k != secret_key]), secret_key]
+        self._serializer = URLSafeTimedSerializer(keys, salt="hovor.visitor")
 
     def issue(self, claims: VisitorClaims) -> str:
         return self._serializer.dumps([claims.workspace_id, claims.site_key_id, claims.visitor_id])

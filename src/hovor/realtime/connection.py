@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -15,7 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from hovor.bus import Subscription
 from hovor.core.edge import may_be_unstorable, unstorable
-from hovor.core.errors import HovorError, RateLimited
+from hovor.core.errors import HovorError
 from hovor.core.frames import error_frame
 from hovor.core.jsontext import JsonTooDeep, compact_json, parse_json
 
@@ -28,8 +28,9 @@ MAX_FRAME_BYTES = 16 * 1024
 WS_MAX_MESSAGE_BYTES = 1024 * 1024
 MAX_PENDING_REPLIES = 4  # replies still being prepared while the socket reads on
 PENDING_ON_CLOSE_SECONDS = 10.0
-# Open sockets on one node: a visitor's tabs, and everyone behind one address (offices,
-# mobile carriers); past these a new socket is refused with CLOSE_TOO_MANY.
+# Open sockets: a visitor's tabs, and everyone behind one address (offices, mobile
+# carriers), on all nodes together when they share Redis (socket_quota); past these a new
+# socket is refused with CLOSE_TOO_MANY.
 MAX_SOCKETS_PER_VISITOR = 20
 MAX_SOCKETS_PER_ADDRESS = 500
 CLOSE_TOO_MANY = 4429
@@ -46,37 +47,6 @@ class Later:
 
     reply: Awaitable[Reply]
     ref: dict[str, Any] = field(default_factory=dict)  # echoed in an error frame
-
-
-class SocketQuota:
-    """Counts the sockets open on this node per key (a visitor, an address) and refuses
-    one more past its limit. Sockets live in one process, so the count is the node's."""
-
-    def __init__(self) -> None:
-        self._open: Counter[tuple[str, str]] = Counter()
-
-    def acquire(self, *held: tuple[str, str, int]) -> Callable[[], None]:
-        """Count a socket against each ``(kind, key, limit)``; raise ``RateLimited`` when
-        one is full (nothing counted then). Call what it returns when the socket ends."""
-        for kind, key, limit in held:
-            if self._open[(kind, key)] >= limit:
-                raise RateLimited(
-                    f"too many open sockets for this {kind} (at most {limit})", retry_after=10
-                )
-        keys = [(kind, key) for kind, key, _ in held]
-        self._open.update(keys)
-        released = False
-
-        def release() -> None:
-            nonlocal released
-            if not released:
-                released = True
-                self._open.subtract(keys)
-                for k in keys:
-                    if self._open[k] <= 0:
-                        del self._open[k]
-
-        return release
 
 
 def describe_errors(errors: list[dict[str, Any]]) -> str:

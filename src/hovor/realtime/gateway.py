@@ -46,9 +46,9 @@ from hovor.realtime.connection import (
     MAX_SOCKETS_PER_ADDRESS,
     MAX_SOCKETS_PER_VISITOR,
     Later,
-    SocketQuota,
     serve,
 )
+from hovor.realtime.socket_quota import SocketQuotas
 from hovor.realtime.visitor_frames import EventsAckFrame, VisitorFrame, visitor_frame
 from hovor.runtime import Runtime
 from hovor.tracking.schemas import EventsFrame
@@ -96,7 +96,7 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
     tracking: Tracking = websocket.app.state.tracking
     engagement: Engagement = websocket.app.state.engagement
     try:
-        release = _sockets(websocket).acquire(
+        release = await _sockets(websocket).acquire(
             ("visitor", visitor, MAX_SOCKETS_PER_VISITOR),
             ("address", _address(websocket), MAX_SOCKETS_PER_ADDRESS),
         )
@@ -109,7 +109,7 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
                 session, claims.workspace_id, visitor, websocket.headers.get("user-agent")
             )
     except BaseException:
-        release()
+        await release()
         raise
 
     cobrowse = VisitorRelay(runtime, claims.workspace_id, visitor)
@@ -161,11 +161,11 @@ async def visitor_socket(websocket: WebSocket, site: str = "", token: str = "") 
                 metrics.VISITOR_SOCKETS.dec()
     finally:
         tracking.visitors.detach(live)
-        release()
+        await release()
 
 
-def _sockets(websocket: WebSocket) -> SocketQuota:
-    quota: SocketQuota = websocket.app.state.sockets
+def _sockets(websocket: WebSocket) -> SocketQuotas:
+    quota: SocketQuotas = websocket.app.state.sockets
     return quota
 
 
@@ -211,7 +211,7 @@ async def agent_socket(websocket: WebSocket) -> None:
         return
     user, _ = found
     try:
-        release = _sockets(websocket).acquire(
+        release = await _sockets(websocket).acquire(
             ("address", _address(websocket), MAX_SOCKETS_PER_ADDRESS)
         )
     except RateLimited as exc:
@@ -260,4 +260,4 @@ async def agent_socket(websocket: WebSocket) -> None:
             finally:
                 metrics.AGENT_SOCKETS.dec()
     finally:
-        release()
+        await release()
