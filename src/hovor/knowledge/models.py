@@ -44,7 +44,7 @@ class Category(IdMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("workspace_id", "slug"),)
 
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
-    slug: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(120))  # as the API allows (knowledge.schemas.Slug)
     # {"cs": "Doprava", "en": "Shipping"}: one name per language
     names: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)
