@@ -2217,7 +2217,8 @@ export interface paths {
         put?: never;
         /**
          * Rotate Identity Secret
-         * @description A new secret; signatures made with the old one stop working at once.
+         * @description A new current secret; the replaced one still verifies for ``grace_hours`` (default
+         *     24) while the shop's back-ends switch to the new one (docs/security.md).
          */
         post: operations["rotate_identity_secret_v1_site_keys__site_key_id__identity_secret_rotate_post"];
         delete?: never;
@@ -3923,6 +3924,11 @@ export interface components {
         };
         /** IdentitySecretOut */
         IdentitySecretOut: {
+            /**
+             * Previous Valid Until
+             * @description until when the secret before the last rotation still verifies; null: it no longer does
+             */
+            previous_valid_until: string | null;
             /**
              * Rotated At
              * Format: date-time
@@ -18027,7 +18033,10 @@ export interface operations {
     };
     rotate_identity_secret_v1_site_keys__site_key_id__identity_secret_rotate_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description hours the replaced secret still verifies tokens and signatures; 0 (a leaked secret): it stops at once */
+                grace_hours?: number;
+            };
             header?: never;
             path: {
                 site_key_id: string;
