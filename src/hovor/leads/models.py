@@ -90,6 +90,11 @@ class LeadWebhook(IdMixin, TimestampMixin, Base):
     url: Mapped[str] = mapped_column(String(2048))
     secret: Mapped[str] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # After a rotation calls are signed with both secrets until ``previous_until``, so the
+    # CRM may switch to the new one at any time in between (Standard Webhooks allows several
+    # signatures in one header for this).
+    previous_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class LeadDelivery(IdMixin, TimestampMixin, Base):
