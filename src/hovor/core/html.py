@@ -4,7 +4,8 @@ Whatever HTML Hovor shows that someone else wrote (knowledge articles' Markdown,
 bodies) passes through ``clean``: only the tags and attributes below survive, no scripts
 (their content dropped too), no event handlers, no styles, no forms, no frames; links and
 images only to ``http``, ``https``, ``mailto`` and ``tel`` addresses (no ``javascript:``,
-no ``data:``) plus whatever schemes a caller adds (e-mail adds ``cid:``, its inline images).
+no ``data:``) plus whatever schemes a caller adds (e-mail adds ``cid:``, its inline images,
+and drops relative URLs).
 """
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ _DROPPED = frozenset({
 })  # fmt: skip
 
 
-def clean(html: str, *, extra_schemes: Iterable[str] = ()) -> str:
-    """Safe HTML of ``html``; ``extra_schemes`` are URL schemes allowed besides ``SCHEMES``."""
+def clean(html: str, *, extra_schemes: Iterable[str] = (), relative_urls: bool = True) -> str:
+    """Safe HTML of ``html``; ``extra_schemes`` are URL schemes allowed besides ``SCHEMES``.
+
+    ``relative_urls=False`` drops relative links and image sources: in HTML written outside
+    Hovor (an e-mail) they would point into Hovor's own origin."""
     return nh3.clean(
         html,
         tags=set(TAGS),
@@ -41,4 +45,5 @@ def clean(html: str, *, extra_schemes: Iterable[str] = ()) -> str:
         attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
         url_schemes=set(SCHEMES) | set(extra_schemes),
         link_rel="noopener noreferrer nofollow",
+        url_relative="pass_through" if relative_urls else "deny",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,69 @@ def test_quote_stripping_heuristics() -> None:
     assert strip_quoted("New\n-----Original Message-----\nold") == "New"
     assert strip_quoted("> only quoted") == "> only quoted"  # nothing left: keep it all
     assert html_to_text("<p>a</p><blockquote>old</blockquote><p>b</p>") == "a\n\nb"
+
+
+# -- HTML for display and attachments with their bytes (real mailers' structures) ----------
+
+
+def test_apple_mail_alternative_with_related_inline_image() -> None:
+    email = parse_email(fixture("inline_cid_image.eml"))
+    assert email.text.startswith("Dobrý den, obal přišel poškozený, viz fotka.")
+    assert email.html is not None
+    assert '<img src="cid:part1.4C8A2F@mail.example.cz" alt="obal.png"' in email.html
+    assert "<style>" not in email.html and "Helvetica" not in email.html
+    [image] = email.attachments
+    assert (image.filename, image.content_type, image.content_id) == (
+        "obal.png",
+        "image/png",
+        "part1.4C8A2F@mail.example.cz",
+    )
+    assert image.data.startswith(b"\x89PNG") and image.size == len(image.data)
+
+
+def test_outlook_mixed_with_a_pdf_keeps_the_text_and_the_file() -> None:
+    email = parse_email(fixture("mixed_pdf.eml"))
+    assert "charges shipping twice" in email.text
+    assert email.html is not None and "<b>shipping twice</b>" in email.html
+    assert "MsoNormal" not in email.html and "<o:p>" not in email.html
+    [pdf] = email.attachments
+    assert (pdf.filename, pdf.content_type, pdf.size) == (
+        "invoice-2026-117.pdf",
+        "application/pdf",
+        125,
+    )
+    assert pdf.data.startswith(b"%PDF-") and pdf.content_id is None
+
+
+def test_malicious_html_is_disarmed_and_its_text_kept() -> None:
+    email = parse_email(fixture("malicious_html.eml"))
+    html = email.html
+    assert html is not None
+    for bad in (
+        "<script", "alert", "onerror", "onload", "javascript", "data:", "<iframe", "<form",
+        "<input", "<svg", "<meta", "style=", 'src="x"',
+    ):  # fmt: skip
+        assert bad not in html.lower(), bad
+    assert '<a href="https://shop.example.cz/orders" rel="noopener noreferrer nofollow">' in html
+    assert email.text.startswith("Please verify your account")
+    # An attached HTML page is a file like any other (served as a download), not the body.
+    [page] = email.attachments
+    assert (page.filename, page.content_type) == ("invoice.html", "text/html")
+
+
+def test_a_text_only_mail_has_no_html_and_an_unnamed_inline_image_is_a_file() -> None:
+    assert parse_email(fixture("plain.eml")).html is None
+    message = EmailMessage()
+    message["From"] = "a@example.cz"
+    message["Subject"] = "Foto"
+    message.set_content("Viz obrázek")
+    message.add_alternative('<p>Viz <img src="cid:img1@x"></p>', subtype="html")
+    html_part = message.get_payload()[1]  # type: ignore[index]
+    html_part.add_related(b"GIF89a...", "image", "gif", cid="<img1@x>")
+    email = parse_email(message.as_bytes())
+    [image] = email.attachments
+    assert (image.filename, image.content_type, image.content_id) == (
+        "image-1",
+        "image/gif",
+        "img1@x",
+    )

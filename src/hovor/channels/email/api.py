@@ -1,18 +1,23 @@
-"""E-mail endpoints: the MTA posts raw messages in; admins set the support address."""
+"""E-mail endpoints: the MTA posts raw messages in; agents read a conversation's e-mail
+HTML and attachments; admins set the support address."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, status
 from pydantic import BaseModel, Field
 
 from hovor.auth.deps import ActorDep, AdminDep
+from hovor.channels.attachments.storage import INLINE_TYPES
 from hovor.channels.base import RawInbound
 from hovor.channels.body import read_limited
 from hovor.channels.email import service
 from hovor.channels.email.adapter import EmailAdapter, EmailPayload
+from hovor.channels.email.files import EmailFiles, email_parts, finish_files
 from hovor.channels.email.parse import parse_email
+from hovor.conversations.service import access_conversation
 from hovor.core.errors import Forbidden, InvalidInput
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.runtime import RuntimeDep
@@ -32,6 +37,36 @@ class EmailSettingsOut(BaseModel):
     support_address: str | None
     display_name: str | None
     smtp_configured: bool
+
+
+class EmailFileOut(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    size: int
+    content_id: str | None = Field(description="what the HTML names as cid:… (inline images)")
+    preview: bool = Field(description="a raster image, shown inline by its URL")
+    url: str = Field(description="download URL signed for an hour; no session needed")
+    expires_at: datetime
+
+
+class NotStoredOut(BaseModel):
+    filename: str
+    content_type: str
+    size: int
+    reason: str = Field(description='why it was not stored, e.g. "too large"')
+
+
+class EmailPartOut(BaseModel):
+    message_id: str
+    subject: str
+    html: str | None = Field(description="the mail's HTML, sanitised; null: a text-only mail")
+    attachments: list[EmailFileOut]
+    not_stored: list[NotStoredOut]
+
+
+class EmailPartsOut(BaseModel):
+    items: list[EmailPartOut]
 
 
 class EmailReceivedOut(BaseModel):
@@ -78,13 +113,53 @@ async def receive_email(request: Request, actor: ActorDep, runtime: RuntimeDep) 
     )
     adapter.verify(raw)
     (inbound,) = adapter.parse(raw)
+    files = EmailFiles.of(runtime.settings)
     async with runtime.db.transaction() as tx:
-        got = await service.do_receive_email(tx, inbound, email)
+        got = await service.do_receive_email(tx, inbound, email, files)
+    await finish_files(files, got.files)
     return EmailReceivedOut(
         conversation_id=got.received.conversation_id,
         message_id=got.received.message.id,
         created=got.received.created,
         threaded=got.threaded,
+    )
+
+
+@router.get("/conversations/{conversation_id}/parts", response_model=EmailPartsOut)
+async def read_parts(conversation_id: str, actor: ActorDep, runtime: RuntimeDep) -> EmailPartsOut:
+    """The HTML and attachments of each e-mail received in the conversation, for display:
+    the HTML is sanitised, each stored file has a signed URL valid for an hour."""
+    async with runtime.db.read() as session:
+        conversation = await access_conversation(session, actor.workspace_id, conversation_id)
+        parts = await email_parts(
+            session,
+            conversation.id,
+            secret=runtime.settings.secret_key,
+            origin=runtime.settings.origin,
+        )
+    return EmailPartsOut(
+        items=[
+            EmailPartOut(
+                message_id=p.message_id,
+                subject=p.subject,
+                html=p.html,
+                attachments=[
+                    EmailFileOut(
+                        id=f.attachment.id,
+                        filename=f.attachment.filename,
+                        content_type=f.attachment.content_type,
+                        size=f.attachment.size,
+                        content_id=f.attachment.content_id,
+                        preview=f.attachment.content_type in INLINE_TYPES,
+                        url=f.url,
+                        expires_at=f.expires_at,
+                    )
+                    for f in p.files
+                ],
+                not_stored=[NotStoredOut.model_validate(s) for s in p.skipped],
+            )
+            for p in parts
+        ]
     )
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hovor.channels.base import DeliveryFailed, InboxRef
+from hovor.channels.email.files import EmailFiles
 from hovor.channels.email.intake import do_intake_many
 from hovor.channels.email.models import ImapState
 from hovor.channels.email.service import KIND
@@ -141,8 +142,10 @@ class ImapPoller:
         node_id: str | None = None,
         poll_seconds: float = 30.0,
         lease: timedelta = timedelta(seconds=90),
+        files: EmailFiles | None = None,
     ) -> None:
         self._db = db
+        self._files = files
         self._node = node_id or f"{socket.gethostname()[:40]}:{os.getpid()}:{new_id()[-8:]}"
         self._poll = poll_seconds
         self._lease = lease
@@ -275,7 +278,9 @@ class ImapPoller:
         for start in range(0, len(uids), FETCH_BATCH):
             batch = uids[start : start + FETCH_BATCH]
             raws = await fetch(client, batch)  # an expunged one is absent
-            handed += await do_intake_many(self._db, inbox, [raws[u] for u in batch if u in raws])
+            handed += await do_intake_many(
+                self._db, inbox, [raws[u] for u in batch if u in raws], self._files
+            )
             # After each batch: a crash inside one re-reads at most that batch, and the
             # Message-ID dedup stores none of it twice.
             await self._record(inbox.id, uidvalidity, batch[-1])

@@ -13,8 +13,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from hovor.channels.attachments.models import Attachment
 from hovor.channels.base import Inbound, InboxRef
+from hovor.channels.email import files as email_files
 from hovor.channels.email import service
+from hovor.channels.email.files import EmailFiles
 from hovor.channels.email.loop import automatic_reason
 from hovor.channels.email.models import EmailMessageId
 from hovor.channels.email.parse import ParsedEmail, parse_email
@@ -60,17 +63,28 @@ def inbound_for(inbox: InboxRef, email: ParsedEmail) -> Inbound:
 
 
 async def do_intake(
-    db: Database, inbox: InboxRef, raw: bytes, *, envelope_from: str | None = None
+    db: Database,
+    inbox: InboxRef,
+    raw: bytes,
+    *,
+    envelope_from: str | None = None,
+    files: EmailFiles | None = None,
 ) -> Intake:
-    """Store one raw message of ``inbox``; ``InvalidInput``/``Forbidden`` when it cannot be."""
+    """Store one raw message of ``inbox`` (its attachments in ``files``);
+    ``InvalidInput``/``Forbidden`` when it cannot be."""
     email = parse_email(raw)
     if email.sender == inbox_address(inbox):
         raise Forbidden("an echo of our own message")  # a loop through a forwarder
+    stored: list[Attachment] = []
     async with db.transaction() as tx:
-        return await _store(tx, inbox, raw, email, envelope_from)
+        intake = await _store(tx, inbox, raw, email, envelope_from, files, stored)
+    await email_files.finish_files(files, stored)
+    return intake
 
 
-async def do_intake_many(db: Database, inbox: InboxRef, raws: list[bytes]) -> int:
+async def do_intake_many(
+    db: Database, inbox: InboxRef, raws: list[bytes], files: EmailFiles | None = None
+) -> int:
     """Store a batch of messages (the IMAP poller's) in one transaction; how many were
     stored or recognised as stored. A message that cannot be stored (malformed, an echo) is
     skipped and logged; when the transaction fails, each is tried on its own."""
@@ -84,18 +98,20 @@ async def do_intake_many(db: Database, inbox: InboxRef, raws: list[bytes]) -> in
             log.warning("inbox %s: a message skipped: %s", inbox.id, exc)
             continue
         parsed.append((raw, email))
+    stored: list[Attachment] = []
     try:
         async with db.transaction() as tx:
             for raw, email in parsed:
-                await _store(tx, inbox, raw, email, None)
+                await _store(tx, inbox, raw, email, None, files, stored)
     except HovorError:
-        return sum([await _intake_alone(db, inbox, raw) for raw, _ in parsed])
+        return sum([await _intake_alone(db, inbox, raw, files) for raw, _ in parsed])
+    await email_files.finish_files(files, stored)
     return len(parsed)
 
 
-async def _intake_alone(db: Database, inbox: InboxRef, raw: bytes) -> int:
+async def _intake_alone(db: Database, inbox: InboxRef, raw: bytes, files: EmailFiles | None) -> int:
     try:
-        await do_intake(db, inbox, raw)
+        await do_intake(db, inbox, raw, files=files)
     except HovorError as exc:
         log.warning("inbox %s: a message skipped: %s", inbox.id, exc)
         return 0
@@ -103,18 +119,33 @@ async def _intake_alone(db: Database, inbox: InboxRef, raw: bytes) -> int:
 
 
 async def _store(
-    tx: Tx, inbox: InboxRef, raw: bytes, email: ParsedEmail, envelope_from: str | None
+    tx: Tx,
+    inbox: InboxRef,
+    raw: bytes,
+    email: ParsedEmail,
+    envelope_from: str | None,
+    files: EmailFiles | None,
+    stored: list[Attachment],
 ) -> Intake:
+    """Store the message; the files it wrote (to finish after the commit) join ``stored``."""
     inbound = inbound_for(inbox, email)
     reason = automatic_reason(raw, envelope_from)
     if reason is not None:
-        return await _store_automatic(tx, inbound, email, reason)
-    got = await service.do_receive_email(tx, inbound, email)
+        return await _store_automatic(tx, inbound, email, reason, files, stored)
+    got = await service.do_receive_email(tx, inbound, email, files)
+    stored.extend(got.files)
     message = got.received.message
     return Intake(got.received.conversation_id, message.id, got.received.created, None)
 
 
-async def _store_automatic(tx: Tx, inbound: Inbound, email: ParsedEmail, reason: str) -> Intake:
+async def _store_automatic(
+    tx: Tx,
+    inbound: Inbound,
+    email: ParsedEmail,
+    reason: str,
+    files: EmailFiles | None,
+    stored: list[Attachment],
+) -> Intake:
     """Kept on its thread (not reopened; a note when the thread is open) or in a new
     conversation closed at once: routing queues only open conversations, the bot answers
     only in open ones, the outbox sends no visitor's message."""
@@ -139,7 +170,7 @@ async def _store_automatic(tx: Tx, inbound: Inbound, email: ParsedEmail, reason:
             inbox_id=inbound.inbox_id,
             continue_open=False,
         )
-    body = service.message_body(email, new_thread=thread is None)
+    body = service.message_body(email, new_thread=thread is None, files=files)
     body = check_message_body(f"[Automatic reply, not answered: {reason}]\n\n{body}")
     message, created = await do_send_message(
         tx,
@@ -156,15 +187,14 @@ async def _store_automatic(tx: Tx, inbound: Inbound, email: ParsedEmail, reason:
     )
     if thread is None:
         await do_close_conversation(tx, conversation, ask_rating=False)
-    tx.session.add(
-        EmailMessageId(
-            workspace_id=inbound.workspace_id,
-            header_id=email.message_id,
-            conversation_id=conversation.id,
-            message_id=message.id,
-            direction="in",
-            subject=email.subject,
-        )
+    row = EmailMessageId(
+        workspace_id=inbound.workspace_id,
+        header_id=email.message_id,
+        conversation_id=conversation.id,
+        message_id=message.id,
+        direction="in",
+        subject=email.subject,
     )
-    await tx.session.flush()
+    tx.session.add(row)
+    stored.extend(await email_files.do_store_parts(tx, files, row, message, email))
     return Intake(conversation.id, message.id, created, reason)

@@ -6,8 +6,9 @@ Outbound deliveries are rows of the shared outbox (``conversations.models.Delive
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hovor.core.personal_data import (
@@ -37,19 +38,20 @@ class EmailSettings(TimestampMixin, Base):
 
 
 class EmailMessageId(IdMixin, TimestampMixin, Base):
-    """A Message-ID we received or sent, and the conversation and message it belongs to."""
+    """A Message-ID we received or sent, and the conversation and message it belongs to;
+    for a received one, its sanitised HTML and the attachments that were not stored."""
 
     __tablename__ = "email_message_ids"
     __table_args__ = (
         UniqueConstraint("workspace_id", "header_id"),
         Index("ix_email_message_ids_conversation", "conversation_id", "created_at"),
-        # The subject is the customer's words. The Message-ID stays on anonymise: it is
+        # The subject and the HTML are the customer's words. The Message-ID stays on anonymise: it is
         # unique per workspace and threads a reply into its (anonymised) conversation.
         declared(
             PersonalData(
                 reach=(ByParent("conversation_id", "conversations"),),
                 export=Export("email_message_ids"),
-                anonymise=Blank({"subject": ERASED_TEXT}),
+                anonymise=Blank({"subject": ERASED_TEXT, "html": None, "skipped": None}),
                 delete=Delete(),
             )
         ),
@@ -63,6 +65,9 @@ class EmailMessageId(IdMixin, TimestampMixin, Base):
     )
     direction: Mapped[str] = mapped_column(String(3))  # one of DIRECTIONS
     subject: Mapped[str] = mapped_column(String(300), default="")
+    html: Mapped[str | None] = mapped_column(Text, nullable=True)  # sanitised (parse)
+    # [{"filename", "content_type", "size", "reason"}] of attachments not stored (files)
+    skipped: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
 
 
 class ImapState(Base):

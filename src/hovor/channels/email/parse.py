@@ -1,7 +1,11 @@
-"""Raw RFC 5322 bytes → ``ParsedEmail``: sender, subject, text, thread ids, attachment list.
+"""Raw RFC 5322 bytes → ``ParsedEmail``: sender, subject, text, sanitised HTML, thread ids,
+attachments (with their bytes).
 
 Pure functions on the standard library's ``email`` package (``policy.default``); anything
-that makes a message unusable raises ``InvalidInput`` naming the offending part.
+that makes a message unusable raises ``InvalidInput`` naming the offending part. The text
+(for search, the timeline and the message body) is the plain part, or the HTML part's text;
+the HTML part, when there is one, is also kept sanitised (``hovor.core.html``, ``cid:``
+images allowed) for display.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from email.utils import getaddresses
 from html.parser import HTMLParser
 
 from hovor.contacts.identities import normalize_email
+from hovor.core import html as sanitiser
 from hovor.core.errors import InvalidInput
 
 MAX_HEADER_ID = 500
+MAX_HTML = 1024 * 1024  # characters of sanitised HTML kept; a longer body shows as text
 _ID = re.compile(r"<([^<>\s]+)>")
 
 
@@ -27,6 +33,8 @@ class Attachment:
     filename: str
     size: int  # bytes, decoded
     content_type: str
+    data: bytes = b""
+    content_id: str | None = None  # without <>: what the HTML names as cid:…
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class ParsedEmail:
     recipients: tuple[str, ...]  # lower-cased To, Cc, Delivered-To, X-Original-To
     subject: str
     text: str  # quoted reply stripped; may be empty
+    html: str | None  # the HTML part, sanitised; None: a text-only mail
     in_reply_to: str | None
     references: tuple[str, ...]  # oldest first
     attachments: tuple[Attachment, ...]
@@ -77,6 +86,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
         recipients=_recipients(message),
         subject=" ".join(_header(message, "Subject").split())[:300],
         text=strip_quoted(text),
+        html=_html(message),
         in_reply_to=in_reply_to[0] if in_reply_to else None,
         references=tuple(header_ids(_header(message, "References"))[-50:]),
         attachments=tuple(_attachments(message)),
@@ -133,17 +143,34 @@ def _text(message: EmailMessage) -> str:
     return content.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _html(message: EmailMessage) -> str | None:
+    body = message.get_body(preferencelist=("html",))
+    if body is None:
+        return None
+    assert isinstance(body, EmailMessage)
+    cleaned = sanitiser.clean(_decode(body), extra_schemes={"cid"}, relative_urls=False).strip()
+    return cleaned if cleaned and len(cleaned) <= MAX_HTML else None
+
+
 def _attachments(message: EmailMessage) -> list[Attachment]:
-    found = []
+    """Parts that are files: those with a file name, and inline parts with a Content-ID
+    (images an HTML body shows as ``cid:…``), but never the body parts themselves."""
+    bodies = {id(b) for b in (message.get_body(("plain",)), message.get_body(("html",))) if b}
+    found: list[Attachment] = []
     for part in message.walk():
-        if part.is_multipart() or part.get_content_disposition() not in ("attachment", "inline"):
+        if part.is_multipart() or id(part) in bodies:
             continue
+        content_id = _header(part, "Content-ID").strip().strip("<>").strip()[:255] or None
         filename = part.get_filename()
-        if not filename:
-            continue  # an inline body part, not a file
+        if not filename and content_id is None:
+            continue  # a text part of the message, not a file
+        if not filename and part.get_content_disposition() == "attachment":
+            filename = "attachment"
         payload = part.get_payload(decode=True)
-        size = len(payload) if isinstance(payload, bytes) else 0
-        found.append(Attachment(filename[:200], size, part.get_content_type()))
+        data = payload if isinstance(payload, bytes) else b""
+        kind = part.get_content_type()
+        name = (filename or f"{kind.split('/')[0]}-{len(found) + 1}")[:200]
+        found.append(Attachment(name, len(data), kind, data, content_id))
     return found
 
 

@@ -8,7 +8,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hovor.channels.attachments.models import Attachment
 from hovor.channels.base import Inbound
+from hovor.channels.email import files as email_files
+from hovor.channels.email.files import EmailFiles
 from hovor.channels.email.models import EmailMessageId, EmailSettings
 from hovor.channels.email.parse import ParsedEmail
 from hovor.channels.inbound import Received, receive_inbound
@@ -45,21 +48,16 @@ def client_id_for(header_id: str) -> str:
     return "email:" + hashlib.sha256(header_id.encode()).hexdigest()[:40]
 
 
-def message_body(email: ParsedEmail, *, new_thread: bool) -> str:
+def message_body(email: ParsedEmail, *, new_thread: bool, files: EmailFiles | None) -> str:
+    """The message's text: the subject of a new thread, the mail's text, its files listed."""
     text = email.text.strip()
     if new_thread and email.subject:
         text = f"Subject: {email.subject}\n\n{text}".strip()
-    if email.attachments:
-        listed = ", ".join(f"{a.filename} ({_size(a.size)})" for a in email.attachments)
-        text = f"{text}\n\n[Attachments, not stored: {listed}]".strip()
-    text = text or "(empty e-mail)"
+    listed = email_files.listing(email_files.plan(email, files))
+    text = (text or "(empty e-mail)") if not listed else f"{text}\n\n{listed}".strip()
     if len(text) > MAX_BODY:
         text = text[: MAX_BODY - 20].rstrip() + "\n…[truncated]"
     return text
-
-
-def _size(size: int) -> str:
-    return f"{size} B" if size < 1024 else f"{size / 1024:.0f} kB"
 
 
 async def find_thread(session: AsyncSession, workspace_id: str, ids: list[str]) -> str | None:
@@ -81,10 +79,15 @@ async def find_thread(session: AsyncSession, workspace_id: str, ids: list[str]) 
 class EmailReceived:
     received: Received
     threaded: bool  # True: continued a known conversation
+    files: list[Attachment]  # written as .part: finish them once committed (files.finish_files)
 
 
-async def do_receive_email(tx: Tx, inbound: Inbound, email: ParsedEmail) -> EmailReceived:
-    """Dedup by Message-ID, thread by In-Reply-To/References, then the shared inbound path."""
+async def do_receive_email(
+    tx: Tx, inbound: Inbound, email: ParsedEmail, files: EmailFiles | None = None
+) -> EmailReceived:
+    """Dedup by Message-ID, thread by In-Reply-To/References, then the shared inbound path;
+    a new message keeps its HTML and attachments (``files``; None: the files are listed, not
+    stored)."""
     known = await tx.session.scalar(
         select(EmailMessageId).where(
             EmailMessageId.workspace_id == inbound.workspace_id,
@@ -94,30 +97,30 @@ async def do_receive_email(tx: Tx, inbound: Inbound, email: ParsedEmail) -> Emai
     if known is not None:
         message = await tx.session.get(Message, known.message_id)
         if message is not None:
-            return EmailReceived(Received(message, message.conversation_id, False), True)
+            return EmailReceived(Received(message, message.conversation_id, False), True, [])
     conversation_id = await find_thread(tx.session, inbound.workspace_id, email.thread_ids)
     inbound = replace(
         inbound,
         threaded=True,
         conversation_id=conversation_id,
-        body=message_body(email, new_thread=conversation_id is None),
+        body=message_body(email, new_thread=conversation_id is None, files=files),
     )
     received = await receive_inbound(tx, inbound)
+    stored: list[Attachment] = []
     if received.created:
-        tx.session.add(
-            EmailMessageId(
-                workspace_id=inbound.workspace_id,
-                header_id=email.message_id,
-                conversation_id=received.conversation_id,
-                message_id=received.message.id,
-                direction="in",
-                subject=email.subject,
-            )
+        row = EmailMessageId(
+            workspace_id=inbound.workspace_id,
+            header_id=email.message_id,
+            conversation_id=received.conversation_id,
+            message_id=received.message.id,
+            direction="in",
+            subject=email.subject,
         )
-        await tx.session.flush()
+        tx.session.add(row)
+        stored = await email_files.do_store_parts(tx, files, row, received.message, email)
         if conversation_id is None:
             await record_thread_started(tx, received.conversation_id, email)
-    return EmailReceived(received, conversation_id is not None)
+    return EmailReceived(received, conversation_id is not None, stored)
 
 
 async def record_thread_started(tx: Tx, conversation_id: str, email: ParsedEmail) -> None:
