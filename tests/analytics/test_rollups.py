@@ -17,6 +17,7 @@ from hovor.analytics import listeners, reports, rollups
 from hovor.analytics.models import DailyRollup
 from hovor.core.dispatch import Dispatcher
 from hovor.db.transaction import Database
+from hovor.engagement import guarded
 from hovor.engagement.models import Offer
 from hovor.models import metadata
 from hovor.routing.models import RoutingTask
@@ -51,9 +52,23 @@ async def test_engagement_and_service_figures_on_a_hand_built_store(db: Database
     await w.task(chat, T0 + timedelta(minutes=1), assigned_after=30, ended_after=3600)
     await w.close(chat, T0 + timedelta(minutes=61))
     await w.conversation(0, T0 + timedelta(days=3), channel="email")  # a repeat contact
+    await w.guarded(T0, "offer_open", 4)
+    await w.guarded(T0 + timedelta(minutes=20), "offer_open", 2)  # adds to the same row
+    await w.guarded(T0 + H, "quiet_period")
+    await w.presence("online", T0)
+    await w.presence("away", T0 + timedelta(minutes=90))  # 60 + 30 minutes staffed
+    await w.presence("busy", T0 + timedelta(minutes=100))  # 10 minutes away: not staffed
+    await w.presence("offline", T0 + timedelta(minutes=130))  # 20 + 10 minutes staffed
 
     counts = await rollups.rebuild(db)
-    assert counts == {"offer": 3, "conversation": 2, "task": 1, "order": 3}
+    assert counts == {
+        "offer": 3,
+        "conversation": 2,
+        "task": 1,
+        "order": 3,
+        "guarded": 2,
+        "presence": 6,  # online 08-09, 09-09:30; away; busy 09:40-10, 10-10:10; offline
+    }
     async with db.read() as session:
         (by_rule,) = await reports.engagement_report(session, w.workspace_id, PERIOD, "rule")
         (by_page,) = await reports.engagement_report(session, w.workspace_id, PERIOD, "page")
@@ -65,6 +80,13 @@ async def test_engagement_and_service_figures_on_a_hand_built_store(db: Database
         heat = await reports.heat_map(session, w.workspace_id, PERIOD, "conversations")
     assert by_rule["key"] == "cart_over_1000" and by_page["key"] == "/kosik"
     assert by_rule["funnel"] == {
+        "matched": 10,
+        "guarded": 7,
+        "guarded_by_reason": {
+            **dict.fromkeys(guarded.REASONS, 0),
+            "offer_open": 6,
+            "quiet_period": 1,
+        },
         "eligible": 3,
         "held_out": 1,
         "offered": 2,
@@ -84,6 +106,16 @@ async def test_engagement_and_service_figures_on_a_hand_built_store(db: Database
     assert chat_row["asa_seconds"] == 30.0 and chat_row["service_level"] == 1.0
     assert service["email"]["fcr_rate"] is None  # open: not counted
     assert total["conversations"] == 2 and total["repeat_rate"] == 0.5
+    # Occupancy: 59.5 minutes handled over 120 minutes staffed (online and busy)
+    assert total["staffed_minutes"] == 120.0 and total["handle_minutes"] == 59.5
+    assert total["occupancy"] == pytest.approx(59.5 / 120)
+    async with db.read() as session:
+        agents = {
+            r["key"]: r
+            for r in await reports.service_report(session, w.workspace_id, PERIOD, "agent")
+        }
+    assert agents[w.agent_id]["occupancy"] == pytest.approx(59.5 / 120)
+    assert service["webchat"]["occupancy"] is None  # staffed time has no channel
     assert heat[0][9] == 1 and heat[3][9] == 1  # Monday and Thursday, 09:00 Prague
 
 
@@ -124,6 +156,8 @@ steps = st.lists(
                 "assign",
                 "end",
                 "callback",
+                "guarded",
+                "presence",
                 "flush",
             ]
         ),
@@ -147,6 +181,7 @@ async def _run(url: str, plan: list[Step], seed: int) -> None:
         conversations: list[str] = []
         tasks: list[str] = []
         active: dict[str, str] = {}  # conversation -> its active task
+        presence_at = T0
         notes: list[tuple[str, str]] = []  # what the listeners would note, in event order
 
         async def flush(k: int) -> None:
@@ -215,6 +250,14 @@ async def _run(url: str, plan: list[Step], seed: int) -> None:
                 notes.append(
                     (listeners.CONVERSATION_AND_RELATED, conversations[i % len(conversations)])
                 )
+            elif kind == "guarded":
+                reason = rng.choice(["offer_open", "pacing", "per_day_cap"])
+                notes += [("guarded", row) for row in await w.guarded(at, reason, i + 1)]
+            elif kind == "presence":
+                status = ["online", "busy", "away", "offline"][i % 4]
+                at = max(at, presence_at)  # presence moves forward in time
+                presence_at = at + timedelta(minutes=7 * i + 1)
+                notes += [("presence", row) for row in await w.presence(status, at)]
             elif kind == "flush":
                 await flush(i)
         notes += rng.sample(notes, k=len(notes) // 3)  # events delivered twice

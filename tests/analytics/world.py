@@ -3,16 +3,19 @@ offers, orders, conversations, replies, routing tasks, callbacks."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from hovor.auth import service as auth
 from hovor.auth.models import User
+from hovor.auth.presence_history import record_presence
 from hovor.channels.voice.models import CallbackRequest
 from hovor.contacts.models import Contact, ContactIdentity
 from hovor.conversations.models import Conversation, Message
 from hovor.db.transaction import Database
+from hovor.engagement.guarded import do_record_guarded, hour_of
 from hovor.engagement.models import Offer
 from hovor.orders.models import Order
 from hovor.routing.models import RoutingQueue, RoutingTask
@@ -203,3 +206,16 @@ class World:
             tx.session.add(callback)
             await tx.session.flush()
             return callback.id
+
+    async def guarded(
+        self, at: datetime, reason: str, n: int = 1, rule: str = "cart_over_1000"
+    ) -> list[str]:
+        """Matches the guards stopped, stored as the engagement runtime stores them."""
+        key = (self.workspace_id, hour_of(at), rule, "chat", "/kosik", reason)
+        async with self.db.transaction() as tx:
+            return await do_record_guarded(tx, Counter({key: n}))
+
+    async def presence(self, status: str, at: datetime) -> list[str]:
+        """The agent's presence changes at ``at`` (the periods as ``do_set_presence`` keeps)."""
+        async with self.db.transaction() as tx:
+            return await record_presence(tx, self.workspace_id, self.agent_id, status, at)

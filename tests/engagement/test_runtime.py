@@ -15,7 +15,7 @@ from itertools import count
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from hovor.auth import service as auth
 from hovor.bus import MemoryBus, Subscription
@@ -25,7 +25,7 @@ from hovor.core import clock
 from hovor.db.transaction import Database
 from hovor.engagement import service
 from hovor.engagement.frames import OfferAccepted, OfferDeclined, OfferShown
-from hovor.engagement.models import Offer
+from hovor.engagement.models import GuardCount, Offer
 from hovor.engagement.rules.guards import control_bucket
 from hovor.engagement.runtime import Engagement
 from hovor.tracking.live import LiveVisitor
@@ -167,6 +167,28 @@ async def test_a_stored_offer_reaches_the_visitor_once_after_the_commit(
         2,
         1,
     )
+    # The stopped match is stored for the analytics funnel when the ticker flushes.
+    assert await guard_counts(node, captured_by=capture_events) == [
+        ("probe", "message", "offer_open", 1)
+    ]
+
+
+async def guard_counts(
+    node: Node, *, captured_by: CaptureEvents
+) -> list[tuple[str, str, str, int]]:
+    """Flush the runtime's counts of stopped matches; the stored rows, checked against the
+    ``matches.guarded`` event that names them."""
+    with captured_by(node.db) as captured:
+        await node.engagement.record_guarded()
+    async with node.db.read() as session:
+        rows = (
+            await session.scalars(select(GuardCount).where(GuardCount.workspace_id == node.ws))
+        ).all()
+    named = [
+        row_id for payload in captured.payloads("matches.guarded") for row_id in payload["ids"]
+    ]
+    assert sorted(named) == sorted(r.id for r in rows)
+    return sorted((r.rule_key, r.kind, r.reason, r.count) for r in rows)
 
 
 async def test_a_failed_write_shows_nothing_and_frees_the_visitors_screen(
@@ -217,6 +239,7 @@ async def test_chat_offers_wait_for_a_free_agent(node: Node, capture_events: Cap
     assert captured.of("offer.made", "offer.held_out")[0].name == "offer.made"
     assert len(captured.of("offer.made", "offer.held_out")) == 1
     assert node.engagement.metrics["paced"] == 1 and node.engagement.metrics["offered"] == 1
+    assert await guard_counts(node, captured_by=capture_events) == [("probe", "chat", "pacing", 1)]
 
 
 async def test_the_visitors_answers_update_the_offer_and_free_the_screen(

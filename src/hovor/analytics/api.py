@@ -69,10 +69,7 @@ async def _service_rows(
         users = await users_by_ids(session, {r["key"] for r in rows})
         names = {uid: u.name for uid, u in users.items() if u.workspace_id == workspace_id}
     # key and label first: the CSV's first columns
-    return [
-        {"key": r["key"], "label": names.get(r["key"], r["key"]), **r, "occupancy": None}
-        for r in rows
-    ]
+    return [{"key": r["key"], "label": names.get(r["key"], r["key"]), **r} for r in rows]
 
 
 @router.get("/engagement", response_model=EngagementReportOut)

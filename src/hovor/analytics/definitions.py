@@ -107,3 +107,24 @@ def handle_seconds(assigned_at: datetime | None, ended_at: datetime | None) -> f
 def is_satisfied(score: int) -> bool:
     """ "CSAT: the share of ratings of 4 or 5 on the 1-5 scale, among all ratings."""
     return score >= CSAT_SATISFIED
+
+
+def staffed_seconds(
+    status: str, started_at: datetime, ended_at: datetime | None, staffed: tuple[str, ...]
+) -> float | None:
+    """ "Staffed time: the time an agent's presence was online or busy (logged in and
+    working); away and offline are not staffed. A presence period counts once it ends."""
+    if status not in staffed or ended_at is None:
+        return None
+    return max(0.0, (ended_at - started_at).total_seconds())
+
+
+def occupancy(handle_seconds: float, staffed_seconds: float) -> float | None:
+    """ "Occupancy: the share of staffed time spent handling conversations, the handle time
+    of the routing tasks an agent took divided by their staffed time over the same period
+    (for a team or everyone: the sums of both). Conversations handled at the same time each
+    count, so an agent taking several chats at once can pass 100 %. None without staffed
+    time."""
+    if staffed_seconds <= 0:
+        return None
+    return handle_seconds / staffed_seconds

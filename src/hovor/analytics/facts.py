@@ -12,16 +12,18 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.analytics import definitions as d
+from hovor.auth.models import PresencePeriod
+from hovor.auth.presence_history import STAFFED
 from hovor.channels.voice.models import CallbackRequest
 from hovor.contacts.models import ContactIdentity
 from hovor.conversations.models import Conversation, Message
-from hovor.engagement.models import Offer
+from hovor.engagement.guarded import page_path
+from hovor.engagement.models import GuardCount, Offer
 from hovor.orders.models import Order
 from hovor.routing.models import RoutingAgent, RoutingQueue, RoutingTask
 
@@ -62,10 +64,7 @@ def bucket(seconds: float, bounds: Sequence[int]) -> int:
 def page_of(context: dict[str, object]) -> str:
     """The path of the page the offer was made on (no query: it may carry personal data)."""
     page = context.get("page")
-    url = page.get("url") if isinstance(page, dict) else None
-    if not isinstance(url, str) or not url:
-        return UNKNOWN
-    return (urlsplit(url).path or "/")[:128]
+    return page_path(page.get("url") if isinstance(page, dict) else None)
 
 
 Loader = Callable[[AsyncSession, str, Sequence[str]], Awaitable[dict[str, Fact | None]]]
@@ -145,6 +144,52 @@ async def offer_facts(
                 fact.put("t.agent_seconds", handled.get(o.conversation_id, 0.0))
                 fact.put("t.conv_orders", bool(won))
         out[o.id] = fact
+    return out
+
+
+async def guard_facts(
+    session: AsyncSession, workspace_id: str, ids: Sequence[str]
+) -> dict[str, Fact | None]:
+    """Per stored count of stopped matches (``engagement/guarded.py``): the count under
+    ``g.<reason>``, by rule, offer type and page, in its hour."""
+    rows = (
+        await session.scalars(
+            select(GuardCount).where(
+                GuardCount.workspace_id == workspace_id, GuardCount.id.in_(ids)
+            )
+        )
+    ).all()
+    out: dict[str, Fact | None] = dict.fromkeys(ids)
+    for g in rows:
+        fact = Fact(g.hour, {"rule": g.rule_key, "kind": g.kind, "page": g.page})
+        fact.put(f"g.{g.reason}", g.count)
+        out[g.id] = fact
+    return out
+
+
+async def presence_facts(
+    session: AsyncSession, workspace_id: str, ids: Sequence[str]
+) -> dict[str, Fact | None]:
+    """Per ended presence period (within one hour): its staffed seconds, by agent and team
+    (``definitions.staffed_seconds``); away, offline and open periods add nothing."""
+    rows = (
+        await session.scalars(
+            select(PresencePeriod).where(
+                PresencePeriod.workspace_id == workspace_id, PresencePeriod.id.in_(ids)
+            )
+        )
+    ).all()
+    teams = await _teams(session, workspace_id, {p.user_id for p in rows})
+    out: dict[str, Fact | None] = dict.fromkeys(ids)
+    for p in rows:
+        seconds = d.staffed_seconds(p.status, p.started_at, p.ended_at, STAFFED)
+        if seconds is None:
+            continue
+        fact = Fact(
+            hour_of(p.started_at), {"agent": p.user_id, "team": teams.get(p.user_id, UNKNOWN)}
+        )
+        fact.put("staffed", seconds)
+        out[p.id] = fact
     return out
 
 
@@ -339,6 +384,8 @@ LOADERS: dict[str, Loader] = {
     "task": task_facts,
     "callback": callback_facts,
     "order": order_facts,
+    "guarded": guard_facts,
+    "presence": presence_facts,
 }
 # The stored rows of each source (id and time), for a rebuild since a date.
 SOURCE_ROWS = {
@@ -347,4 +394,6 @@ SOURCE_ROWS = {
     "task": (RoutingTask.id, RoutingTask.created_at, RoutingTask.workspace_id),
     "callback": (CallbackRequest.id, CallbackRequest.created_at, CallbackRequest.workspace_id),
     "order": (Order.id, Order.placed_at, Order.workspace_id),
+    "guarded": (GuardCount.id, GuardCount.hour, GuardCount.workspace_id),
+    "presence": (PresencePeriod.id, PresencePeriod.started_at, PresencePeriod.workspace_id),
 }

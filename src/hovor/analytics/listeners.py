@@ -41,6 +41,8 @@ TASK_EVENTS = ("task.changed", "task.sla_breached", "task.marked_unroutable")
 ORDER_CREATED = "order.created"
 MESSAGE_CREATED = "message.created"
 CSAT_RATED = "csat.rated"
+MATCHES_GUARDED = "matches.guarded"
+PRESENCE_CHANGED = "agent.presence_changed"
 # Sources that name rows whose neighbours change with them (expanded when refreshed).
 CONVERSATION_AND_RELATED = "conversation+"
 ORDER_AND_OFFERS = "order+"
@@ -191,6 +193,16 @@ def register(dispatcher: Dispatcher, db: Database) -> RollupUpdater:
     @dispatcher.on(ORDER_CREATED)
     async def order_created(event: DomainEvent) -> None:
         updater.note(event.workspace_id, ORDER_AND_OFFERS, event.payload.get("order_id"))
+
+    @dispatcher.on(MATCHES_GUARDED)
+    async def matches_guarded(event: DomainEvent) -> None:
+        for row_id in event.payload.get("ids") or []:
+            updater.note(event.workspace_id, "guarded", row_id)
+
+    @dispatcher.on(PRESENCE_CHANGED)
+    async def presence_changed(event: DomainEvent) -> None:
+        for row_id in event.payload.get("periods") or []:
+            updater.note(event.workspace_id, "presence", row_id)
 
     @dispatcher.on(CSAT_RATED)
     async def csat_rated(event: DomainEvent) -> None:

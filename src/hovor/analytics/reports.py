@@ -13,15 +13,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hovor.analytics.definitions import occupancy
 from hovor.analytics.facts import FRT_BUCKETS, RESOLUTION_BUCKETS
 from hovor.analytics.models import DailyRollup, Rollup
 from hovor.analytics.uplift import Sample, Uplift, conversion_uplift, mean_uplift
+from hovor.engagement.guarded import REASONS
 
 ENGAGEMENT_DIMS = ("rule", "kind", "page")
 SERVICE_DIMS = ("channel", "queue", "team", "agent")
 FUNNEL = ("t.offers", "c.offers", "t.shown", "t.accepted", "t.conversation", "t.converted")
+GUARDED = tuple(f"g.{reason}" for reason in REASONS)  # matches stopped, per reason
 ENGAGEMENT_MEASURES = (
     *FUNNEL,
+    *GUARDED,
     "c.converted",
     "t.revenue",
     "c.revenue",
@@ -43,6 +47,7 @@ SERVICE_MEASURES = (
     "handle",
     "callbacks",
     "cb_reached",
+    "staffed",
 )
 TREND_MEASURES = {
     "engagement": ("t.offers", "t.accepted", "t.converted"),
@@ -160,9 +165,14 @@ def engagement_row(key: str, cell: dict[str, Sample]) -> dict[str, Any]:
     value = mean_uplift(cell.get("t.revenue", empty), cell.get("c.revenue", empty))
     orders_won = round(_total(cell, "t.conv_orders"))
     agent_minutes = _total(cell, "t.agent_seconds") / 60
+    by_reason = {m[2:]: round(_total(cell, m)) for m in GUARDED}  # every reason: CSV columns
+    guarded = sum(by_reason.values())
     return {
         "key": key,
         "funnel": {
+            "matched": guarded + t_n + c_n,
+            "guarded": guarded,
+            "guarded_by_reason": by_reason,
             "eligible": t_n + c_n,
             "held_out": c_n,
             "offered": t_n,
@@ -211,6 +221,8 @@ def service_row(key: str, cell: dict[str, Sample]) -> dict[str, Any]:
         "callbacks": _count(cell, "callbacks"),
         "callbacks_reached_rate": _mean(cell, "cb_reached"),
         "handle_minutes": round(handle / 60, 2),
+        "staffed_minutes": round(_total(cell, "staffed") / 60, 2),
+        "occupancy": occupancy(handle, _total(cell, "staffed")),
     }
 
 
@@ -219,7 +231,7 @@ async def engagement_report(
 ) -> list[dict[str, Any]]:
     cells = await sums(session, workspace_id, period, dim, ENGAGEMENT_MEASURES)
     rows = [engagement_row(key, cell) for key, cell in cells.items()]
-    return sorted(rows, key=lambda r: (-r["funnel"]["eligible"], r["key"]))
+    return sorted(rows, key=lambda r: (-r["funnel"]["matched"], r["key"]))
 
 
 async def service_report(

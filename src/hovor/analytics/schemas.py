@@ -29,6 +29,15 @@ class UpliftOut(BaseModel):
 
 
 class FunnelOut(BaseModel):
+    matched: int = Field(description="a rule matched: guarded + eligible")
+    guarded: int = Field(
+        description="matches a guard (an offer open, caps, quiet period, business hours) "
+        "or pacing stopped"
+    )
+    guarded_by_reason: dict[str, int] = Field(
+        description="guarded per reason: offer_open, visitor_left, business_hours, "
+        "quiet_period, min_interval, per_session_cap, per_day_cap, pacing, other"
+    )
     eligible: int = Field(
         description="the rule matched and its guards allowed it (offered + held out)"
     )
@@ -84,8 +93,11 @@ class ServiceRowOut(BaseModel):
     callbacks: int
     callbacks_reached_rate: float | None
     handle_minutes: float
+    staffed_minutes: float = Field(
+        description="time agents were online or busy (agent, team and all; 0 for channel and queue)"
+    )
     occupancy: float | None = Field(
-        description="not yet: needs the agents' staffed time, which Hovor does not keep yet"
+        description="handle time / staffed time (docs/analytics.md); null without staffed time"
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hovor.auth import events
 from hovor.auth.models import PRESENCES, ROLES, ApiToken, SiteKey, User, UserSession, Workspace
+from hovor.auth.presence_history import record_presence
 from hovor.auth.security import (
     DUMMY_PASSWORD_HASH,
     hash_password,
@@ -124,12 +125,13 @@ async def do_set_presence(tx: Tx, user: User, status: str, reason: str | None = 
         return user
     user.presence = status
     user.presence_reason = reason
-    user.presence_changed_at = clock.now()
+    user.presence_changed_at = now = clock.now()
+    periods = await record_presence(tx, user.workspace_id, user.id, status, now)
     tx.publish_on_commit(
         DomainEvent(
             events.AGENT_PRESENCE_CHANGED,
             user.workspace_id,
-            {"user_id": user.id, "status": status, "reason": reason},
+            {"user_id": user.id, "status": status, "reason": reason, "periods": periods},
         )
     )
     return user

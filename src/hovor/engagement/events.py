@@ -7,3 +7,4 @@ OFFER_SHOWN = "offer.shown"
 OFFER_ACCEPTED = "offer.accepted"
 OFFER_DECLINED = "offer.declined"
 OFFER_EXPIRED = "offer.expired"
+MATCHES_GUARDED = "matches.guarded"  # counts of matches the guards or pacing stopped

@@ -29,7 +29,7 @@ from hovor.core.channels import ChannelCatalogue
 from hovor.core.dispatch import Dispatcher
 from hovor.core.events import DomainEvent
 from hovor.db.transaction import Database
-from hovor.engagement import events, offers
+from hovor.engagement import events, guarded, offers
 from hovor.engagement.cep.engine import Context, Event, Match, money_facts
 from hovor.engagement.cep.state import VisitorState
 from hovor.engagement.frames import (
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
 EXPIRE_EVERY_TICKS = 5
 SWEEP_EVERY_TICKS = 60
+GUARDED_EVERY_TICKS = 5  # stored counts of stopped matches (guarded.py)
 RULES_TOPIC = "engagement:rules"
 RECENT_PAGES = 10
 YIELD_EVERY = 10  # events evaluated between two turns of the event loop
@@ -88,6 +89,7 @@ class Engagement:
         self._visitors: dict[tuple[str, str], VisitorEngagement] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self.metrics: Counter[str] = Counter()
+        self.guarded: Counter[guarded.GuardKey] = Counter()  # stored by record_guarded
         tracking.on_events(self.on_events)
         tracking.on_attach(self._load_history)
         tracking.checkpoint_part("engagement", self._checkpoint)
@@ -117,6 +119,26 @@ class Engagement:
             task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
+        try:
+            await self.record_guarded()
+        except Exception:
+            log.exception("engagement: storing the counts of stopped matches failed")
+
+    async def record_guarded(self) -> int:
+        """Store the counts of matches stopped since the last call (analytics' funnel)."""
+        counts, self.guarded = self.guarded, Counter()
+        if not counts:
+            return 0
+        async with self._db.transaction() as tx:
+            return len(await guarded.do_record_guarded(tx, counts))
+
+    def _count_guarded(
+        self, visitor: VisitorEngagement, rule_key: str, kind: str, reason: str, n: int = 1
+    ) -> None:
+        live = visitor.live
+        page = guarded.page_path(visitor.pages[-1]) if visitor.pages else guarded.NO_PAGE
+        key = (live.workspace_id, guarded.hour_of(clock.now()), rule_key, kind, page, reason)
+        self.guarded[key] += n
 
     # Rules ---------------------------------------------------------------------------
 
@@ -179,13 +201,13 @@ class Engagement:
             locale=visitor.shopper.locale,
         )
         engine, state = rules.engine, visitor.state
-        while_open = 0  # matches while an offer is on screen: nothing more to do for them
+        while_open: Counter[tuple[str, str]] = Counter()  # matches while an offer is shown
         now = clock.now()
         for n, t in enumerate(tracked, 1):
             event = Event(t.event_id, t.type, t.ts, t.props, t.session_id)
             for match in engine.process(state, event, context):
                 if visitor.open_offer_until is not None and visitor.open_offer_until > now:
-                    while_open += 1
+                    while_open[match.rule_key, match.action.type] += 1
                 else:
                     await self._consider(visitor, rules, match)
             if n % YIELD_EVERY == 0 and n < len(tracked):
@@ -195,8 +217,11 @@ class Engagement:
                 now = clock.now()
         self.metrics["events"] += len(tracked)
         if while_open:
-            self.metrics["matched"] += while_open
-            self.metrics["blocked:an offer is open"] += while_open
+            total = sum(while_open.values())
+            self.metrics["matched"] += total
+            self.metrics["blocked:an offer is open"] += total
+            for (rule_key, kind), n in while_open.items():
+                self._count_guarded(visitor, rule_key, kind, guarded.OFFER_OPEN, n)
 
     async def _tick(self) -> None:
         ticks = 0
@@ -209,6 +234,8 @@ class Engagement:
                 if ticks % SWEEP_EVERY_TICKS == 0:
                     for gone in self._tracking.visitors.sweep(clock.now()):
                         self.forget(gone)
+                if ticks % GUARDED_EVERY_TICKS == 0:
+                    await self.record_guarded()
                 if ticks % EXPIRE_EVERY_TICKS == 0:
                     async with self._db.transaction() as tx:
                         self.metrics["expired"] += await offers.do_expire_offers(tx, clock.now())
@@ -274,13 +301,16 @@ class Engagement:
         if compiled is None:
             return
         self.metrics["matched"] += 1
+        kind = match.action.type
         if visitor.open_offer_until is not None and visitor.open_offer_until > now:
             self.metrics["blocked:an offer is open"] += 1
+            self._count_guarded(visitor, match.rule_key, kind, guarded.OFFER_OPEN)
             return
         if live.sockets == 0:
             # No page of the site open (a beacon from a closing page, a timer after the
             # visitor left): nobody would see the offer, and it would take agent capacity.
             self.metrics["blocked:the visitor has left"] += 1
+            self._count_guarded(visitor, match.rule_key, kind, guarded.VISITOR_LEFT)
             return
         history = await self._history(visitor)
         session_id = live.visit.id if live.visit else None
@@ -293,9 +323,10 @@ class Engagement:
         )
         if decision.outcome == "blocked":
             self.metrics[f"blocked:{decision.reason}"] += 1
+            self._count_guarded(visitor, match.rule_key, kind, guarded.reason_code(decision.reason))
             return
         held_out = decision.outcome == "held_out_control"
-        kind, queue, fallback_for = match.action.type, match.action.queue, None
+        queue, fallback_for = match.action.queue, None
         if not held_out and kind in NEEDS_AGENT:
             async with self._db.read() as session:
                 wait = self._wait_estimate(live.workspace_id) if self._wait_estimate else None
@@ -304,6 +335,7 @@ class Engagement:
                 self.metrics["paced"] += 1
                 fallback, instead = match.action.fallback, match.as_fallback(compiled)
                 if fallback is None or instead is None:
+                    self._count_guarded(visitor, match.rule_key, kind, guarded.PACING)
                     return
                 # Nobody can take it now: offer the rule's fallback, which needs no agent
                 # now (a callback is returned when one is free; a message needs none), so
