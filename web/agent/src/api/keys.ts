@@ -15,6 +15,9 @@ export const keys = {
   conversation: (id: string) => ["conversation", id] as const,
   messages: (conversationId: string) => ["messages", conversationId] as const,
   deliveries: (conversationId: string) => ["deliveries", conversationId] as const,
+  whatsappWindow: (conversationId: string, lastCustomerMessageId: string | null) =>
+    ["whatsapp", conversationId, "window", lastCustomerMessageId] as const,
+  whatsappTemplates: (conversationId: string) => ["whatsapp", conversationId, "templates"] as const,
   channels: ["channels"] as const,
   siteKeys: ["site-keys"] as const,
   apiTokens: ["api-tokens"] as const,

@@ -9,6 +9,7 @@ import { MessageList, type Deliveries } from "./MessageList";
 import { ProfilePanel } from "./ProfilePanel";
 import { removePending, usePending } from "./outbox";
 import { ReplyBox } from "./ReplyBox";
+import { WhatsAppComposer } from "./WhatsAppComposer";
 import { ConversationHeader } from "./ConversationHeader";
 import { placeOfferCards, useConversationOffers } from "./offerQueries";
 import {
@@ -135,12 +136,14 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
             looseOfferCards={offerCards.loose}
           />
         )}
-        <ReplyBox
-          conversationId={conversationId}
-          disabled={closed}
-          disabledReason="This conversation is closed. Reopen it to reply."
-          onSend={(body) => void send(body)}
-        />
+        <WhatsAppComposer conversation={data} meId={meId} lastCustomerMessageId={lastVisitorId}>
+          <ReplyBox
+            conversationId={conversationId}
+            disabled={closed}
+            disabledReason="This conversation is closed. Reopen it to reply."
+            onSend={(body) => void send(body)}
+          />
+        </WhatsAppComposer>
       </section>
       <ProfilePanel contactId={data.contact.id} conversationId={conversationId} />
     </div>
