@@ -131,7 +131,8 @@ export interface paths {
         };
         /**
          * Agent Download Attachment
-         * @description A visitor's file, for the agents of its workspace (the link in the visitor's message).
+         * @description A customer's file (a web-chat upload, an e-mail's attachment), for the agents of its
+         *     workspace (the link in the visitor's message).
          */
         get: operations["agent_download_attachment_v1_attachments__attachment_id__get"];
         put?: never;
@@ -366,6 +367,27 @@ export interface paths {
          * @description Every channel of this server (the desktop's channel names come from here).
          */
         get: operations["list_channels_v1_channels_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/email/conversations/{conversation_id}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Parts
+         * @description The HTML and attachments of each e-mail received in the conversation, for display:
+         *     the HTML is sanitised, each stored file has a signed URL valid for an hour.
+         */
+        get: operations["read_parts_v1_channels_email_conversations__conversation_id__parts_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3671,6 +3693,58 @@ export interface components {
             /** To Version */
             to_version: number;
         };
+        /** EmailFileOut */
+        EmailFileOut: {
+            /**
+             * Content Id
+             * @description what the HTML names as cid:… (inline images)
+             */
+            content_id: string | null;
+            /** Content Type */
+            content_type: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: string;
+            /**
+             * Preview
+             * @description a raster image, shown inline by its URL
+             */
+            preview: boolean;
+            /** Size */
+            size: number;
+            /**
+             * Url
+             * @description download URL signed for an hour; no session needed
+             */
+            url: string;
+        };
+        /** EmailPartOut */
+        EmailPartOut: {
+            /** Attachments */
+            attachments: components["schemas"]["EmailFileOut"][];
+            /**
+             * Html
+             * @description the mail's HTML, sanitised; null: a text-only mail
+             */
+            html: string | null;
+            /** Message Id */
+            message_id: string;
+            /** Not Stored */
+            not_stored: components["schemas"]["NotStoredOut"][];
+            /** Subject */
+            subject: string;
+        };
+        /** EmailPartsOut */
+        EmailPartsOut: {
+            /** Items */
+            items: components["schemas"]["EmailPartOut"][];
+        };
         /** EmailReceivedOut */
         EmailReceivedOut: {
             /** Conversation Id */
@@ -4260,6 +4334,20 @@ export interface components {
             has_more: boolean;
             /** Items */
             items: components["schemas"]["MessageOut"][];
+        };
+        /** NotStoredOut */
+        NotStoredOut: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /**
+             * Reason
+             * @description why it was not stored, e.g. "too large"
+             */
+            reason: string;
+            /** Size */
+            size: number;
         };
         /** NoteIn */
         NoteIn: {
@@ -6357,11 +6445,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/msword": unknown;
+                    "application/octet-stream": unknown;
                     "application/pdf": unknown;
+                    "application/vnd.ms-excel": unknown;
+                    "application/vnd.oasis.opendocument.spreadsheet": unknown;
+                    "application/vnd.oasis.opendocument.text": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                    "application/zip": unknown;
                     "image/gif": unknown;
                     "image/jpeg": unknown;
                     "image/png": unknown;
                     "image/webp": unknown;
+                    "text/csv": unknown;
                     "text/plain": unknown;
                 };
             };
@@ -7560,6 +7657,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChannelOut"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden (wrong CSRF token, role, site key or origin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found, or in another workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid input, with the offending fields in errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    read_parts_v1_channels_email_conversations__conversation_id__parts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailPartsOut"];
                 };
             };
             /** @description Not authenticated */
@@ -19384,11 +19563,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/msword": unknown;
+                    "application/octet-stream": unknown;
                     "application/pdf": unknown;
+                    "application/vnd.ms-excel": unknown;
+                    "application/vnd.oasis.opendocument.spreadsheet": unknown;
+                    "application/vnd.oasis.opendocument.text": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                    "application/zip": unknown;
                     "image/gif": unknown;
                     "image/jpeg": unknown;
                     "image/png": unknown;
                     "image/webp": unknown;
+                    "text/csv": unknown;
                     "text/plain": unknown;
                 };
             };

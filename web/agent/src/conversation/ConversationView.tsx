@@ -11,6 +11,7 @@ import { removePending, usePending } from "./outbox";
 import { ReplyBox } from "./ReplyBox";
 import { WhatsAppComposer } from "./WhatsAppComposer";
 import { ConversationHeader } from "./ConversationHeader";
+import { useEmailParts } from "./emailQueries";
 import { placeOfferCards, useConversationOffers } from "./offerQueries";
 import {
   retryPending,
@@ -63,6 +64,7 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
 
   // Mark read on open, and again whenever a visitor message lands while on screen.
   const lastVisitorId = [...stored].reverse().find((m) => m.author_type === "visitor")?.id ?? null;
+  const emailParts = useEmailParts(conversationId, channel === "email", lastVisitorId);
   const markedFor = useRef<string | null>(null);
   const { mutate: doMarkRead } = markRead;
   useEffect(() => {
@@ -134,6 +136,7 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
             deliveries={deliveries}
             offerCards={offerCards.byNote}
             looseOfferCards={offerCards.loose}
+            emailParts={emailParts.data}
           />
         )}
         <WhatsAppComposer conversation={data} meId={meId} lastCustomerMessageId={lastVisitorId}>

@@ -2,6 +2,8 @@ import { Fragment, useLayoutEffect, useRef } from "react";
 import type { DeliveryOut, MessageOut } from "../api/client";
 import { clockTime } from "../inbox/relativeTime";
 import { DeliveryStatus } from "./DeliveryStatus";
+import { EmailBody } from "./EmailBody";
+import type { EmailPartOut } from "./emailQueries";
 import { OfferContextCard } from "./OfferContextCard";
 import type { ConversationOfferOut } from "./offerQueries";
 import type { PendingReply } from "./outbox";
@@ -33,6 +35,8 @@ interface Props {
   offerCards?: ReadonlyMap<string, ConversationOfferOut>;
   /** Cards with no note in the list (a callback's), shown above the messages. */
   looseOfferCards?: readonly ConversationOfferOut[];
+  /** Received e-mails' HTML and files, by message id. */
+  emailParts?: ReadonlyMap<string, EmailPartOut>;
 }
 
 function dayLabel(iso: string): string {
@@ -119,6 +123,7 @@ export function MessageList(props: Props) {
                 mine={message.author_type === "agent" && message.author_id === meId}
                 contactName={contactName}
                 deliveries={props.deliveries}
+                emailPart={props.emailParts?.get(message.id)}
               />}
             </Fragment>
           );
@@ -171,9 +176,10 @@ interface BubbleProps {
   mine: boolean;
   contactName: string;
   deliveries: Deliveries | undefined;
+  emailPart?: EmailPartOut;
 }
 
-function MessageBubble({ message, showAuthor, mine, contactName, deliveries }: BubbleProps) {
+function MessageBubble({ message, showAuthor, mine, contactName, deliveries, emailPart }: BubbleProps) {
   const time = clockTime(message.created_at);
   if (message.author_type === "system") {
     return (
@@ -200,7 +206,9 @@ function MessageBubble({ message, showAuthor, mine, contactName, deliveries }: B
       data-message-id={message.id}
     >
       {showAuthor && <div className="message__author">{author}</div>}
-      <div className="message__bubble" title={new Date(message.created_at).toLocaleString()}>{message.body}</div>
+      <div className="message__bubble" title={new Date(message.created_at).toLocaleString()}>
+        {emailPart ? <EmailBody part={emailPart} text={message.body} /> : message.body}
+      </div>
       <time className="message__time" dateTime={message.created_at}>{time}</time>
       <MessageDelivery message={message} deliveries={deliveries} />
     </div>
