@@ -137,6 +137,9 @@ async def test_free_text_outside_the_window_is_refused_and_nothing_is_queued(
     with pytest.raises(Conflict, match=r"24-hour window .*2026-06-01 09:00 UTC.*template"):
         await free_text(wired, conversation_id, agent_id, "A day later")
     assert await deliveries(wired) == 1  # the refused reply left no row, no message
+    # The bot is not refused here (it answers at once); the adapter checks its window.
+    await free_text(wired, conversation_id, "bot", "The bot speaks")
+    assert await deliveries(wired) == 2
     async with wired.read() as session:
         with pytest.raises(NotFound):
             await service.access_whatsapp_conversation(session, inbox.workspace_id, "nope")

@@ -1,12 +1,14 @@
 """An agent's free-text reply to a WhatsApp customer outside the 24-hour window is refused
 in the transaction that would store it (409), so none is queued only to fail in the outbox.
-Template messages (``service.do_send_template``) and the system's own messages pass: the
-adapter still checks the window of the latter right before sending."""
+Template messages (``service.do_send_template``) and messages not written by a person (the
+system's, the bot's, which answers the customer at once) pass: the adapter still checks the
+window of those right before sending, and a failing bot must not lose its transaction."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from hovor.auth.models import User
 from hovor.channels.whatsapp.adapter import INFO
 from hovor.channels.whatsapp.models import WhatsAppTemplateMessage
 from hovor.channels.whatsapp.service import check_free_text
@@ -25,8 +27,11 @@ def register(dispatcher: Dispatcher) -> None:
             or message["author_type"] != "agent"
             or message["private"]
             or event.payload.get("inbox_id") is None
+            or message["author_id"] is None
         ):
             return
+        if await tx.session.get(User, message["author_id"]) is None:
+            return  # the bot (author id "bot"), not an agent at the desktop
         if await tx.session.get(WhatsAppTemplateMessage, message["id"]) is not None:
             return
         conversation = await tx.session.get(Conversation, message["conversation_id"])
