@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hovor.analytics.models import Rollup
-from hovor.auth.models import SiteKey
+from hovor.auth.models import PresencePeriod, SiteKey
 from hovor.cli import builtin_channels
 from hovor.contacts.models import ContactIdentity
 from hovor.conversations.models import Conversation
@@ -19,7 +19,7 @@ from hovor.db.transaction import Database
 from hovor.demo.command import seed_history
 from hovor.demo.history import generate_history
 from hovor.demo.simulate import MOMENTS
-from hovor.engagement.models import Offer, Rule
+from hovor.engagement.models import GuardCount, Offer, Rule
 from hovor.leads.models import Lead
 from hovor.orders.models import Order
 from hovor.routing.models import RoutingTask
@@ -52,6 +52,8 @@ async def counts(db: Database) -> dict[str, int]:
                 Lead,
                 RoutingTask,
                 CsatSurvey,
+                GuardCount,
+                PresencePeriod,
             )
         }
 
@@ -63,6 +65,9 @@ async def test_the_history_is_stored_consistently_and_regenerated(db: Database) 
     assert n == 150 and sum(seen) == 150
     first = await counts(db)
     assert first["web_sessions"] == 150 and first["engagement_offers"] > 0
+    # The funnel's guarded step and occupancy have data (demo/staffing.py).
+    assert first["engagement_guard_counts"] > 0
+    assert first["agent_presence_periods"] == 2 * 3 * 9  # 2 agents, 3 whole days, 9 rows
     async with db.read() as s:
         rules = (
             await s.execute(select(Rule.key, Rule.enabled).where(Rule.workspace_id == ws))
@@ -101,3 +106,5 @@ async def test_the_history_is_stored_consistently_and_regenerated(db: Database) 
     assert await seed_history(db, days=2, visitors=40, regenerate=True) == 40
     async with db.read() as s:
         assert ((await s.scalar(select(func.count()).select_from(Rollup))) or 0) > 0
+        measures = set((await s.scalars(select(Rollup.measure).distinct())).all())
+        assert {"staffed", "g.offer_open", "g.pacing"} <= measures

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from sqlalchemy import delete, select
 
+from hovor.auth.models import PresencePeriod
 from hovor.contacts.models import Contact, ContactIdentity, TimelineEntry
 from hovor.conversations.models import Conversation
+from hovor.core import clock
 from hovor.csat.models import CsatSurvey
 from hovor.db.transaction import Database
-from hovor.engagement.models import Offer
+from hovor.engagement.models import GuardCount, Offer
 from hovor.leads.models import Lead
 from hovor.orders.models import Order
 from hovor.routing.models import RoutingTask
@@ -58,6 +62,17 @@ async def reset_history(db: Database, workspace_id: str) -> None:
             await s.execute(
                 delete(table).where(table.workspace_id == workspace_id, column.like(PREFIX + "%"))
             )
+        # Counts of stopped matches and ended presence before today cannot be told apart
+        # from real ones: the demo workspace's are all simulated (demo/staffing.py).
+        await s.execute(delete(GuardCount).where(GuardCount.workspace_id == workspace_id))
+        today = datetime.combine(clock.now().date(), time(), clock.now().tzinfo)
+        await s.execute(
+            delete(PresencePeriod).where(
+                PresencePeriod.workspace_id == workspace_id,
+                PresencePeriod.ended_at.is_not(None),
+                PresencePeriod.started_at < today,
+            )
+        )
         await s.execute(delete(TimelineEntry).where(TimelineEntry.contact_id.in_(ids)))
         await s.execute(delete(ContactIdentity).where(ContactIdentity.contact_id.in_(ids)))
         await s.execute(delete(Contact).where(Contact.id.in_(ids)))

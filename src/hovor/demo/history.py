@@ -27,6 +27,7 @@ from hovor.db.transaction import Database, Tx
 from hovor.demo.cleanup import reset_history
 from hovor.demo.moments import MOMENT_QUEUES, ensure_moment_rules
 from hovor.demo.simulate import SimVisit, simulate
+from hovor.demo.staffing import write_staffing
 from hovor.demo.visit_rows import Rows, VisitIds, buyer_email, insert_rows, visit_rows
 from hovor.engagement import offers
 from hovor.engagement.rules.templates import TEMPLATES
@@ -104,15 +105,15 @@ async def _write_visit(
     if v.moment is not None and v.moment_at is not None:
         at(v.moment_at)
         kind = "callback" if v.moment == "high_value_removed" else "chat"
+        texts = TEMPLATES[v.moment].build({"key": v.moment})["action"]["text"]
+        if isinstance(texts, dict):  # per language: the demo shop is Czech
+            texts = texts.get("cs") or next(iter(texts.values()))
         offer = offers.new_offer(
             ws,
             visitor_id=v.visitor_id,
             session_id=ids.session_id,
             kind=kind,
-            text=TEMPLATES[v.moment]
-            .build({"key": v.moment})["action"]["text"]
-            .split("{{")[0]
-            .strip(),
+            text=str(texts).split("{{")[0].strip(),
             queue=MOMENT_QUEUES.get(v.moment, "Web chat"),
             context={"page": {"url": v.pages[-1].url, "title": v.pages[-1].title}},
             rule_key=v.moment,
@@ -354,6 +355,7 @@ async def generate_history(
     visits = list(simulate(days, visitors, seed, end))
     await reset_history(db, workspace_id)
     await write_history(db, workspace_id, visits, progress)
+    await write_staffing(db, workspace_id, visits, end, seed)
     return len(visits)
 
 
