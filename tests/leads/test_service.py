@@ -249,3 +249,45 @@ async def test_without_a_webhook_nothing_is_promised(db: Database) -> None:
         async with db.transaction() as tx:
             await webhook.do_set_webhook(tx, team.workspace.id, url="ftp://crm", enabled=True)
     assert bad.value.errors == [{"loc": ["body", "url"], "msg": "an http:// or https:// URL"}]
+
+
+async def test_after_a_rotation_calls_verify_with_either_secret_until_the_grace_ends(
+    db: Database,
+) -> None:
+    team = await make_team(db)
+    ws = team.workspace.id
+    with stand_in(lambda _call: (200, {"ok": True})) as crm:
+        async with db.transaction() as tx:
+            old = (await webhook.do_set_webhook(tx, ws, url=crm.origin, enabled=True)).secret
+        async with db.transaction() as tx:
+            hook = await webhook.do_set_webhook(
+                tx, ws, url=crm.origin, enabled=True, rotate_secret=True, grace=timedelta(hours=1)
+            )
+            new, until = hook.secret, hook.previous_until
+        assert new != old and until is not None
+        worker = LeadWebhookWorker(db)
+        worker.open()
+        async with db.transaction() as tx:
+            await service.do_capture_lead(tx, ws, "v-1", details(email="a@b.cz"))
+        assert await worker.run_once() == 1
+        # The grace ends: only the new secret signs.
+        async with db.transaction() as tx:
+            row = await webhook.webhook_of(tx.session, ws)
+            assert row is not None
+            row.previous_until = datetime.now(UTC) - timedelta(seconds=1)
+        async with db.transaction() as tx:
+            await service.do_capture_lead(tx, ws, "v-2", details(email="c@d.cz"))
+        assert await worker.run_once() == 1
+        await worker.close()
+        during, after = crm.wait_for_calls(2)
+    for secret in (old, new):
+        assert Webhook(secret).verify(during["raw"], during["headers"])["type"] == "lead.created"
+    assert Webhook(new).verify(after["raw"], after["headers"])["data"]["email"] == "c@d.cz"
+    with pytest.raises(Exception, match="signature"):
+        Webhook(old).verify(after["raw"], after["headers"])
+    # A leaked secret: rotated with no grace, it signs nothing more.
+    async with db.transaction() as tx:
+        hook = await webhook.do_set_webhook(
+            tx, ws, url=crm.origin, enabled=True, rotate_secret=True, grace=timedelta(0)
+        )
+        assert webhook.signing_secrets(hook, datetime.now(UTC)) == [hook.secret]

@@ -4,7 +4,7 @@ them; admins set the CRM webhook."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, status
@@ -12,9 +12,11 @@ from fastapi.responses import StreamingResponse
 
 from hovor.auth import visitors
 from hovor.auth.deps import ActorDep, AdminDep
+from hovor.core import clock
 from hovor.core.errors import NotFound, Unauthorized
 from hovor.core.problems import PROBLEM_RESPONSES
 from hovor.leads import listing, service, webhook
+from hovor.leads.models import LeadWebhook
 from hovor.leads.schemas import (
     LeadDeliveryOut,
     LeadOut,
@@ -167,16 +169,28 @@ async def get_lead_webhook(actor: AdminDep, runtime: RuntimeDep) -> LeadWebhookO
         hook = await webhook.webhook_of(session, actor.workspace_id)
     if hook is None:
         raise NotFound("no lead webhook is set")
-    return LeadWebhookOut(url=hook.url, enabled=hook.enabled, secret=hook.secret)
+    return _webhook_out(hook)
 
 
 @router.put("/leads/webhook", response_model=LeadWebhookOut)
 async def set_lead_webhook(body: LeadWebhookIn, actor: AdminDep, tx: TxDep) -> LeadWebhookOut:
     """Where every new lead and every change of one is sent, signed (Standard Webhooks)."""
     hook = await webhook.do_set_webhook(
-        tx, actor.workspace_id, url=body.url, enabled=body.enabled, rotate_secret=body.rotate_secret
+        tx,
+        actor.workspace_id,
+        url=body.url,
+        enabled=body.enabled,
+        rotate_secret=body.rotate_secret,
+        grace=timedelta(hours=body.rotate_grace_hours),
     )
-    return LeadWebhookOut(url=hook.url, enabled=hook.enabled, secret=hook.secret)
+    return _webhook_out(hook)
+
+
+def _webhook_out(hook: LeadWebhook) -> LeadWebhookOut:
+    until = hook.previous_until if len(webhook.signing_secrets(hook, clock.now())) > 1 else None
+    return LeadWebhookOut(
+        url=hook.url, enabled=hook.enabled, secret=hook.secret, previous_secret_until=until
+    )
 
 
 @router.get("/leads/webhook/deliveries", response_model=list[LeadDeliveryOut])

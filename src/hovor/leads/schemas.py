@@ -69,12 +69,22 @@ class LeadWebhookIn(BaseModel):
     url: str = Field(min_length=1, max_length=2048)
     enabled: bool = True
     rotate_secret: bool = False
+    rotate_grace_hours: int = Field(
+        default=24,
+        ge=0,
+        le=168,
+        description="with rotate_secret: hours during which calls carry the replaced secret's "
+        "signature too; 0 (a leaked secret): none",
+    )
 
 
 class LeadWebhookOut(BaseModel):
     url: str
     enabled: bool
     secret: str  # the whsec_ secret the CRM verifies signatures with (admins only)
+    previous_secret_until: datetime | None = Field(
+        description="until when calls are signed with the previous secret too; null: they are not"
+    )
 
 
 class LeadDeliveryOut(BaseModel):

@@ -79,7 +79,11 @@ class LeadWebhookWorker:
             return 0
         async with self._db.transaction() as tx:
             claimed = await webhook.claim_due(tx, limit=self._batch)
-            jobs = [(d.id, webhook.body_of(d), hook.url, hook.secret) for d, hook in claimed]
+            now = clock.now()
+            jobs = [
+                (d.id, webhook.body_of(d), hook.url, webhook.signing_secrets(hook, now))
+                for d, hook in claimed
+            ]
         outcomes = await asyncio.gather(*(self._call(*job) for job in jobs))
         async with self._db.transaction() as tx:
             for delivery_id, (code, error, permanent) in zip(
@@ -91,10 +95,10 @@ class LeadWebhookWorker:
         return len(jobs)
 
     async def _call(
-        self, delivery_id: str, body: str, url: str, secret: str
+        self, delivery_id: str, body: str, url: str, secrets: list[str]
     ) -> tuple[int | None, str | None, bool]:
         assert self._client is not None
-        headers = webhook.signed_request(secret, delivery_id, body, clock.now())
+        headers = webhook.signed_request(secrets, delivery_id, body, clock.now())
         try:
             answer = await self._client.post(url, content=body.encode(), headers=headers)
         except httpx.HTTPError as exc:

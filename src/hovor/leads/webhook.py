@@ -10,13 +10,17 @@ Calls follow the Standard Webhooks specification (https://www.standardwebhooks.c
 signed by its reference library): headers ``webhook-id`` (the delivery id, the same on
 every attempt: the CRM's idempotency key), ``webhook-timestamp`` and ``webhook-signature``
 ``v1,<base64 HMAC-SHA256 of "id.timestamp.body">`` with the workspace's ``whsec_`` secret.
+For a grace period after the secret is rotated, each call carries two signatures (the new
+secret's and the previous one's, space-separated as the specification allows), so the CRM
+verifies with whichever secret it holds while it is switched over.
 """
 
 from __future__ import annotations
 
 import base64
 import secrets
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +36,7 @@ from hovor.db.transaction import Tx
 from hovor.leads.models import Lead, LeadDelivery, LeadWebhook
 
 MAX_URL = 2048
+DEFAULT_GRACE = timedelta(hours=24)
 
 
 def new_secret() -> str:
@@ -54,14 +59,23 @@ async def webhook_of(session: AsyncSession, workspace_id: str) -> LeadWebhook | 
 
 
 async def do_set_webhook(
-    tx: Tx, workspace_id: str, *, url: str, enabled: bool, rotate_secret: bool = False
+    tx: Tx,
+    workspace_id: str,
+    *,
+    url: str,
+    enabled: bool,
+    rotate_secret: bool = False,
+    grace: timedelta = DEFAULT_GRACE,
 ) -> LeadWebhook:
-    """Set the workspace's CRM webhook; its secret is made once (or anew on ``rotate_secret``)."""
+    """Set the workspace's CRM webhook; its secret is made once (or anew on ``rotate_secret``,
+    the replaced one still signing too for ``grace``; 0: not at all)."""
     hook = await webhook_of(tx.session, workspace_id)
     if hook is None:
         hook = LeadWebhook(workspace_id=workspace_id, secret=new_secret())
         tx.session.add(hook)
     elif rotate_secret:
+        hook.previous_secret = hook.secret if grace else None
+        hook.previous_until = clock.now() + grace if grace else None
         hook.secret = new_secret()
     hook.url = check_url(url)
     hook.enabled = enabled
@@ -85,13 +99,22 @@ async def do_promise(tx: Tx, lead: Lead, event: str, payload: dict[str, Any]) ->
     )
 
 
-def signed_request(secret: str, delivery_id: str, body: str, at: datetime) -> dict[str, str]:
-    """The headers of one call (Standard Webhooks)."""
+def signing_secrets(hook: LeadWebhook, now: datetime) -> list[str]:
+    """The current secret, and the previous one while its grace lasts."""
+    if hook.previous_secret and hook.previous_until is not None and now < hook.previous_until:
+        return [hook.secret, hook.previous_secret]
+    return [hook.secret]
+
+
+def signed_request(
+    secrets_: Sequence[str], delivery_id: str, body: str, at: datetime
+) -> dict[str, str]:
+    """The headers of one call (Standard Webhooks), signed with each of ``secrets_``."""
     return {
         "content-type": "application/json",
         "webhook-id": delivery_id,
         "webhook-timestamp": str(int(at.timestamp())),
-        "webhook-signature": Webhook(secret).sign(delivery_id, at, body),
+        "webhook-signature": " ".join(Webhook(s).sign(delivery_id, at, body) for s in secrets_),
     }
 
 
