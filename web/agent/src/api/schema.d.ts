@@ -4170,6 +4170,12 @@ export interface components {
              */
             enabled: boolean;
             /**
+             * Rotate Grace Hours
+             * @description with rotate_secret: hours during which calls carry the replaced secret's signature too; 0 (a leaked secret): none
+             * @default 24
+             */
+            rotate_grace_hours: number;
+            /**
              * Rotate Secret
              * @default false
              */
@@ -4181,6 +4187,11 @@ export interface components {
         LeadWebhookOut: {
             /** Enabled */
             enabled: boolean;
+            /**
+             * Previous Secret Until
+             * @description until when calls are signed with the previous secret too; null: they are not
+             */
+            previous_secret_until: string | null;
             /** Secret */
             secret: string;
             /** Url */

@@ -34,7 +34,10 @@ export function WebhookCard() {
     }
   }, [hook.data]);
   const save = useMutation({
-    mutationFn: (rotate: boolean) => unwrap(api.PUT("/v1/leads/webhook", { body: { url, enabled, rotate_secret: rotate } })),
+    mutationFn: (rotate: boolean) => unwrap(
+        // A new secret: the old one signs too for a day, while the CRM is switched over.
+        api.PUT("/v1/leads/webhook", { body: { url, enabled, rotate_secret: rotate, rotate_grace_hours: 24 } }),
+      ),
     onSuccess: (data) => queryClient.setQueryData(HOOK_KEY, data),
   });
   const retry = useMutation({
@@ -79,6 +82,9 @@ export function WebhookCard() {
       {hook.data && (
         <p className="lead-webhook__secret">
           Signing secret (Standard Webhooks): <code data-testid="lead-webhook-secret">{hook.data.secret}</code>
+          {hook.data.previous_secret_until && (
+            <> (calls are signed with the previous secret too until {new Date(hook.data.previous_secret_until).toLocaleString()})</>
+          )}
         </p>
       )}
       {(deliveries.data ?? []).length > 0 && (
