@@ -2,7 +2,8 @@
 
 An admin adds a team member (seeing the server's field error for a short password
 first), creates a site key and copies its snippet, edits a key's origins and widget
-settings (the server's field error shown on the origins), creates an API token whose secret is
+settings (the server's field error shown on the origins), rotates a key's identity secret
+(with a day's grace, then at once), creates an API token whose secret is
 shown once and works against the API; an agent never sees the admin area. The database
 lives for the whole module, so every test makes its own e-mails and names.
 """
@@ -140,6 +141,34 @@ def test_admin_creates_a_site_key_and_gets_its_snippet(
     page.once("dialog", lambda dialog: dialog.accept())
     row.get_by_test_id("site-delete").click()
     expect(row).to_have_count(0)
+
+
+def test_admin_rotates_a_site_keys_identity_secret(
+    server: ServerProcess, new_context: ContextFactory
+) -> None:
+    page = new_context("admin").new_page()
+    open_admin(page, server, "websites")
+    name = unique("identity.example.org")
+    page.get_by_test_id("site-form-name").fill(name)
+    page.get_by_test_id("site-form-origins").fill("https://identity.example.org")
+    page.get_by_test_id("site-form-submit").click()
+    row = page.get_by_test_id("site-row").filter(has_text=name)
+    row.get_by_test_id("identity-secret-show").click()
+    value = row.get_by_test_id("identity-secret-value")
+    expect(value).to_contain_text("hid_")
+    first = value.text_content()
+
+    # Rotating keeps the old secret working for a day, and says until when.
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_test_id("identity-secret-rotate").click()
+    expect(value).not_to_have_text(first or "")
+    expect(row.get_by_test_id("identity-secret-previous")).to_contain_text("works until")
+    # A leaked secret: rotated now, the previous one stops at once.
+    second = value.text_content()
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_test_id("identity-secret-rotate-now").click()
+    expect(value).not_to_have_text(second or "")
+    expect(row.get_by_test_id("identity-secret-previous")).to_have_count(0)
 
 
 def widget_session(server: ServerProcess, site_key: str, origin: str) -> httpx.Response:

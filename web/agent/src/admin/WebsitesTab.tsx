@@ -3,6 +3,7 @@ import { errorMessage } from "../api/client";
 import { CobrowseSettings } from "../cobrowse/CobrowseSettings";
 import { ListState } from "../ui/ListState";
 import { formatDateTime } from "../ui/dateTime";
+import { IdentitySecret } from "./IdentitySecret";
 import { CopyButton, selectContents } from "./parts";
 import { useChangeSiteKey, useCreateSiteKey, useDeleteSiteKey, useSiteKeys, type SiteKeyOut } from "./queries";
 import { SiteForm } from "./SiteForm";
@@ -95,6 +96,10 @@ function SiteRow({ siteKey, serverOrigin }: { siteKey: SiteKeyOut; serverOrigin:
           <dt>Created</dt>
           <dd>
             <time dateTime={siteKey.created_at}>{formatDateTime(siteKey.created_at)}</time>
+          </dd>
+          <dt>Signed-in customers</dt>
+          <dd>
+            <IdentitySecret siteKeyId={siteKey.id} />
           </dd>
         </dl>
       )}

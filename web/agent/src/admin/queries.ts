@@ -8,6 +8,7 @@ export type SiteKeyOut = Schemas["SiteKeyOut"];
 export type SiteKeyChange = Schemas["SiteKeyChange"];
 export type ApiTokenOut = Schemas["ApiTokenOut"];
 export type ApiTokenCreated = Schemas["ApiTokenCreated"];
+export type IdentitySecretOut = Schemas["IdentitySecretOut"];
 
 /* ---------------------------------------------------------------- team -- */
 // The list itself is useUsers() (conversation/queries.ts): one cache entry,
@@ -60,6 +61,32 @@ export function useDeleteSiteKey() {
     onSuccess(_, id) {
       queryClient.setQueryData<SiteKeyOut[]>(keys.siteKeys, (list) => list?.filter((k) => k.id !== id));
       void queryClient.invalidateQueries({ queryKey: keys.siteKeys });
+    },
+  });
+}
+
+/** A site key's identity secret (made on the first read); only fetched when asked for. */
+export function useIdentitySecret(siteKeyId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["identity-secret", siteKeyId],
+    enabled,
+    queryFn: () =>
+      unwrap(api.GET("/v1/site-keys/{site_key_id}/identity-secret", { params: { path: { site_key_id: siteKeyId } } })),
+  });
+}
+
+/** A new identity secret; the replaced one still verifies for ``graceHours`` (0: not at all). */
+export function useRotateIdentitySecret(siteKeyId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (graceHours: number) =>
+      unwrap(
+        api.POST("/v1/site-keys/{site_key_id}/identity-secret/rotate", {
+          params: { path: { site_key_id: siteKeyId }, query: { grace_hours: graceHours } },
+        }),
+      ),
+    onSuccess(secret) {
+      queryClient.setQueryData<IdentitySecretOut>(["identity-secret", siteKeyId], secret);
     },
   });
 }
