@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import httpx
 import pytest
 from fastapi import FastAPI, Query
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from hovor.core import problems
-from hovor.core.edge import INT64_MAX, EdgeGuard, unstorable
+from hovor.core.edge import INT64_MAX, EdgeGuard, long_digit_run, unstorable
 
 
 class Item(BaseModel):
@@ -104,3 +107,10 @@ def test_unstorable_walks_any_depth_without_recursion() -> None:
         {"loc": ["frame", *[0] * 10_000], "msg": "must not contain the NUL character (U+0000)"}
     ]
     assert unstorable({"a": [True, 1.5e300, -(2**63)], "b": None}, []) == []
+
+
+@given(st.text(alphabet=st.sampled_from('0123456789-.e ,"a\u00e9\u0663'), max_size=80))
+def test_long_digit_run_finds_nineteen_ascii_digits_in_a_row(text: str) -> None:
+    expected = re.search(r"[0-9]{19}", text) is not None
+    assert long_digit_run(text) is expected
+    assert long_digit_run(text.encode()) is expected
