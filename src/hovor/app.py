@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from hovor import __version__
 from hovor.analytics import listeners as analytics_listeners
 from hovor.analytics.api import router as analytics_router
+from hovor.analytics.weekly_send import WeeklyReports
 from hovor.audit.api import router as audit_router
 from hovor.audit.recorder import AuditRecorder
 from hovor.auth.api import router as auth_router
@@ -195,6 +196,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     backlog = metrics.BacklogPoller(runtime.db)
     cobrowse_sweeper = CobrowseSweeper(runtime.db, runtime.bus)  # lapsed, left, retention
     rollups = analytics_listeners.register(runtime.dispatcher, runtime.db)  # last: reads all
+    weekly_reports = WeeklyReports.from_settings(runtime.db, settings)  # Mondays, by e-mail
     peers = Peers(settings.trusted_proxies)
     sockets = create_socket_quota(settings.redis_url)  # the cluster's count with Redis
     install_log_filter()  # "%(request_id)s" in the log format names the request
@@ -212,12 +214,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await backlog.start()
         await cobrowse_sweeper.start()
         await rollups.start()
+        await weekly_reports.start()
         # What start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise stall the event loop for tens of milliseconds.
         gc.freeze()
         try:
             yield
         finally:
+            await weekly_reports.close()
             await rollups.close()
             await cobrowse_sweeper.close()
             await backlog.close()
@@ -241,6 +245,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.channels = channels
     app.state.routing = routing
     app.state.rollups = rollups
+    app.state.weekly_reports = weekly_reports
     app.state.peers = peers
     app.state.sockets = sockets  # open sockets per visitor and address
     problems.install(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -93,6 +94,20 @@ class Settings(BaseSettings):
         default=None,
         description="e-mail replies: smtp://user:pass@host:587?starttls=true (smtps:// for TLS); "
         "unset: replies are stored, not sent",
+    )
+    weekly_report: bool = Field(
+        default=True,
+        description="send supervisors and admins last week's figures each Monday (needs "
+        "HOVOR_SMTP_URL; docs/analytics.md)",
+    )
+    weekly_report_tz: str = Field(
+        default="UTC", description="the weekly report's time zone: its weeks and Monday hour"
+    )
+    weekly_report_hour: int = Field(
+        default=7, ge=0, le=23, description="from this hour on Monday the report is sent"
+    )
+    weekly_report_from: str = Field(
+        default="Hovor <reports@hovor.invalid>", description="the weekly report's From"
     )
     smtp_receiver_port: int | None = Field(
         default=None,
@@ -188,6 +203,17 @@ class Settings(BaseSettings):
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("weekly_report_tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                "HOVOR_WEEKLY_REPORT_TZ must be an IANA time zone (UTC, Europe/Prague)"
+            ) from None
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -43,3 +43,26 @@ def test_analytics_is_for_admins_and_supervisors_and_names_bad_parameters(
         csv = admin.get("/v1/analytics/service.csv", params={"dim": "channel"})
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
         assert "attachment" in csv.headers["content-disposition"]
+
+
+def test_the_weekly_report_is_previewed_and_needs_smtp_to_be_sent_now(
+    server: ServerProcess,
+) -> None:
+    with closing(_client(server, ALICE)) as agent:
+        assert agent.get("/v1/analytics/weekly-report").status_code == 403
+    with closing(_client(server, ADMIN)) as admin:
+        r = admin.get("/v1/analytics/weekly-report", params={"week": "2026-11-04"})
+        assert r.status_code == 200
+        preview = r.json()
+        assert preview["week"] == "2026-11-02" and preview["sent"] is False
+        assert ADMIN in preview["recipients"] and ALICE not in preview["recipients"]
+        assert "Stopped by guards or pacing: " in preview["text"]
+        assert preview["html"].startswith("<!doctype html>")
+        # The test server has no HOVOR_SMTP_URL: nothing can be sent.
+        csrf = {"X-CSRF-Token": admin.get("/v1/auth/me").json()["csrf_token"]}
+        assert admin.post("/v1/analytics/weekly-report/send", headers=csrf).status_code == 409
+        csv = admin.get("/v1/analytics/engagement.csv", params={"dim": "rule"}).text
+        header = csv.splitlines()[0].split(",") if csv else []
+        assert not header or {"funnel.matched", "funnel.guarded_by_reason.pacing"} <= set(header)
+        service = admin.get("/v1/analytics/service", params={"dim": "agent"}).json()
+        assert all("occupancy" in row and "staffed_minutes" in row for row in service["rows"])

@@ -22,13 +22,16 @@ from hovor.analytics.schemas import (
     PeriodOut,
     ServiceDim,
     ServiceReportOut,
+    WeeklyReportOut,
 )
+from hovor.analytics.weekly import last_week, week_of
+from hovor.analytics.weekly_send import WeeklyMail, WeeklyReports, build_mail
 from hovor.auth.deps import ActorDep
 from hovor.auth.service import require_role, users_by_ids
 from hovor.core import clock
-from hovor.core.errors import field_error
+from hovor.core.errors import Conflict, field_error
 from hovor.core.problems import PROBLEM_RESPONSES
-from hovor.runtime import RuntimeDep
+from hovor.runtime import Runtime, RuntimeDep
 
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"], responses=PROBLEM_RESPONSES)
 
@@ -210,3 +213,56 @@ async def export_csv(
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
+
+
+WeekQ = Annotated[
+    date | None, Query(description="a day of the week to report (default: last week)")
+]
+
+
+async def _weekly_mail(
+    runtime: Runtime, workspace_id: str, week: date | None
+) -> tuple[WeeklyReports, date, WeeklyMail]:
+    reports_ = WeeklyReports.from_settings(runtime.db, runtime.settings)
+    monday = week_of(week) if week else last_week(clock.now(), reports_.tz)
+    mail = await build_mail(
+        runtime.db, workspace_id, monday, reports_.tz, reports_.origin, reports_.sender
+    )
+    return reports_, monday, mail
+
+
+def _weekly_out(monday: date, mail: WeeklyMail, sent: bool) -> WeeklyReportOut:
+    return WeeklyReportOut(
+        week=monday,
+        recipients=mail.recipients,
+        subject=mail.subject,
+        text=mail.text,
+        html=mail.html,
+        sent=sent,
+    )
+
+
+@router.get("/weekly-report", response_model=WeeklyReportOut)
+async def weekly_report_preview(
+    actor: ActorDep, runtime: RuntimeDep, week: WeekQ = None
+) -> WeeklyReportOut:
+    """The weekly e-mail report as it would go out (nothing is sent), in
+    HOVOR_WEEKLY_REPORT_TZ (docs/analytics.md, "Weekly report")."""
+    require_role(actor.user, "admin", "supervisor")
+    _reports, monday, mail = await _weekly_mail(runtime, actor.workspace_id, week)
+    return _weekly_out(monday, mail, False)
+
+
+@router.post("/weekly-report/send", response_model=WeeklyReportOut)
+async def weekly_report_send(
+    actor: ActorDep, runtime: RuntimeDep, week: WeekQ = None
+) -> WeeklyReportOut:
+    """Send the weekly report now to the workspace's admins and supervisors (besides the
+    Monday one, which still goes out once); 409 without HOVOR_SMTP_URL."""
+    require_role(actor.user, "admin")
+    reports_, monday, mail = await _weekly_mail(runtime, actor.workspace_id, week)
+    if reports_.smtp is None:
+        raise Conflict("no SMTP server is configured (HOVOR_SMTP_URL)")
+    if mail.recipients:
+        await reports_.smtp.send(mail.message)
+    return _weekly_out(monday, mail, True)

@@ -129,5 +129,9 @@ class OverviewOut(BaseModel):
 
 
 class WeeklyReportOut(BaseModel):
-    recipients: list[str]
+    week: date = Field(description="the Monday of the week reported")
+    recipients: list[str] = Field(description="the workspace's active admins and supervisors")
     subject: str
+    text: str = Field(description="the plain-text part")
+    html: str = Field(description="the HTML part")
+    sent: bool = Field(description="false for a preview")
