@@ -50,6 +50,7 @@ def rich_mail(tag: str) -> bytes:
         subtype="html",
     )
     html = message.get_payload()[1]  # type: ignore[index]
+    assert isinstance(html, EmailMessage)
     html.add_related(
         PNG, "image", "png", cid=f"<photo-{tag}@mail.example.cz>", filename="photo.png"
     )

@@ -142,6 +142,7 @@ def test_a_text_only_mail_has_no_html_and_an_unnamed_inline_image_is_a_file() ->
     message.set_content("Viz obrázek")
     message.add_alternative('<p>Viz <img src="cid:img1@x"></p>', subtype="html")
     html_part = message.get_payload()[1]  # type: ignore[index]
+    assert isinstance(html_part, EmailMessage)
     html_part.add_related(b"GIF89a...", "image", "gif", cid="<img1@x>")
     email = parse_email(message.as_bytes())
     [image] = email.attachments
