@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -100,6 +101,7 @@ def test_outside_the_window_the_agent_sends_an_approved_template(
     api: CloudApi,
     new_context: ContextFactory,
     alice_state: StorageState,
+    tmp_path: Path,
 ) -> None:
     tag = uuid.uuid4().hex[:8]
     conversation = customer_writes(server, api, tag)
@@ -117,6 +119,7 @@ def test_outside_the_window_the_agent_sends_an_approved_template(
     expect(agent.get_by_test_id("whatsapp-window")).to_contain_text("left to reply freely")
     expect(agent.get_by_test_id("whatsapp-window")).to_contain_text("23h")
     expect(agent.get_by_test_id("reply-input")).to_be_visible()
+    agent.screenshot(path=str(tmp_path / "window-open.png"))
 
     make_messages_older(server, conversation["id"], hours=25)
     agent.reload()
@@ -138,6 +141,7 @@ def test_outside_the_window_the_agent_sends_an_approved_template(
     expect(send).to_be_disabled()  # {{1}} is empty
     agent.get_by_test_id("whatsapp-template-param-1").fill(f"Sheena {tag}")
     expect(preview).to_contain_text(f"Hello Sheena {tag}, we have an answer to your question.")
+    agent.screenshot(path=str(tmp_path / "template-picker.png"))
     with agent.expect_response("**/whatsapp/templates/send") as answered:
         send.click()
     assert answered.value.status == 201

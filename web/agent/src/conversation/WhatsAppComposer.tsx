@@ -25,11 +25,16 @@ interface Props {
  * in WhatsApp's 24-hour window, or, once it has closed, why and a picker of
  * the inbox's approved templates. Other channels get the reply box unchanged.
  */
-export function WhatsAppComposer({ conversation, meId, lastCustomerMessageId, children }: Props) {
-  const active = conversation.channel === "whatsapp" && conversation.status === "open";
-  const window = useWhatsAppWindow(conversation.id, lastCustomerMessageId, active);
+export function WhatsAppComposer(props: Props) {
+  const { conversation, children } = props;
+  if (conversation.channel !== "whatsapp" || conversation.status !== "open") return <>{children}</>;
+  return <WindowedComposer {...props} />;
+}
+
+function WindowedComposer({ conversation, meId, lastCustomerMessageId, children }: Props) {
+  const window = useWhatsAppWindow(conversation.id, lastCustomerMessageId, true);
   const now = useNow(1000);
-  if (!active || !window.data) return <>{children}</>;
+  if (!window.data) return <>{children}</>; // loading, or unreadable: the server still refuses late free text
   const state = windowState(window.data, now);
   if (!state.open) return <TemplatePicker conversationId={conversation.id} meId={meId} reason={state.text} />;
   return (
