@@ -8,6 +8,7 @@ import { RoutingTab } from "./RoutingTab";
 import { TeamTab } from "./TeamTab";
 import { TokensTab } from "./TokensTab";
 import { WebsitesTab } from "./WebsitesTab";
+import { t } from "../i18n/i18n";
 
 const TABS: { tab: AdminTab; label: string; testId: string }[] = [
   { tab: "team", label: "Team", testId: "admin-tab-team" },
@@ -64,8 +65,8 @@ export function AdminArea({ me, tab }: { me: MeOut; tab: AdminTab }) {
 /** The sidebar entry, for admins only. */
 export function AdminNavEntry({ active }: { active: boolean }) {
   return (
-    <nav className="nav nav--secondary" aria-label="Workspace">
-      <div className="nav__heading">Workspace</div>
+    <nav className="nav nav--secondary" aria-label={t("nav.workspace")}>
+      <div className="nav__heading">{t("nav.workspace")}</div>
       <div className="nav__list">
         <button
           type="button"
@@ -74,7 +75,7 @@ export function AdminNavEntry({ active }: { active: boolean }) {
           data-testid="nav-admin"
           onClick={() => openAdmin()}
         >
-          <span>Admin</span>
+          <span>{t("nav.admin")}</span>
         </button>
       </div>
     </nav>

@@ -4,8 +4,10 @@ import { NO_ERRORS, type FormErrors } from "../ui/formErrors";
 import { FormError, FormField } from "../ui/FormField";
 import { siteFormErrors, siteKeyBody, type SiteField, type SiteFormValues } from "./siteForm";
 import type { SiteKeyIn } from "./queries";
+import { TextsInput } from "../ui/TextsInput";
+import type { Texts } from "../ui/texts";
 
-type TextKey = "name" | "origins" | "title" | "greeting" | "color";
+type TextKey = "name" | "origins" | "title" | "color";
 
 export function SiteForm({
   initial,
@@ -44,7 +46,7 @@ export function SiteForm({
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<FormErrors<SiteField>>(NO_ERRORS);
 
-  function edit(key: TextKey, field: SiteField, value: string) {
+  function edit(key: TextKey | "greeting", field: SiteField, value: string | Texts) {
     setForm((f) => ({ ...f, [key]: value }));
     setErrors((e) => ({ fields: { ...e.fields, [field]: undefined }, form: e.form }));
   }
@@ -136,13 +138,12 @@ export function SiteForm({
           error={errors.fields["widget_settings.greeting"]}
         >
           {(control) => (
-            <textarea
-              {...control}
-              data-testid={`${testId}-greeting`}
-              rows={2}
+            <TextsInput
+              control={control}
+              testId={`${testId}-greeting`}
               maxLength={500}
               value={form.greeting}
-              onChange={(e) => edit("greeting", "widget_settings.greeting", e.target.value)}
+              onChange={(greeting) => edit("greeting", "widget_settings.greeting", greeting)}
             />
           )}
         </FormField>

@@ -5,6 +5,7 @@
  * field errors the same way.
  */
 import { formErrors, type FormErrors } from "../ui/formErrors";
+import { isTexts, textsOf, textsToSend, type Texts } from "../ui/texts";
 import { parseOrigins } from "./origins";
 import type { SiteKeyIn, SiteKeyOut } from "./queries";
 
@@ -26,7 +27,8 @@ export interface SiteFormValues {
   /** The allowed origins, one per line. */
   origins: string;
   title: string;
-  greeting: string;
+  /** One greeting, or one per language ({"cs": "…", "en": "…"}): each visitor reads theirs. */
+  greeting: Texts;
   color: string;
   requireConsent: boolean;
 }
@@ -45,7 +47,7 @@ export function siteFormOf(siteKey: SiteKeyOut): SiteFormValues {
     name: siteKey.name,
     origins: siteKey.allowed_origins.join("\n"),
     title: widgetSetting(siteKey, "title"),
-    greeting: widgetSetting(siteKey, "greeting"),
+    greeting: isTexts(siteKey.widget_settings.greeting) ? textsOf(siteKey.widget_settings.greeting) : DEFAULT_WIDGET.greeting,
     color: widgetSetting(siteKey, "color"),
     requireConsent: siteKey.widget_settings.require_consent === true,
   };
@@ -62,7 +64,7 @@ export function siteKeyBody(form: SiteFormValues): SiteKeyIn {
     allowed_origins: parseOrigins(form.origins),
     widget_settings: {
       title: form.title.trim() || DEFAULT_WIDGET.title,
-      greeting: form.greeting.trim() || DEFAULT_WIDGET.greeting,
+      greeting: greetingToSend(form.greeting),
       color: form.color,
       require_consent: form.requireConsent,
     },
@@ -75,4 +77,10 @@ export function siteFormErrors(error: unknown, sent: SiteKeyIn): FormErrors<Site
   return formErrors(error, SITE_FIELDS, {
     entryLabel: (field, i) => (field === "allowed_origins" && origins[i] ? origins[i] : `Entry ${i + 1}`),
   });
+}
+
+/** An emptied greeting (or one with every language empty) means the default. */
+function greetingToSend(greeting: Texts): Texts {
+  const texts = textsToSend(typeof greeting === "string" ? greeting.trim() : greeting);
+  return texts === "" ? DEFAULT_WIDGET.greeting : texts;
 }

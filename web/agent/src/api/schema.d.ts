@@ -5633,6 +5633,11 @@ export interface components {
         };
         /** VisitorSessionIn */
         VisitorSessionIn: {
+            /**
+             * Lang
+             * @description the page's language (the snippet's data-lang, <html lang>, the browser's): picks the greeting and title the site wrote per language
+             */
+            lang?: string | null;
             /** Site Key */
             site_key: string;
             /** Token */
@@ -5771,7 +5776,9 @@ export interface components {
              * Greeting
              * @default Hi! How can we help?
              */
-            greeting: string;
+            greeting: string | {
+                [key: string]: string;
+            };
             /**
              * Require Consent
              * @description track nothing until the site calls hovor('consent', true)
@@ -5782,7 +5789,9 @@ export interface components {
              * Title
              * @default Chat with us
              */
-            title: string;
+            title: string | {
+                [key: string]: string;
+            };
         };
         /** WorkspaceOut */
         WorkspaceOut: {

@@ -4,6 +4,7 @@ import { ApiError, errorMessage, setUnauthorizedHandler } from "../api/client";
 import { keys } from "../api/keys";
 import { LoginScreen } from "../auth/LoginScreen";
 import { useMe } from "../auth/session";
+import { useLang } from "../i18n/i18n";
 import { Desktop } from "./Desktop";
 
 export function createQueryClient(): QueryClient {
@@ -22,6 +23,11 @@ export function createQueryClient(): QueryClient {
 function AuthGate() {
   const queryClient = useQueryClient();
   const me = useMe();
+  // A new language renders the desktop afresh, every text and date in it.
+  const lang = useLang();
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
 
   // Any 401 mid-session (expired cookie) sends the agent back to sign-in.
   useEffect(() => {
@@ -42,7 +48,7 @@ function AuthGate() {
       </div>
     );
   }
-  return me.data ? <Desktop me={me.data} /> : <LoginScreen />;
+  return me.data ? <Desktop key={lang} me={me.data} /> : <LoginScreen />;
 }
 
 export function App() {

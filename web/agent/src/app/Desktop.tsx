@@ -31,7 +31,9 @@ import { closeTickets, useTicketsRoute } from "../tickets/route";
 import { LiveVisitors, VisitorsNavEntry } from "../visitors/LiveVisitors";
 import { closeVisitors, openVisitors, useVisitorsOpen } from "../visitors/route";
 import { Avatar } from "./Avatar";
+import { LanguageSelect } from "../i18n/LanguageSelect";
 import { selectConversation, useSelectedConversationId } from "./selection";
+import { t } from "../i18n/i18n";
 
 export function Desktop({ me }: { me: MeOut }) {
   const [filter, setFilter] = useState<InboxFilter>({ view: "unassigned", status: "open" });
@@ -75,6 +77,7 @@ export function Desktop({ me }: { me: MeOut }) {
           </div>
           <div className="topbar__right">
             <PresenceSelect me={me} />
+            <LanguageSelect />
             <span className="topbar__user">
               <Avatar name={me.user.name} size="sm" />
               <span>
@@ -83,7 +86,7 @@ export function Desktop({ me }: { me: MeOut }) {
               </span>
             </span>
             <button type="button" className="button button--ghost" data-testid="logout" disabled={logout.isPending} onClick={() => logout.mutate()}>
-              Log out
+              {t("nav.logOut")}
             </button>
           </div>
         </header>
@@ -107,15 +110,15 @@ export function Desktop({ me }: { me: MeOut }) {
                 closeLeads();
               }}
             />
-            <nav className="nav nav--section" aria-label="Engagement">
-              <div className="nav__heading">Engagement</div>
+            <nav className="nav nav--section" aria-label={t("nav.engagement")}>
+              <div className="nav__heading">{t("nav.engagement")}</div>
               <div className="nav__list">
                 <VisitorsNavEntry active={showVisitors} onOpen={openVisitors} />
                 {isManager && <RulesNavEntry active={showRules} />}
               </div>
             </nav>
-            <nav className="nav nav--section" aria-label="Customers">
-              <div className="nav__heading">Customers</div>
+            <nav className="nav nav--section" aria-label={t("nav.customers")}>
+              <div className="nav__heading">{t("nav.customers")}</div>
               <div className="nav__list">
                 <ContactsNavEntry active={showContacts} />
                 <TicketsNavEntry active={showTickets} />
@@ -124,8 +127,8 @@ export function Desktop({ me }: { me: MeOut }) {
               </div>
             </nav>
             {isManager && (
-              <nav className="nav nav--section" aria-label="Routing">
-                <div className="nav__heading">Routing</div>
+              <nav className="nav nav--section" aria-label={t("nav.routing")}>
+                <div className="nav__heading">{t("nav.routing")}</div>
                 <div className="nav__list">
                   <WallboardNavEntry active={showWallboard} />
                   <AnalyticsNavEntry active={showAnalytics} />

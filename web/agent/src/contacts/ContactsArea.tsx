@@ -12,6 +12,7 @@ import { CONTACT_PAGE, useContact, useContactSearch } from "./queries";
 import { openContacts, type ContactsRoute } from "./route";
 import { loadSegments, removeSegment, saveSegment, SegmentError, type Segment } from "./segments";
 import { useDebounced } from "./useDebounced";
+import { t, locale } from "../i18n/i18n";
 
 const SEARCH_KEY = "hovor.contacts.search";
 
@@ -74,7 +75,7 @@ function ContactList() {
               />
               {results.isSuccess && (
                 <span className="contacts__total" data-testid="contacts-total">
-                  {total === 1 ? "1 contact" : `${total.toLocaleString()} contacts`}
+                  {total === 1 ? "1 contact" : `${total.toLocaleString(locale())} contacts`}
                 </span>
               )}
             </header>
@@ -119,7 +120,7 @@ function ContactList() {
             {total > CONTACT_PAGE && (
               <footer className="pager">
                 <span className="pager__range">
-                  {offset + 1}–{Math.min(offset + CONTACT_PAGE, total)} of {total.toLocaleString()}
+                  {offset + 1}–{Math.min(offset + CONTACT_PAGE, total)} of {total.toLocaleString(locale())}
                 </span>
                 <button type="button" className="button button--small" data-testid="contacts-prev" disabled={offset === 0} onClick={() => setOffset((o) => Math.max(0, o - CONTACT_PAGE))}>
                   Previous
@@ -264,7 +265,7 @@ export function ContactsNavEntry({ active }: { active: boolean }) {
       data-testid="nav-contacts"
       onClick={() => openContacts()}
     >
-      <span>Contacts</span>
+      <span>{t("nav.contacts")}</span>
     </button>
   );
 }

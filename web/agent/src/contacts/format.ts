@@ -1,5 +1,6 @@
 /** How contact data reads on screen. */
 import type { IdentityOut } from "./queries";
+import { locale } from "../i18n/i18n";
 
 export const IDENTITY_LABELS: Record<IdentityOut["kind"], string> = {
   email: "E-mail",
@@ -28,7 +29,7 @@ export function formatMoney(amount: string | number, currency: string): string {
   const value = typeof amount === "number" ? amount : Number(amount);
   if (!Number.isFinite(value)) return `${amount} ${currency}`;
   try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(value);
+    return new Intl.NumberFormat(locale(), { style: "currency", currency }).format(value);
   } catch {
     return `${value.toFixed(2)} ${currency}`;
   }

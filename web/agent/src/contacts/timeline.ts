@@ -3,6 +3,7 @@
  * chips, entries of the open conversation left out, days as headings.
  */
 import type { Schemas } from "../api/client";
+import { locale } from "../i18n/i18n";
 
 export type TimelineEntry = Schemas["TimelineEntryOut"];
 export type TimelinePage = Schemas["TimelinePage"];
@@ -95,7 +96,7 @@ export function dayLabel(date: Date, now: Date): string {
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
   if (key === localDayKey(yesterday)) return "Yesterday";
-  return date.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+  return date.toLocaleDateString(locale(), { day: "numeric", month: "short", year: "numeric" });
 }
 
 /** Entries (already newest first) under one heading per local day. */

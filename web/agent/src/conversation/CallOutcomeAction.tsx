@@ -6,6 +6,7 @@ import { FormError } from "../ui/FormField";
 import { formErrors } from "../ui/formErrors";
 import { CALL_OUTCOMES, outcomeHint, type CallOutcome } from "./callOutcomes";
 import { CALLBACKS_ROOT } from "./callbackQueries";
+import { t } from "../i18n/i18n";
 
 function useRecordOutcome(conversationId: string) {
   const queryClient = useQueryClient();
@@ -54,16 +55,16 @@ export function CallOutcomeAction({
         className="button button--small"
         data-testid="call-outcome-open"
         aria-expanded={open}
-        title="Record how the call went"
+        title={t("outcome.title")}
         onClick={() => setOpen(!open)}
       >
-        Outcome
+        {t("outcome.button")}
       </button>
       {open && (
         <form
           className="card ticket-create__form transfer-form"
           data-testid="call-outcome-form"
-          aria-label="Record the call's outcome"
+          aria-label={t("outcome.label")}
           onSubmit={(e) => {
             e.preventDefault();
             if (record.isPending) return;
@@ -72,11 +73,11 @@ export function CallOutcomeAction({
         >
           {closing && (
             <p className="field__hint" data-testid="call-outcome-closing">
-              This callback is still open. Record how the call went before closing; closing without an outcome cancels it.
+              {t("outcome.closing")}
             </p>
           )}
           <fieldset className="call-outcomes">
-            <legend>How did the call go?</legend>
+            <legend>{t("outcome.legend")}</legend>
             {CALL_OUTCOMES.map((o) => (
               <label key={o.value}>
                 <input
@@ -94,8 +95,8 @@ export function CallOutcomeAction({
           <p className="field__hint">{outcomeHint(outcome)}</p>
           <textarea
             className="transfer-form__note"
-            aria-label="Note"
-            placeholder="Note (private)"
+            aria-label={t("outcome.note")}
+            placeholder={t("outcome.notePlaceholder")}
             rows={2}
             maxLength={2000}
             value={note}
@@ -104,7 +105,7 @@ export function CallOutcomeAction({
           <FormError message={errors.form ?? errors.fields.outcome ?? null} />
           <div className="form-actions">
             <button type="button" className="button button--small button--ghost" onClick={() => setOpen(false)}>
-              Cancel
+              {t("common.cancel")}
             </button>
             {closing && onCloseWithoutOutcome && (
               <button
@@ -117,11 +118,11 @@ export function CallOutcomeAction({
                   onCloseWithoutOutcome();
                 }}
               >
-                Close without outcome
+                {t("outcome.closeWithout")}
               </button>
             )}
             <button type="submit" className="button button--small button--primary" data-testid="call-outcome-submit" disabled={record.isPending}>
-              {record.isPending ? "Saving…" : "Save"}
+              {record.isPending ? t("common.saving") : t("common.save")}
             </button>
           </div>
         </form>

@@ -1,5 +1,6 @@
 import { useNow } from "../inbox/useNow";
 import { callbackDue, dueChipClass, type CallbackOut } from "./callbackDue";
+import { locale, t } from "../i18n/i18n";
 
 /** A callback's count-down to its due time (red once overdue), ticking every second. */
 export function CallbackDueChip({ callback, withPhone = false }: { callback: CallbackOut; withPhone?: boolean }) {
@@ -11,7 +12,7 @@ export function CallbackDueChip({ callback, withPhone = false }: { callback: Cal
       className={dueChipClass(due.tone)}
       data-testid="callback-due"
       data-tone={due.tone}
-      title={`Call ${callback.phone} by ${Number.isNaN(at.getTime()) ? due.at : at.toLocaleString()}`}
+      title={t("callback.callBy", { phone: callback.phone, time: Number.isNaN(at.getTime()) ? due.at : at.toLocaleString(locale()) })}
     >
       {withPhone ? `${callback.phone} · ${due.text}` : due.text}
     </span>

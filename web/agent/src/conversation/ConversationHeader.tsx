@@ -9,6 +9,7 @@ import { CallbackDueChip } from "./CallbackDueChip";
 import { useCallbacks } from "./callbackQueries";
 import { TransferAction } from "./TransferAction";
 import { useConversationAction, useUsers } from "./queries";
+import { t } from "../i18n/i18n";
 
 type Action = ReturnType<typeof useConversationAction>;
 /** Channels whose conversations are phone calls: callbacks and the telephony inboxes. */
@@ -63,17 +64,17 @@ function MoreActions({ conversation, meId, action }: { conversation: Conversatio
         data-testid="conversation-more"
         aria-expanded={open}
         aria-controls={panelId}
-        aria-label="More actions"
-        title="More actions: assign to someone else, unassign"
+        aria-label={t("conv.moreActions")}
+        title={t("conv.moreActionsTitle")}
         onClick={() => setOpen((o) => !o)}
       >
         <span aria-hidden="true">⋯</span>
       </button>
       {open && (
-        <div className="card more-actions__panel" id={panelId} role="group" aria-label="More actions" data-testid="conversation-more-panel">
+        <div className="card more-actions__panel" id={panelId} role="group" aria-label={t("conv.moreActions")} data-testid="conversation-more-panel">
           {others && (
             <label className="field">
-              <span className="field__label">Assign to</span>
+              <span className="field__label">{t("conv.assignTo")}</span>
               <select
                 className="select"
                 data-testid="assign-select"
@@ -81,10 +82,10 @@ function MoreActions({ conversation, meId, action }: { conversation: Conversatio
                 value={conversation.assignee?.id ?? ""}
                 onChange={(e) => assign(e.target.value || null)}
               >
-                <option value="">Unassigned</option>
+                <option value="">{t("conv.unassigned")}</option>
                 {others.map((user) => (
                   <option key={user.id} value={user.id}>
-                    {user.id === meId ? `${user.name} (you)` : user.name}
+                    {user.id === meId ? t("conv.you", { name: user.name }) : user.name}
                     {user.presence !== "online" ? ` — ${presenceLabel(user.presence, user.presence_reason).toLowerCase()}` : ""}
                   </option>
                 ))}
@@ -93,7 +94,7 @@ function MoreActions({ conversation, meId, action }: { conversation: Conversatio
           )}
           {mine && (
             <button type="button" className="button button--small" data-testid="unassign" disabled={busy} onClick={() => assign(null)}>
-              Unassign
+              {t("conv.unassign")}
             </button>
           )}
         </div>
@@ -140,9 +141,9 @@ export function ConversationHeader({
           <h2 className="conversation__name">{conversation.contact.name}</h2>
           <div className="conversation__sub">
             {conversation.contact.email && <span className="conversation-head__email">{conversation.contact.email}</span>}
-            <span className={`chip${closed ? " chip--muted" : " chip--ok"}`}>{closed ? "Closed" : "Open"}</span>
+            <span className={`chip${closed ? " chip--muted" : " chip--ok"}`}>{closed ? t("conv.closed") : t("conv.open")}</span>
             <span className="chip" data-testid="conversation-assignee">
-              {conversation.assignee ? (mine ? "Assigned to you" : `Assigned to ${conversation.assignee.name}`) : "Unassigned"}
+              {conversation.assignee ? (mine ? t("conv.assignedToYou") : t("conv.assignedTo", { name: conversation.assignee.name })) : t("conv.unassigned")}
             </span>
             {callback && <CallbackDueChip callback={callback} withPhone />}
             {PHONE_CHANNELS.has(conversation.channel) && (
@@ -151,7 +152,7 @@ export function ConversationHeader({
           </div>
         </div>
       </div>
-      <div className="conversation__actions conversation-head__actions" role="group" aria-label="Conversation actions" data-testid="conversation-actions">
+      <div className="conversation__actions conversation-head__actions" role="group" aria-label={t("conv.actions")} data-testid="conversation-actions">
         {conversation.channel === "callback" && !closed && (
           <CallOutcomeAction
             conversationId={conversation.id}
@@ -165,13 +166,13 @@ export function ConversationHeader({
         <ConversationTicket conversationId={conversation.id} contactId={conversation.contact.id} firstVisitorText={firstVisitorText} />
         {!mine && (
           <button type="button" className="button button--small" data-testid="assign-me" disabled={busy} onClick={() => action.mutate({ kind: "assign", userId: meId })}>
-            Assign to me
+            {t("conv.assignMe")}
           </button>
         )}
         <MoreActions conversation={conversation} meId={meId} action={action} />
         {closed ? (
           <button type="button" className="button button--small button--primary conversation-head__last" data-testid="reopen-conversation" disabled={busy} onClick={() => action.mutate({ kind: "reopen" })}>
-            Reopen
+            {t("conv.reopen")}
           </button>
         ) : (
           <button
@@ -179,10 +180,10 @@ export function ConversationHeader({
             className="button button--small conversation-head__last"
             data-testid="close-conversation"
             disabled={busy}
-            title={callbackPending ? "Asks for the call's outcome first" : undefined}
+            title={callbackPending ? t("conv.outcomeFirst") : undefined}
             onClick={() => (callbackPending ? openOutcome(true) : action.mutate({ kind: "close" }))}
           >
-            Close
+            {t("conv.close")}
           </button>
         )}
       </div>

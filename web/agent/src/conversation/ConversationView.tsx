@@ -23,6 +23,7 @@ import {
   useRetryDelivery,
   useSendReply,
 } from "./queries";
+import { t } from "../i18n/i18n";
 
 export function ConversationView({ conversationId, meId }: { conversationId: string; meId: string }) {
   const conversation = useConversation(conversationId);
@@ -91,7 +92,7 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
   if (!data) {
     return (
       <section className="conversation conversation--empty">
-        <p className="empty">Loading conversation…</p>
+        <p className="empty">{t("conv.loading")}</p>
       </section>
     );
   }
@@ -99,7 +100,7 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
 
   return (
     <div className="conversation-layout">
-      <section className="conversation" aria-label={`Conversation with ${data.contact.name}`}>
+      <section className="conversation" aria-label={t("conv.with", { name: data.contact.name })}>
         <ConversationHeader
           conversation={data}
           meId={meId}
@@ -110,16 +111,16 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
         {action.isError && (
           <div className="inline-error" role="alert">
             {errorMessage(action.error)}
-            <button type="button" className="link-button" onClick={() => action.reset()}>Dismiss</button>
+            <button type="button" className="link-button" onClick={() => action.reset()}>{t("common.dismiss")}</button>
           </div>
         )}
         {messages.isError ? (
           <div className="messages"><div className="empty empty--error" role="alert">
             <p>{errorMessage(messages.error)}</p>
-            <button type="button" className="button" onClick={() => void messages.refetch()}>Try again</button>
+            <button type="button" className="button" onClick={() => void messages.refetch()}>{t("common.tryAgain")}</button>
           </div></div>
         ) : messages.isPending ? (
-          <div className="messages"><p className="empty">Loading messages…</p></div>
+          <div className="messages"><p className="empty">{t("conv.loadingMessages")}</p></div>
         ) : (
           <MessageList
             conversationId={conversationId}
@@ -143,7 +144,7 @@ export function ConversationView({ conversationId, meId }: { conversationId: str
           <ReplyBox
             conversationId={conversationId}
             disabled={closed}
-            disabledReason="This conversation is closed. Reopen it to reply."
+            disabledReason={t("conv.closedReason")}
             onSend={(body) => void send(body)}
           />
         </WhatsAppComposer>

@@ -7,6 +7,7 @@ import type { EmailPartOut } from "./emailQueries";
 import { OfferContextCard } from "./OfferContextCard";
 import type { ConversationOfferOut } from "./offerQueries";
 import type { PendingReply } from "./outbox";
+import { locale } from "../i18n/i18n";
 
 /** What the list needs to show each outgoing message's delivery and retry it. */
 export interface Deliveries {
@@ -45,7 +46,7 @@ function dayLabel(iso: string): string {
   const yesterday = new Date(today.getTime() - 86_400_000);
   if (date.toDateString() === today.toDateString()) return "Today";
   if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
-  return date.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
+  return date.toLocaleDateString(locale(), { weekday: "long", day: "numeric", month: "long" });
 }
 
 const NEAR_BOTTOM_PX = 80;
@@ -206,7 +207,7 @@ function MessageBubble({ message, showAuthor, mine, contactName, deliveries, ema
       data-message-id={message.id}
     >
       {showAuthor && <div className="message__author">{author}</div>}
-      <div className="message__bubble" title={new Date(message.created_at).toLocaleString()}>
+      <div className="message__bubble" title={new Date(message.created_at).toLocaleString(locale())}>
         {emailPart ? <EmailBody part={emailPart} text={message.body} /> : message.body}
       </div>
       <time className="message__time" dateTime={message.created_at}>{time}</time>

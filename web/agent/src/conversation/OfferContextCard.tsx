@@ -1,8 +1,9 @@
 import { clockTime } from "../inbox/relativeTime";
 import { formatMoney } from "./money";
 import type { ConversationOfferOut, OfferCardOut } from "./offerQueries";
+import { t, type Key } from "../i18n/i18n";
 
-const KINDS: Record<string, string> = { chat: "Chat", callback: "Callback", cobrowse: "Co-browsing", message: "Message" };
+const KINDS: Record<string, Key> = { chat: "offer.chat", callback: "offer.callback", cobrowse: "offer.cobrowse", message: "offer.message" };
 const RECENT_PAGES = 5;
 
 /**
@@ -15,15 +16,15 @@ export function OfferContextCard({ offer }: { offer: ConversationOfferOut }) {
   const money = (amount: number) => formatMoney(amount, card.currency, card.locale);
   const recent = card.recent_pages.slice(-RECENT_PAGES);
   return (
-    <article className="offer-card" data-testid="offer-card" data-offer-id={offer.id} aria-label="Why this visitor was offered help">
+    <article className="offer-card" data-testid="offer-card" data-offer-id={offer.id} aria-label={t("offer.why")}>
       <header className="offer-card__header">
-        <strong>{KINDS[offer.kind] ?? offer.kind} offer accepted</strong>
+        <strong>{t("offer.accepted", { kind: KINDS[offer.kind] ? t(KINDS[offer.kind]!) : offer.kind })}</strong>
         <span className="offer-card__rule">{ruleLine(card)}</span>
         {offer.decided_at && <time dateTime={offer.decided_at}>{clockTime(offer.decided_at)}</time>}
       </header>
       <p className="offer-card__text">“{offer.text}”</p>
       {card.facts.length > 0 && (
-        <ul className="offer-card__facts" aria-label="Why">
+        <ul className="offer-card__facts" aria-label={t("offer.whyShort")}>
           {card.facts.map((fact) => (
             <li key={fact.name} data-fact={fact.name}>
               <span className="offer-card__fact-value">{fact.text}</span>
@@ -35,13 +36,13 @@ export function OfferContextCard({ offer }: { offer: ConversationOfferOut }) {
       <dl className="offer-card__details">
         {card.page && (
           <>
-            <dt>Page</dt>
+            <dt>{t("offer.page")}</dt>
             <dd><PageLink url={card.page.url} title={card.page.title} /></dd>
           </>
         )}
         {recent.length > 0 && (
           <>
-            <dt>Recent pages</dt>
+            <dt>{t("offer.recentPages")}</dt>
             <dd>
               <ol className="offer-card__pages">
                 {recent.map((page, i) => (
@@ -53,7 +54,7 @@ export function OfferContextCard({ offer }: { offer: ConversationOfferOut }) {
         )}
         {card.cart.length > 0 && (
           <>
-            <dt>Cart</dt>
+            <dt>{t("offer.cart")}</dt>
             <dd>
               <table className="offer-card__cart">
                 <tbody>
@@ -67,7 +68,7 @@ export function OfferContextCard({ offer }: { offer: ConversationOfferOut }) {
                 </tbody>
                 <tfoot>
                   <tr>
-                    <th scope="row" colSpan={2}>Total</th>
+                    <th scope="row" colSpan={2}>{t("offer.total")}</th>
                     <td className="offer-card__price" data-testid="offer-card-total">{money(card.cart_value)}</td>
                   </tr>
                 </tfoot>
@@ -77,8 +78,8 @@ export function OfferContextCard({ offer }: { offer: ConversationOfferOut }) {
         )}
         {(card.device || card.returning !== null) && (
           <>
-            <dt>Visitor</dt>
-            <dd>{[card.returning ? "returning" : card.returning === false ? "first visit" : null, card.device].filter(Boolean).join(" · ")}</dd>
+            <dt>{t("offer.visitor")}</dt>
+            <dd>{[card.returning ? t("offer.returning") : card.returning === false ? t("offer.firstVisit") : null, card.device].filter(Boolean).join(" · ")}</dd>
           </>
         )}
       </dl>
@@ -87,8 +88,8 @@ export function OfferContextCard({ offer }: { offer: ConversationOfferOut }) {
 }
 
 function ruleLine(card: OfferCardOut): string {
-  if (card.rule_key) return `Rule: ${card.rule_name ?? card.rule_key}${card.rule_version ? ` (v${card.rule_version})` : ""}`;
-  return card.invited_by ? "Invited by an agent" : "";
+  if (card.rule_key) return t("offer.rule", { name: `${card.rule_name ?? card.rule_key}${card.rule_version ? ` (v${card.rule_version})` : ""}` });
+  return card.invited_by ? t("offer.invited") : "";
 }
 
 function PageLink({ url, title }: { url: string; title: string | null }) {

@@ -3,6 +3,7 @@ import { CannedPicker, CannedWarning } from "../canned/CannedPicker";
 import { useCannedShortcut } from "../canned/useCannedShortcut";
 import { useRealtime } from "../realtime/RealtimeProvider";
 import { onInsertIntoReply, withInserted } from "./replyInsert";
+import { t } from "../i18n/i18n";
 
 const TYPING_REFRESH_MS = 3_000;
 const TYPING_IDLE_MS = 4_000;
@@ -106,7 +107,7 @@ export function ReplyBox({ conversationId, disabled, disabledReason, onSend }: P
         className="reply__input"
         data-testid="reply-input"
         rows={3}
-        placeholder={disabled ? disabledReason : "Write a reply…  (Enter to send, Shift+Enter for a new line, / for canned responses)"}
+        placeholder={disabled ? disabledReason : t("reply.placeholder")}
         value={text}
         disabled={disabled}
         onChange={(e) => {
@@ -120,12 +121,12 @@ export function ReplyBox({ conversationId, disabled, disabledReason, onSend }: P
           canned.close();
         }}
         aria-controls={canned.matches.length > 0 ? "canned-picker" : undefined}
-        aria-label="Reply"
+        aria-label={t("reply.label")}
       />
       <div className="reply__bar">
-        <span className="reply__hint">Enter to send · Shift+Enter for a new line · / for canned responses</span>
+        <span className="reply__hint">{t("reply.hint")}</span>
         <button type="submit" className="button button--primary" data-testid="reply-send" disabled={disabled || !text.trim()}>
-          Send
+          {t("reply.send")}
         </button>
       </div>
     </form>

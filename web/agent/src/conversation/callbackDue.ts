@@ -1,4 +1,5 @@
 import type { Schemas } from "../api/client";
+import { t, type Key } from "../i18n/i18n";
 
 export type CallbackOut = Schemas["CallbackOut"];
 
@@ -10,10 +11,10 @@ export interface CallbackDue {
   at: string;
 }
 
-const ENDED: Record<Exclude<CallbackOut["status"], "pending">, string> = {
-  done: "Callback done",
-  failed: "Callback failed",
-  cancelled: "Callback cancelled",
+const ENDED: Record<Exclude<CallbackOut["status"], "pending">, Key> = {
+  done: "callback.done",
+  failed: "callback.failed",
+  cancelled: "callback.cancelled",
 };
 
 const SOON_MS = 60_000; // the last minute before the deadline is shown as "soon"
@@ -34,12 +35,12 @@ export function countdown(ms: number): string {
 
 /** How a callback stands at `now`: counting down to its due time, overdue, or ended. */
 export function callbackDue(callback: Pick<CallbackOut, "status" | "due_at">, now: number): CallbackDue {
-  if (callback.status !== "pending") return { text: ENDED[callback.status], tone: "ended", at: callback.due_at };
+  if (callback.status !== "pending") return { text: t(ENDED[callback.status]), tone: "ended", at: callback.due_at };
   const due = Date.parse(callback.due_at);
-  if (Number.isNaN(due)) return { text: "Callback", tone: "due", at: callback.due_at };
+  if (Number.isNaN(due)) return { text: t("callback.callback"), tone: "due", at: callback.due_at };
   const left = due - now;
-  if (left <= 0) return { text: `overdue ${countdown(left)}`, tone: "overdue", at: callback.due_at };
-  return { text: `due in ${countdown(left)}`, tone: left <= SOON_MS ? "soon" : "due", at: callback.due_at };
+  if (left <= 0) return { text: t("callback.overdue", { time: countdown(left) }), tone: "overdue", at: callback.due_at };
+  return { text: t("callback.dueIn", { time: countdown(left) }), tone: left <= SOON_MS ? "soon" : "due", at: callback.due_at };
 }
 
 /** The chip class for a tone: red once overdue, amber in the last minute. */

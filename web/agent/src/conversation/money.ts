@@ -3,6 +3,7 @@
  * "189,00 €". The server writes offer texts and the note the same way
  * (hovor.orders.currencies.format_money).
  */
+import { locale as desktopLocale } from "../i18n/i18n";
 
 /** Prices in these are whole amounts in practice: no decimals unless the amount has some. */
 const WHOLE_UNITS = new Set(["CZK", "HUF", "JPY", "KRW", "ISK", "CLP"]);
@@ -15,10 +16,10 @@ export function formatMoney(amount: number, currency: string | null | undefined,
     ? { style: "currency", currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits }
     : { minimumFractionDigits: digits, maximumFractionDigits: 2 };
   try {
-    return new Intl.NumberFormat(locale ?? undefined, options).format(amount);
+    return new Intl.NumberFormat(locale ?? desktopLocale(), options).format(amount);
   } catch {
     // A locale or currency the browser does not know: the reader's own, the code as text.
-    const number = new Intl.NumberFormat(undefined, { minimumFractionDigits: digits, maximumFractionDigits: 2 }).format(amount);
+    const number = new Intl.NumberFormat(desktopLocale(), { minimumFractionDigits: digits, maximumFractionDigits: 2 }).format(amount);
     return code ? `${number} ${code}` : number;
   }
 }

@@ -8,18 +8,19 @@ import { useCallbacks } from "../conversation/callbackQueries";
 import { useConversationList } from "./queries";
 import { relativeTime } from "./relativeTime";
 import { useNow } from "./useNow";
+import { t, type Key, locale } from "../i18n/i18n";
 
-const VIEW_TITLES: Record<InboxFilter["view"], string> = {
-  unassigned: "Unassigned",
-  mine: "Mine",
-  all: "All",
+const VIEW_TITLES: Record<InboxFilter["view"], Key> = {
+  unassigned: "inbox.unassigned",
+  mine: "inbox.mine",
+  all: "inbox.all",
 };
 
 function preview(conversation: ConversationOut, meId: string): string {
   const last = conversation.last_message;
-  if (!last) return "No messages yet";
+  if (!last) return t("inbox.noMessages");
   const prefix =
-    last.author_type === "agent" ? `${last.author_id === meId ? "You" : (last.author_name ?? "Agent")}: ` : "";
+    last.author_type === "agent" ? `${last.author_id === meId ? t("inbox.you") : (last.author_name ?? t("inbox.agent"))}: ` : "";
   return prefix + last.body.replace(/\s+/g, " ").trim();
 }
 
@@ -54,7 +55,7 @@ function InboxRow({
         <span className="inbox-row__main">
           <span className="inbox-row__top">
             <span className="inbox-row__name">{conversation.contact.name}</span>
-            <time className="inbox-row__time" dateTime={conversation.last_activity_at} title={new Date(conversation.last_activity_at).toLocaleString()}>
+            <time className="inbox-row__time" dateTime={conversation.last_activity_at} title={new Date(conversation.last_activity_at).toLocaleString(locale())}>
               {relativeTime(conversation.last_activity_at, now)}
             </time>
           </span>
@@ -68,11 +69,11 @@ function InboxRow({
           </span>
           <span className="inbox-row__meta">
             {assignee ? (
-              <span className="chip">{assignee.id === meId ? "You" : assignee.name}</span>
+              <span className="chip">{assignee.id === meId ? t("inbox.you") : assignee.name}</span>
             ) : (
-              <span className="chip chip--warn">Unassigned</span>
+              <span className="chip chip--warn">{t("inbox.unassignedChip")}</span>
             )}
-            {conversation.status === "closed" && <span className="chip chip--muted">Closed</span>}
+            {conversation.status === "closed" && <span className="chip chip--muted">{t("inbox.closedChip")}</span>}
             {callback && <CallbackDueChip callback={callback} />}
           </span>
         </span>
@@ -100,10 +101,10 @@ export function InboxList({
   const callbacks = useCallbacks(items);
 
   return (
-    <section className="inbox" aria-label="Conversation list">
+    <section className="inbox" aria-label={t("inbox.list")}>
       <header className="inbox__header">
-        <h2 className="inbox__title">{VIEW_TITLES[filter.view]}</h2>
-        <div className="segmented" role="group" aria-label="Status">
+        <h2 className="inbox__title">{t(VIEW_TITLES[filter.view])}</h2>
+        <div className="segmented" role="group" aria-label={t("nav.status")}>
           {(["open", "closed"] as const).map((status) => (
             <button
               key={status}
@@ -113,24 +114,24 @@ export function InboxList({
               data-testid={`inbox-status-${status}`}
               onClick={() => onStatusChange(status)}
             >
-              {status === "open" ? "Open" : "Closed"}
+              {status === "open" ? t("inbox.open") : t("inbox.closed")}
             </button>
           ))}
         </div>
       </header>
       <div className="inbox__body">
-        {list.isPending && <p className="empty">Loading conversations…</p>}
+        {list.isPending && <p className="empty">{t("inbox.loading")}</p>}
         {list.isError && (
           <div className="empty empty--error" role="alert">
             <p>{errorMessage(list.error)}</p>
             <button type="button" className="button" onClick={() => void list.refetch()}>
-              Try again
+              {t("common.tryAgain")}
             </button>
           </div>
         )}
         {list.isSuccess && items.length === 0 && (
           <p className="empty">
-            {filter.status === "closed" ? "No closed conversations here." : "All caught up — no open conversations here."}
+            {filter.status === "closed" ? t("inbox.noClosed") : t("inbox.caughtUp")}
           </p>
         )}
         {items.length > 0 && (
@@ -155,7 +156,7 @@ export function InboxList({
             disabled={list.isFetchingNextPage}
             onClick={() => void list.fetchNextPage()}
           >
-            {list.isFetchingNextPage ? "Loading…" : "Load more"}
+            {list.isFetchingNextPage ? t("common.loading") : t("common.loadMore")}
           </button>
         )}
       </div>

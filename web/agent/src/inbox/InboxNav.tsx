@@ -1,10 +1,11 @@
 import type { InboxView } from "../api/keys";
 import { useConversationList } from "./queries";
+import { t, type Key } from "../i18n/i18n";
 
-const TABS: { view: InboxView; label: string; hint: string }[] = [
-  { view: "unassigned", label: "Unassigned", hint: "Waiting for an agent" },
-  { view: "mine", label: "Mine", hint: "Assigned to you" },
-  { view: "all", label: "All open", hint: "Everything in progress" },
+const TABS: { view: InboxView; label: Key; hint: Key }[] = [
+  { view: "unassigned", label: "inbox.unassigned", hint: "inbox.unassignedHint" },
+  { view: "mine", label: "inbox.mine", hint: "inbox.mineHint" },
+  { view: "all", label: "inbox.allOpen", hint: "inbox.allOpenHint" },
 ];
 
 function OpenCount({ view }: { view: InboxView }) {
@@ -19,8 +20,8 @@ function OpenCount({ view }: { view: InboxView }) {
 
 export function InboxNav({ view, onChange }: { view: InboxView; onChange(view: InboxView): void }) {
   return (
-    <nav className="nav" aria-label="Inbox views">
-      <div className="nav__heading">Conversations</div>
+    <nav className="nav" aria-label={t("nav.inboxViews")}>
+      <div className="nav__heading">{t("nav.conversations")}</div>
       <div role="tablist" aria-orientation="vertical" className="nav__list">
         {TABS.map((tab) => (
           <button
@@ -28,12 +29,12 @@ export function InboxNav({ view, onChange }: { view: InboxView; onChange(view: I
             type="button"
             role="tab"
             aria-selected={view === tab.view}
-            title={tab.hint}
+            title={t(tab.hint)}
             className={`nav__item${view === tab.view ? " nav__item--active" : ""}`}
             data-testid={`inbox-tab-${tab.view}`}
             onClick={() => onChange(tab.view)}
           >
-            <span>{tab.label}</span>
+            <span>{t(tab.label)}</span>
             <OpenCount view={tab.view} />
           </button>
         ))}

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { ListState } from "../ui/ListState";
 import { useDiff, useRevisions, type LANGUAGES } from "./queries";
+import { locale } from "../i18n/i18n";
 
 type Lang = (typeof LANGUAGES)[number];
 
@@ -28,7 +29,7 @@ export function ArticleHistory({ articleId, language }: { articleId: string; lan
             >
               Version {r.version}
             </button>{" "}
-            <span className="table__muted">{new Date(r.created_at).toLocaleString()}</span> {r.note && <span>— {r.note}</span>}
+            <span className="table__muted">{new Date(r.created_at).toLocaleString(locale())}</span> {r.note && <span>— {r.note}</span>}
             {chosen === r.version && <Diff articleId={articleId} language={language} to={r.version} />}
           </li>
         ))}

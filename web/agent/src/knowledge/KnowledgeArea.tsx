@@ -8,6 +8,7 @@ import { HelpCenterCard } from "./HelpCenterCard";
 import "./knowledge.css";
 import { LANGUAGES, useArticles, useCategories, useCreateArticle, type ArticleOut } from "./queries";
 import { openKnowledge, type KnowledgeRoute } from "./route";
+import { t } from "../i18n/i18n";
 
 /** The knowledge area: the articles, a new one, or one article's editor. */
 export function KnowledgeArea({ me, route }: { me: MeOut; route: KnowledgeRoute }) {
@@ -165,7 +166,7 @@ export function KnowledgeNavEntry({ active }: { active: boolean }) {
       data-testid="nav-knowledge"
       onClick={() => openKnowledge()}
     >
-      <span>Help center</span>
+      <span>{t("nav.helpCenter")}</span>
     </button>
   );
 }

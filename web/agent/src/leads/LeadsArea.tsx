@@ -22,6 +22,7 @@ import "./leads.css";
 import { useLeadCampaigns, useLeadList, useUpdateLead, type LeadOut } from "./queries";
 import { openLeads } from "./route";
 import { WebhookCard } from "./WebhookCard";
+import { t } from "../i18n/i18n";
 
 const OWNER_LABEL: Record<OwnerFilter, string> = { anyone: "Anyone", me: "Mine", none: "Nobody" };
 
@@ -213,7 +214,7 @@ export function LeadsNavEntry({ active }: { active: boolean }) {
       data-testid="nav-leads"
       onClick={() => openLeads()}
     >
-      <span>Leads</span>
+      <span>{t("nav.leads")}</span>
     </button>
   );
 }

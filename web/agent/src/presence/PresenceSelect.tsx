@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, errorMessage, unwrap, type MeOut } from "../api/client";
 import { keys } from "../api/keys";
 import { choiceValue, parseChoice, presenceMenu, type PresenceChoice } from "./presenceChoices";
+import { t } from "../i18n/i18n";
 
 /** The agent's own status in the top bar; busy and away may carry a reason (Lunch, Meeting…). */
 export function PresenceSelect({ me }: { me: MeOut }) {
@@ -16,9 +17,9 @@ export function PresenceSelect({ me }: { me: MeOut }) {
     change.isPending && change.variables ? change.variables : { status: me.user.presence, reason: me.user.presence_reason ?? null };
 
   return (
-    <label className={`presence presence--${current.status}`} title={change.isError ? errorMessage(change.error) : "Your status"}>
+    <label className={`presence presence--${current.status}`} title={change.isError ? errorMessage(change.error) : t("nav.yourStatus")}>
       <span className="presence__dot" aria-hidden="true" />
-      <span className="visually-hidden">Status</span>
+      <span className="visually-hidden">{t("nav.status")}</span>
       <select
         data-testid="presence-select"
         value={choiceValue(current)}

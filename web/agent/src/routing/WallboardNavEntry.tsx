@@ -1,4 +1,5 @@
 import { openWallboard } from "./route";
+import { t } from "../i18n/i18n";
 
 /** The sidebar entry (for admins and supervisors; agents may open #/wallboard too, it only shows figures). */
 export function WallboardNavEntry({ active }: { active: boolean }) {
@@ -10,7 +11,7 @@ export function WallboardNavEntry({ active }: { active: boolean }) {
       data-testid="nav-wallboard"
       onClick={openWallboard}
     >
-      <span>Wallboard</span>
+      <span>{t("nav.wallboard")}</span>
     </button>
   );
 }

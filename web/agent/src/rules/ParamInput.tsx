@@ -1,5 +1,7 @@
 import type { PathError } from "../ui/formErrors";
+import { t } from "../i18n/i18n";
 import { FormField } from "../ui/FormField";
+import { TextsInput } from "../ui/TextsInput";
 import { boundsHint, secondsToMinutes, type ParamField, type ParamValue } from "./schemaForm";
 
 /** One template parameter, rendered from its schema descriptor (test id param-<name>). */
@@ -36,6 +38,30 @@ export function ParamInput({
           </p>
         )}
       </div>
+    );
+  }
+  if (field.kind === "texts") {
+    return (
+      <FormField
+        field={`params.${field.name}`}
+        label={field.title}
+        required={field.required}
+        error={error}
+        errorTestId="rule-field-error"
+        hint={field.description}
+        className="field--wide"
+      >
+        {(control) => (
+          <TextsInput
+            control={control}
+            testId={testId}
+            maxLength={field.maxLength}
+            value={typeof value === "object" ? value : typeof value === "string" ? value : ""}
+            placeholder={field.nullable && !field.required ? t("texts.templateText") : undefined}
+            onChange={onChange}
+          />
+        )}
+      </FormField>
     );
   }
   const text = typeof value === "string" ? value : "";

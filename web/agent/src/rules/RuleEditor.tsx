@@ -17,6 +17,7 @@ import {
 } from "./ruleForm";
 import { savedRuleSentence } from "./savedRuleSentence";
 import { VersionHistory } from "./VersionHistory";
+import { TextsInput } from "../ui/TextsInput";
 
 const TEXT_VARIABLES = ["{{event.props.name}}", "{{facts.x}}", "{{session.cart_value}}"];
 const STRUCTURE_FIELDS: RuleField[] = ["trigger", "absence", "facts"];
@@ -172,7 +173,15 @@ function EditorForm({
             }
           >
             {(control) => (
-              <textarea {...control} data-testid="rule-action-text" rows={2} maxLength={2000} value={values.text} onChange={(e) => edit("text", e.target.value)} />
+              <TextsInput
+                control={control}
+                testId="rule-action-text"
+                maxLength={2000}
+                value={values.text}
+                onChange={(text) => edit("text", text)}
+                defaultLanguage={values.language}
+                onDefaultLanguage={(language) => edit("language", language)}
+              />
             )}
           </FormField>
 

@@ -3,6 +3,7 @@ import { NewRule } from "./NewRule";
 import { RuleEditor } from "./RuleEditor";
 import { RuleList } from "./RuleList";
 import { openRules, type RulesRoute } from "./route";
+import { t } from "../i18n/i18n";
 
 /** Engagement rules: list, new from a template, one rule (edit, history, back-test). */
 export function RulesArea({ me, route }: { me: MeOut; route: RulesRoute }) {
@@ -54,7 +55,7 @@ export function RulesNavEntry({ active }: { active: boolean }) {
       data-testid="nav-rules"
       onClick={() => openRules()}
     >
-      <span>Rules</span>
+      <span>{t("nav.rules")}</span>
     </button>
   );
 }

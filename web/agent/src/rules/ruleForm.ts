@@ -4,6 +4,7 @@
  * both ways. Numbers that do not parse are sent as typed, so the server's
  * validation names the field; only the JSON is checked here first.
  */
+import { textsOf, textsToSend, type Texts } from "../ui/texts";
 
 export const ACTION_TYPES = ["chat", "callback", "cobrowse", "message"] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
@@ -49,7 +50,10 @@ export interface RuleFormValues {
   enabled: boolean;
   actionType: ActionType;
   queue: string;
-  text: string;
+  /** One text, or one per language ({"cs": "…", "en": "…"}). */
+  text: Texts;
+  /** The language of texts per language a visitor's language has none of ("" = the first). */
+  language: string;
   maxPerSession: string;
   maxPerVisitorPerDay: string;
   quietAfterDeclineMinutes: string;
@@ -105,7 +109,8 @@ export function formFromRule(data: Data): RuleFormValues {
     enabled: data.enabled !== false,
     actionType: type,
     queue: text(action.queue),
-    text: text(action.text),
+    text: textsOf(action.text),
+    language: text(data.language),
     maxPerSession: text(guards.max_per_session),
     maxPerVisitorPerDay: text(guards.max_per_visitor_per_day),
     quietAfterDeclineMinutes: scaled(guards.quiet_after_decline_seconds, 60),
@@ -166,11 +171,16 @@ export function ruleFromForm(values: RuleFormValues): RuleFromForm {
     key: values.key,
     name: values.name.trim(),
     enabled: values.enabled,
+    ...(values.language.trim() ? { language: values.language.trim() } : {}),
     trigger: structure.value.trigger ?? null,
     absence: structure.value.absence ?? null,
     facts: structure.value.facts ?? [],
     condition: values.condition.trim() === "" ? null : values.condition,
-    action: { type: values.actionType, queue: values.queue.trim() === "" ? null : values.queue.trim(), text: values.text },
+    action: {
+      type: values.actionType,
+      queue: values.queue.trim() === "" ? null : values.queue.trim(),
+      text: textsToSend(values.text),
+    },
     guards,
   };
   return { data, jsonError: null };

@@ -7,8 +7,10 @@
  * in minutes, because that is how a manager thinks of them, and sent to the
  * server in seconds.
  */
+import { textsToSend } from "../ui/texts";
 
-export type ParamKind = "string" | "number" | "integer" | "boolean" | "enum";
+/** "texts": one string, or one per language (`{"cs": "…"}`; ui/texts.ts). */
+export type ParamKind = "string" | "number" | "integer" | "boolean" | "enum" | "texts";
 
 export interface ParamField {
   name: string;
@@ -52,7 +54,7 @@ export function minutesToSeconds(minutes: number): number {
   return Math.round(minutes * SECONDS_PER_MINUTE * 1000) / 1000;
 }
 
-export type ParamValue = string | boolean;
+export type ParamValue = string | boolean | Record<string, string>;
 export type ParamValues = Record<string, ParamValue>;
 
 type Schema = Record<string, unknown>;
@@ -93,6 +95,7 @@ function describeProperty(name: string, raw: Schema, root: Schema, required: boo
   const outer = resolve(raw, root);
   // `anyOf: [X, {"type": "null"}]` is an optional X; allOf: [X] is X.
   let nullable = false;
+  let perLanguage = false;
   let inner: Schema = outer;
   const variants = Array.isArray(outer.anyOf) ? outer.anyOf : Array.isArray(outer.oneOf) ? outer.oneOf : null;
   if (variants) {
@@ -100,6 +103,7 @@ function describeProperty(name: string, raw: Schema, root: Schema, required: boo
     nullable = schemas.some((v) => v.type === "null");
     const rest = schemas.filter((v) => v.type !== "null");
     const consts = rest.filter((v) => "const" in v);
+    perLanguage = rest.some((v) => v.type === "string") && rest.some((v) => v.type === "object");
     if (consts.length > 0 && consts.length === rest.length) {
       inner = { type: "string", enum: consts.map((v) => v.const) };
     } else {
@@ -114,6 +118,7 @@ function describeProperty(name: string, raw: Schema, root: Schema, required: boo
 
   let kind: ParamKind;
   if (enumValues) kind = "enum";
+  else if (perLanguage) kind = "texts";
   else if (type === "boolean") kind = "boolean";
   else if (type === "integer") kind = "integer";
   else if (type === "number") kind = "number";
@@ -205,6 +210,11 @@ export function paramsFromValues(fields: readonly ParamField[], values: ParamVal
     const value = values[field.name];
     if (field.kind === "boolean") {
       params[field.name] = value === true;
+      continue;
+    }
+    if (field.kind === "texts" && typeof value === "object") {
+      const texts = textsToSend(value);
+      if (texts !== "") params[field.name] = texts;
       continue;
     }
     const text = typeof value === "string" ? value.trim() : "";

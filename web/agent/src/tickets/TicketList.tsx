@@ -8,6 +8,7 @@ import { ASSIGNEE_FILTERS, DEFAULT_FILTER, isOverdue, parseFilter, STATUS_FILTER
 import { PriorityChip, StatusChip } from "./parts";
 import { useTicketList } from "./queries";
 import { openTickets } from "./route";
+import { t, type Key } from "../i18n/i18n";
 
 const FILTER_KEY = "hovor.tickets.filter";
 
@@ -28,16 +29,16 @@ function rememberFilter(filter: TicketFilter): void {
   }
 }
 
-const STATUS_LABEL: Record<StatusFilter, string> = {
-  unsolved: "Unsolved",
-  new: "New",
-  open: "Open",
-  pending: "Pending",
-  solved: "Solved",
-  closed: "Closed",
-  all: "All",
+const STATUS_LABEL: Record<StatusFilter, Key> = {
+  unsolved: "tickets.unsolved",
+  new: "tickets.new",
+  open: "tickets.open",
+  pending: "tickets.pending",
+  solved: "tickets.solved",
+  closed: "tickets.closed",
+  all: "tickets.all",
 };
-const ASSIGNEE_LABEL: Record<AssigneeFilter, string> = { me: "Mine", unassigned: "Unassigned", anyone: "Anyone" };
+const ASSIGNEE_LABEL: Record<AssigneeFilter, Key> = { me: "tickets.mine", unassigned: "tickets.unassignedFilter", anyone: "tickets.anyone" };
 
 /** The workspace's tickets, most recently changed first: filter, search, page by cursor. */
 export function TicketList() {
@@ -60,32 +61,32 @@ export function TicketList() {
     <section className="admin tickets-area" aria-labelledby="tickets-title">
       <header className="admin__header area__header">
         <div className="admin__heading">
-          <h1 className="admin__title" id="tickets-title">Tickets</h1>
-          <p className="admin__sub">Customer issues that may take several conversations to settle</p>
+          <h1 className="admin__title" id="tickets-title">{t("tickets.title")}</h1>
+          <p className="admin__sub">{t("tickets.sub")}</p>
         </div>
       </header>
       <div className="admin__body">
-        <section className="card" aria-label="Tickets">
+        <section className="card" aria-label={t("tickets.title")}>
           <header className="card__header ticket-filters">
             <input
               className="search-input"
               type="search"
-              placeholder="Search by subject or #number"
-              aria-label="Search tickets"
+              placeholder={t("tickets.search")}
+              aria-label={t("tickets.searchLabel")}
               data-testid="tickets-search"
               value={filter.q}
               maxLength={200}
               onChange={(e) => setFilter({ q: e.target.value })}
             />
             <label className="ticket-filters__label">
-              Status
+              {t("tickets.status")}
               <select className="select" data-testid="tickets-status" value={filter.status} onChange={(e) => setFilter({ status: e.target.value as StatusFilter })}>
                 {STATUS_FILTERS.map((s) => (
-                  <option key={s} value={s}>{STATUS_LABEL[s]}</option>
+                  <option key={s} value={s}>{t(STATUS_LABEL[s])}</option>
                 ))}
               </select>
             </label>
-            <div className="segmented" role="group" aria-label="Assignee">
+            <div className="segmented" role="group" aria-label={t("tickets.assignee")}>
               {ASSIGNEE_FILTERS.map((a) => (
                 <button
                   key={a}
@@ -95,15 +96,15 @@ export function TicketList() {
                   data-testid={`tickets-assignee-${a}`}
                   onClick={() => setFilter({ assignee: a })}
                 >
-                  {ASSIGNEE_LABEL[a]}
+                  {t(ASSIGNEE_LABEL[a])}
                 </button>
               ))}
             </div>
           </header>
           <ListState
             query={list}
-            loading="Loading tickets…"
-            empty={q.trim() ? `No ticket matches “${q.trim()}”.` : "No tickets here."}
+            loading={t("tickets.loading")}
+            empty={q.trim() ? t("tickets.noMatch", { q: q.trim() }) : t("tickets.none")}
             isEmpty={items.length === 0}
           />
           {items.length > 0 && (
@@ -112,42 +113,42 @@ export function TicketList() {
                 <thead>
                   <tr>
                     <th className="table__num">#</th>
-                    <th>Subject</th>
-                    <th>Contact</th>
-                    <th>Status</th>
-                    <th>Priority</th>
-                    <th>Assignee</th>
-                    <th>Due</th>
-                    <th>Last change</th>
+                    <th>{t("tickets.subject")}</th>
+                    <th>{t("tickets.contact")}</th>
+                    <th>{t("tickets.status")}</th>
+                    <th>{t("tickets.priority")}</th>
+                    <th>{t("tickets.assignee")}</th>
+                    <th>{t("tickets.due")}</th>
+                    <th>{t("tickets.lastChange")}</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {items.map((t) => {
-                    const overdue = isOverdue(t, now);
+                  {items.map((ticket) => {
+                    const overdue = isOverdue(ticket, now);
                     return (
                       <tr
-                        key={t.id}
+                        key={ticket.id}
                         className="table__row--link"
                         data-testid="ticket-row"
-                        data-ticket-id={t.id}
-                        data-status={t.status}
+                        data-ticket-id={ticket.id}
+                        data-status={ticket.status}
                         tabIndex={0}
-                        onClick={() => openTickets({ view: "ticket", id: t.id })}
+                        onClick={() => openTickets({ view: "ticket", id: ticket.id })}
                         onKeyDown={(e) => {
-                          if (e.key === "Enter") openTickets({ view: "ticket", id: t.id });
+                          if (e.key === "Enter") openTickets({ view: "ticket", id: ticket.id });
                         }}
                       >
-                        <td className="table__num ticket__number">#{t.number}</td>
-                        <td className="table__name tickets-table__subject" title={t.subject}>{t.subject}</td>
-                        <td>{t.contact.name}</td>
-                        <td><StatusChip status={t.status} /></td>
-                        <td><PriorityChip priority={t.priority} /></td>
-                        <td>{t.assignee ? t.assignee.name : <span className="table__muted">Unassigned</span>}</td>
+                        <td className="table__num ticket__number">#{ticket.number}</td>
+                        <td className="table__name tickets-table__subject" title={ticket.subject}>{ticket.subject}</td>
+                        <td>{ticket.contact.name}</td>
+                        <td><StatusChip status={ticket.status} /></td>
+                        <td><PriorityChip priority={ticket.priority} /></td>
+                        <td>{ticket.assignee ? ticket.assignee.name : <span className="table__muted">{t("tickets.unassigned")}</span>}</td>
                         <td className={overdue ? "ticket-due--overdue" : undefined} data-testid="ticket-row-due" data-overdue={overdue || undefined}>
-                          {t.due_at ? formatDateTime(t.due_at) : <span className="table__muted">—</span>}
-                          {overdue && <span className="visually-hidden"> (overdue)</span>}
+                          {ticket.due_at ? formatDateTime(ticket.due_at) : <span className="table__muted">—</span>}
+                          {overdue && <span className="visually-hidden">{t("tickets.overdue")}</span>}
                         </td>
-                        <td className="table__muted">{formatDateTime(t.updated_at)}</td>
+                        <td className="table__muted">{formatDateTime(ticket.updated_at)}</td>
                       </tr>
                     );
                   })}

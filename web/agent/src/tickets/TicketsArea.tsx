@@ -2,6 +2,7 @@ import type { MeOut } from "../api/client";
 import { TicketList } from "./TicketList";
 import { TicketView } from "./TicketView";
 import { openTickets, type TicketsRoute } from "./route";
+import { t } from "../i18n/i18n";
 
 /** The tickets area: the list, or one ticket. */
 export function TicketsArea({ me, route }: { me: MeOut; route: TicketsRoute }) {
@@ -18,7 +19,7 @@ export function TicketsNavEntry({ active }: { active: boolean }) {
       data-testid="nav-tickets"
       onClick={() => openTickets()}
     >
-      <span>Tickets</span>
+      <span>{t("nav.tickets")}</span>
     </button>
   );
 }

@@ -6,13 +6,14 @@ import { useEngagementStats, useInvite, useLiveVisitors, type InviteKind, type L
 import "../leads/leads.css";
 import { visitSource } from "./source";
 import { liveSummary, money, OPEN_OFFER_STATUSES, statsView, timeOnSite } from "./summary";
+import { locale, t, type Key } from "../i18n/i18n";
 
 const DEFAULT_INVITE = "Hi! Can I help you with anything?";
-const KINDS: { kind: InviteKind; label: string }[] = [
-  { kind: "chat", label: "Chat" },
-  { kind: "callback", label: "Callback" },
-  { kind: "cobrowse", label: "Co-browse" },
-  { kind: "message", label: "Message" },
+const KINDS: { kind: InviteKind; label: Key }[] = [
+  { kind: "chat", label: "visitors.chat" },
+  { kind: "callback", label: "visitors.callback" },
+  { kind: "cobrowse", label: "visitors.cobrowse" },
+  { kind: "message", label: "visitors.message" },
 ];
 const STATUS_TONE: Record<string, string> = {
   offered: "chip--accent",
@@ -49,18 +50,18 @@ function InviteForm({ visitor, onDone }: { visitor: LiveVisitorOut; onDone(sent:
   }
 
   return (
-    <form className="invite" onSubmit={send} aria-label={`Invite visitor ${shortId(visitor.visitor_id)}`} data-testid="invite-form">
-      <select className="select" data-testid="invite-kind" aria-label="Kind" value={kind} onChange={(e) => setKind(e.target.value as InviteKind)}>
+    <form className="invite" onSubmit={send} aria-label={t("visitors.invite", { id: shortId(visitor.visitor_id) })} data-testid="invite-form">
+      <select className="select" data-testid="invite-kind" aria-label={t("visitors.kind")} value={kind} onChange={(e) => setKind(e.target.value as InviteKind)}>
         {KINDS.map((k) => (
           <option key={k.kind} value={k.kind}>
-            {k.label}
+            {t(k.label)}
           </option>
         ))}
       </select>
       <input
         className="invite__text"
         data-testid="invite-text"
-        aria-label="Text"
+        aria-label={t("texts.text")}
         maxLength={500}
         value={text}
         onChange={(e) => {
@@ -69,10 +70,10 @@ function InviteForm({ visitor, onDone }: { visitor: LiveVisitorOut; onDone(sent:
         }}
       />
       <button type="submit" className="button button--primary button--small" data-testid="invite-send" disabled={invite.isPending || !text.trim()}>
-        {invite.isPending ? "Sending…" : "Send"}
+        {invite.isPending ? t("common.sending") : t("common.send")}
       </button>
       <button type="button" className="button button--ghost button--small" onClick={() => onDone(false)}>
-        Cancel
+        {t("common.cancel")}
       </button>
       {invite.isError && (
         <p className="invite__error" role="alert" data-testid="invite-error">
@@ -105,7 +106,7 @@ function VisitorRow({
         <td>
           <div className="visitor__who">
             <code title={visitor.visitor_id}>{shortId(visitor.visitor_id)}</code>
-            <span className={`chip${visitor.returning ? " chip--accent" : ""}`}>{visitor.returning ? "Returning" : "New"}</span>
+            <span className={`chip${visitor.returning ? " chip--accent" : ""}`}>{visitor.returning ? t("visitors.returning") : t("visitors.new")}</span>
           </div>
           <div className="visitor__device">
             {visitor.device}
@@ -155,9 +156,9 @@ function VisitorRow({
           </div>
         </td>
         <td className="table__actions">
-          {sent && !inviting && <span className="visitor__sent" role="status">Sent</span>}
+          {sent && !inviting && <span className="visitor__sent" role="status">{t("visitors.sent")}</span>}
           <button type="button" className="button button--small" data-testid="visitor-invite" aria-expanded={inviting} onClick={onInvite}>
-            Invite
+            {t("visitors.inviteButton")}
           </button>
         </td>
       </tr>
@@ -175,17 +176,17 @@ function VisitorRow({
 function SummaryTiles({ visitors }: { visitors: readonly LiveVisitorOut[] }) {
   const s = liveSummary(visitors);
   const tiles = [
-    { label: "Visitors online", value: String(s.online), id: "online" },
-    { label: "With carts", value: String(s.withCart), id: "carts" },
-    { label: "Cart value", value: money(s.cartTotal), id: "cart-value" },
-    { label: "Offers open", value: String(s.offersOpen), id: "offers-open" },
+    { label: t("visitors.online"), value: String(s.online), id: "online" },
+    { label: t("visitors.withCarts"), value: String(s.withCart), id: "carts" },
+    { label: t("visitors.cartValue"), value: money(s.cartTotal), id: "cart-value" },
+    { label: t("visitors.offersOpen"), value: String(s.offersOpen), id: "offers-open" },
   ];
   return (
     <div className="tiles" data-testid="visitors-summary">
-      {tiles.map((t) => (
-        <div key={t.id} className="tile" data-testid={`summary-${t.id}`}>
-          <span className="tile__value">{t.value}</span>
-          <span className="tile__label">{t.label}</span>
+      {tiles.map((tile) => (
+        <div key={tile.id} className="tile" data-testid={`summary-${tile.id}`}>
+          <span className="tile__value">{tile.value}</span>
+          <span className="tile__label">{tile.label}</span>
         </div>
       ))}
     </div>
@@ -198,30 +199,30 @@ function EngagementStats() {
   return (
     <section className="card stats" aria-labelledby="stats-title" data-testid="engagement-stats">
       <header className="card__header">
-        <h2 className="card__title" id="stats-title">Engagement (this node)</h2>
+        <h2 className="card__title" id="stats-title">{t("visitors.statsTitle")}</h2>
       </header>
       <div className="card__body">
         {stats.isError && <p className="field__error">{errorMessage(stats.error)}</p>}
-        {!view && !stats.isError && <p className="table__muted">Loading…</p>}
+        {!view && !stats.isError && <p className="table__muted">{t("common.loading")}</p>}
         {view && (
           <>
             <dl className="stats__grid">
               {view.headline.map((h) => (
                 <div key={h.label} className="stats__item">
                   <dt>{h.label}</dt>
-                  <dd>{h.value.toLocaleString()}</dd>
+                  <dd>{h.value.toLocaleString(locale())}</dd>
                 </div>
               ))}
             </dl>
-            <h3 className="stats__heading">Blocked</h3>
+            <h3 className="stats__heading">{t("visitors.blocked")}</h3>
             {view.blocked.length === 0 ? (
-              <p className="table__muted">Nothing blocked yet.</p>
+              <p className="table__muted">{t("visitors.nothingBlocked")}</p>
             ) : (
               <ul className="stats__reasons">
                 {view.blocked.map((b) => (
                   <li key={b.reason}>
                     <span>{b.reason}</span>
-                    <strong>{b.value.toLocaleString()}</strong>
+                    <strong>{b.value.toLocaleString(locale())}</strong>
                   </li>
                 ))}
               </ul>
@@ -247,9 +248,9 @@ export function LiveVisitors({ me }: { me: MeOut }) {
     <section className="admin visitors" aria-labelledby="visitors-title">
       <header className="admin__header area__header">
         <div className="admin__heading">
-          <h1 className="admin__title" id="visitors-title">Live visitors</h1>
+          <h1 className="admin__title" id="visitors-title">{t("visitors.title")}</h1>
           <p className="admin__sub">
-            On the site now; updated every few seconds{visitors.isFetching ? <span className="live-dot" aria-hidden="true" /> : null}
+            {t("visitors.sub")}{visitors.isFetching ? <span className="live-dot" aria-hidden="true" /> : null}
           </p>
         </div>
       </header>
@@ -259,24 +260,24 @@ export function LiveVisitors({ me }: { me: MeOut }) {
             <SummaryTiles visitors={list} />
             <section className="card" aria-labelledby="visitors-list-title">
               <header className="card__header">
-                <h2 className="card__title" id="visitors-list-title">Visitors</h2>
+                <h2 className="card__title" id="visitors-list-title">{t("visitors.list")}</h2>
                 {visitors.isSuccess && <span className="card__count">{list.length}</span>}
                 {openOffers && <span className="chip chip--accent">offers open</span>}
               </header>
-              <ListState query={visitors} loading="Looking for visitors…" empty="Nobody is on the site right now." isEmpty={list.length === 0} />
+              <ListState query={visitors} loading={t("visitors.looking")} empty={t("visitors.nobody")} isEmpty={list.length === 0} />
               {list.length > 0 && (
                 <div className="table-scroll">
                 <table className="table visitors-table">
                   <thead>
                     <tr>
-                      <th>Visitor</th>
-                      <th>Page</th>
-                      <th className="table__num">On site</th>
-                      <th className="table__num">Views</th>
-                      <th className="table__num">Cart</th>
-                      <th>Offers</th>
+                      <th>{t("visitors.visitor")}</th>
+                      <th>{t("visitors.page")}</th>
+                      <th className="table__num">{t("visitors.onSite")}</th>
+                      <th className="table__num">{t("visitors.views")}</th>
+                      <th className="table__num">{t("visitors.cart")}</th>
+                      <th>{t("visitors.offers")}</th>
                       <th className="table__actions">
-                        <span className="visually-hidden">Actions</span>
+                        <span className="visually-hidden">{t("common.actions")}</span>
                       </th>
                     </tr>
                   </thead>
@@ -321,7 +322,7 @@ export function VisitorsNavEntry({ active, onOpen }: { active: boolean; onOpen()
       data-testid="nav-visitors"
       onClick={onOpen}
     >
-      <span>Live visitors</span>
+      <span>{t("nav.liveVisitors")}</span>
     </button>
   );
 }

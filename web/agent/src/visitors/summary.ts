@@ -1,6 +1,7 @@
 /** Figures about the visitors on the site now, for the view's header. */
 import { formatDuration } from "../ui/duration";
 import type { LiveVisitorOut } from "./queries";
+import { locale } from "../i18n/i18n";
 
 export const OPEN_OFFER_STATUSES = new Set(["offered", "shown"]);
 
@@ -32,7 +33,7 @@ export function timeOnSite(startIso: string | null, now: number): string {
 }
 
 export function money(value: number): string {
-  return value.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return value.toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 /** The engagement counters, split into the headline ones and the reasons for blocking. */
