@@ -1,10 +1,13 @@
 """The analytics dashboard in Chromium on both server backends: a visitor's chat reaches the
 rollups as it is stored, and an admin sees the tiles, the charts (funnel, per-day trend,
-distributions, hour x weekday heat map), the service table by channel and a CSV export."""
+distributions, hour x weekday heat map), the service table by channel and a CSV export;
+with the demo's simulated history, the funnel's guarded step and occupancy."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -57,3 +60,34 @@ def test_the_dashboard_shows_a_chat_in_its_charts_and_tables(
     )
     assert csv.ok and csv.headers["content-type"].startswith("text/csv")
     assert csv.text().splitlines()[0].startswith("key,label,conversations,")
+
+
+def test_the_demo_history_shows_the_guarded_step_and_occupancy(
+    server: ServerProcess, new_context: ContextFactory
+) -> None:
+    # `hovor demo` against the running server's database (last in this module: it enables
+    # the seed moments' rules, which would make offers to the other tests' visitors).
+    done = subprocess.run(
+        [sys.executable, "-m", "hovor.cli", "demo", "--days", "3", "--visitors", "120"],
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+    page = new_context("admin").new_page()
+    log_in(page, server.base_url, ADMIN, DEMO_PASSWORD)
+    page.get_by_test_id("nav-analytics").click()
+    funnel = page.get_by_test_id("chart-funnel")
+    expect(funnel.get_by_test_id("funnel-matched")).not_to_have_text(re.compile("^(\u2013|0)$"))
+    expect(funnel.get_by_test_id("funnel-guarded")).not_to_have_text(re.compile("^(\u2013|0)$"))
+    expect(funnel.get_by_test_id("funnel-guarded-reasons")).to_contain_text("an offer was open")
+    expect(page.get_by_test_id("tile-occupancy")).to_have_text(re.compile(r"^\d+[,.]\d %$"))
+    service = page.get_by_test_id("service-report")
+    page.get_by_test_id("service-dim").select_option("agent")
+    expect(
+        service.get_by_test_id("service-occupancy").filter(has_text=re.compile(r"\d %$")).first
+    ).to_be_visible()
+    rule = page.get_by_test_id("engagement-report").get_by_test_id("engagement-row").first
+    expect(rule).to_contain_text("\u2192")

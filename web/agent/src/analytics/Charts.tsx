@@ -1,6 +1,6 @@
 /** The dashboard's charts (recharts), each with its numbers beside or under it. */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatNumber, heatShares, WEEKDAYS } from "./format";
+import { formatNumber, guardReasons, heatShares, WEEKDAYS } from "./format";
 import type { EngagementRowOut, OverviewOut } from "./queries";
 
 const ACCENT = "#3056d3";
@@ -11,7 +11,8 @@ export function FunnelChart({ row }: { row: EngagementRowOut | null | undefined 
   const f = row?.funnel;
   const steps = f
     ? [
-        { step: "Eligible", value: f.eligible },
+        { step: "Matched", value: f.matched },
+        { step: "Guarded", value: f.guarded },
         { step: "Offered", value: f.offered },
         { step: "Shown", value: f.shown },
         { step: "Accepted", value: f.accepted },
@@ -19,6 +20,7 @@ export function FunnelChart({ row }: { row: EngagementRowOut | null | undefined 
         { step: "Order", value: f.order },
       ]
     : [];
+  const reasons = f ? guardReasons(f.guarded_by_reason) : [];
   return (
     <figure className="card analytics__chart" data-testid="chart-funnel">
       <figcaption className="card__header">
@@ -48,6 +50,11 @@ export function FunnelChart({ row }: { row: EngagementRowOut | null | undefined 
               ))}
             </dl>
           </div>
+        )}
+        {reasons.length > 0 && (
+          <p className="analytics__note" data-testid="funnel-guarded-reasons">
+            Guarded: {reasons.map(([label, n]) => `${label} ${formatNumber(n)}`).join(", ")}
+          </p>
         )}
       </div>
     </figure>

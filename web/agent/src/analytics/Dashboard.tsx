@@ -119,6 +119,7 @@ function Tiles({ engagement, service }: { engagement: EngagementRowOut | null; s
     ["FCR", formatRate(service?.fcr_rate), "tile-fcr"],
     ["CSAT", formatRate(service?.csat_rate), "tile-csat"],
     ["Service level", formatRate(service?.service_level), "tile-sl"],
+    ["Occupancy", formatRate(service?.occupancy), "tile-occupancy"],
   ];
   return (
     <dl className="analytics__tiles">
@@ -148,7 +149,7 @@ function EngagementTable({ rows, hours }: { rows: EngagementRowOut[]; hours: num
           <tr>
             <th scope="col">Name</th>
             <th scope="col">n</th>
-            <th scope="col">Offered → shown → accepted → chat → order</th>
+            <th scope="col">Matched → guarded → offered → shown → accepted → chat → order</th>
             <th scope="col">Conversion (offered / control)</th>
             <th scope="col">Conversion uplift</th>
             <th scope="col">Order value uplift</th>
@@ -162,7 +163,7 @@ function EngagementTable({ rows, hours }: { rows: EngagementRowOut[]; hours: num
               <th scope="row">{r.key}</th>
               <td>{formatNumber(r.funnel.eligible)}</td>
               <td>
-                {[r.funnel.offered, r.funnel.shown, r.funnel.accepted, r.funnel.conversation, r.funnel.order].map(formatNumber).join(" → ")}
+                {[r.funnel.matched, r.funnel.guarded, r.funnel.offered, r.funnel.shown, r.funnel.accepted, r.funnel.conversation, r.funnel.order].map(formatNumber).join(" → ")}
               </td>
               <td>{formatRate(r.treated.rate)} / {formatRate(r.control.rate)}</td>
               <td data-testid="conversion-uplift">
@@ -198,6 +199,7 @@ function ServiceTable({ rows }: { rows: ServiceRowOut[] }) {
             <th scope="col">Service level</th>
             <th scope="col">Callbacks ≤ 5 min</th>
             <th scope="col">Handle time</th>
+            <th scope="col" title="handle time / time online or busy">Occupancy</th>
           </tr>
         </thead>
         <tbody>
@@ -215,6 +217,7 @@ function ServiceTable({ rows }: { rows: ServiceRowOut[] }) {
               <td>{formatRate(r.service_level)}</td>
               <td>{r.callbacks ? formatRate(r.callbacks_reached_rate) : "–"}</td>
               <td>{formatNumber(r.handle_minutes)} min</td>
+              <td data-testid="service-occupancy">{formatRate(r.occupancy)}</td>
             </tr>
           ))}
         </tbody>

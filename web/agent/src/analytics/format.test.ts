@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRate, formatSeconds, formatUplift, heatShares, isoDay, upliftVerdict } from "./format";
+import { formatRate, formatSeconds, formatUplift, guardReasons, heatShares, isoDay, upliftVerdict } from "./format";
 
 describe("formatUplift", () => {
   it("writes the uplift with its interval as the issue shows it", () => {
@@ -31,5 +31,16 @@ describe("figures", () => {
     expect(isoDay(new Date(2026, 2, 1), 1)).toBe("2026-02-28");
     expect(heatShares([[0, 2], [4, 1]])).toEqual([[0, 0.5], [1, 0.25]]);
     expect(heatShares([[0]])).toEqual([[0]]);
+  });
+});
+
+describe("guardReasons", () => {
+  it("lists the reasons that stopped something, most first, with their labels", () => {
+    expect(guardReasons({ pacing: 2, offer_open: 7, quiet_period: 0, new_code: 2 })).toEqual([
+      ["an offer was open", 7],
+      ["new_code", 2],
+      ["no agent free (pacing)", 2],
+    ]);
+    expect(guardReasons(undefined)).toEqual([]);
   });
 });

@@ -62,3 +62,24 @@ export function heatShares(grid: number[][]): number[][] {
   const max = Math.max(0, ...grid.flat());
   return grid.map((row) => row.map((v) => (max > 0 ? v / max : 0)));
 }
+
+/** What stopped a match (the API's reason codes, docs/analytics.md). */
+export const GUARD_REASONS: Record<string, string> = {
+  offer_open: "an offer was open",
+  visitor_left: "visitor left",
+  business_hours: "outside business hours",
+  quiet_period: "quiet period",
+  min_interval: "too soon after an offer",
+  per_session_cap: "cap per visit",
+  per_day_cap: "cap per day",
+  pacing: "no agent free (pacing)",
+  other: "other",
+};
+
+/** The reasons that stopped something, most first, with their labels. */
+export function guardReasons(byReason: Record<string, number> | undefined): [string, number][] {
+  return Object.entries(byReason ?? {})
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([code, n]) => [GUARD_REASONS[code] ?? code, n]);
+}
