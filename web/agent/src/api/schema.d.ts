@@ -67,6 +67,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/weekly-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Weekly Report Preview
+         * @description The weekly e-mail report as it would go out (nothing is sent), in
+         *     HOVOR_WEEKLY_REPORT_TZ (docs/analytics.md, "Weekly report").
+         */
+        get: operations["weekly_report_preview_v1_analytics_weekly_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/weekly-report/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Weekly Report Send
+         * @description Send the weekly report now to the workspace's admins and supervisors (besides the
+         *     Monday one, which still goes out once); 409 without HOVOR_SMTP_URL.
+         */
+        post: operations["weekly_report_send_v1_analytics_weekly_report_send_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/{area}.csv": {
         parameters: {
             query?: never;
@@ -3848,8 +3890,25 @@ export interface components {
              * @description the rule matched and its guards allowed it (offered + held out)
              */
             eligible: number;
+            /**
+             * Guarded
+             * @description matches a guard (an offer open, caps, quiet period, business hours) or pacing stopped
+             */
+            guarded: number;
+            /**
+             * Guarded By Reason
+             * @description guarded per reason: offer_open, visitor_left, business_hours, quiet_period, min_interval, per_session_cap, per_day_cap, pacing, other
+             */
+            guarded_by_reason: {
+                [key: string]: number;
+            };
             /** Held Out */
             held_out: number;
+            /**
+             * Matched
+             * @description a rule matched: guarded + eligible
+             */
+            matched: number;
             /** Offered */
             offered: number;
             /** Order */
@@ -5060,7 +5119,7 @@ export interface components {
             label: string;
             /**
              * Occupancy
-             * @description not yet: needs the agents' staffed time, which Hovor does not keep yet
+             * @description handle time / staffed time (docs/analytics.md); null without staffed time
              */
             occupancy: number | null;
             /** Ratings */
@@ -5071,6 +5130,11 @@ export interface components {
             resolution_seconds: number | null;
             /** Service Level */
             service_level: number | null;
+            /**
+             * Staffed Minutes
+             * @description time agents were online or busy (agent, team and all; 0 for channel and queue)
+             */
+            staffed_minutes: number;
             /** Tasks */
             tasks: number;
         };
@@ -5707,6 +5771,37 @@ export interface components {
              */
             received: number;
         };
+        /** WeeklyReportOut */
+        WeeklyReportOut: {
+            /**
+             * Html
+             * @description the HTML part
+             */
+            html: string;
+            /**
+             * Recipients
+             * @description the workspace's active admins and supervisors
+             */
+            recipients: string[];
+            /**
+             * Sent
+             * @description false for a preview
+             */
+            sent: boolean;
+            /** Subject */
+            subject: string;
+            /**
+             * Text
+             * @description the plain-text part
+             */
+            text: string;
+            /**
+             * Week
+             * Format: date
+             * @description the Monday of the week reported
+             */
+            week: string;
+        };
         /** WhatsAppTemplateIn */
         WhatsAppTemplateIn: {
             /** Client Id */
@@ -6040,6 +6135,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceReportOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden (wrong CSRF token, role, site key or origin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found, or in another workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid input, with the offending fields in errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    weekly_report_preview_v1_analytics_weekly_report_get: {
+        parameters: {
+            query?: {
+                /** @description a day of the week to report (default: last week) */
+                week?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReportOut"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden (wrong CSRF token, role, site key or origin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found, or in another workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description A concurrent request changed the same data; safe to retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid input, with the offending fields in errors */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    weekly_report_send_v1_analytics_weekly_report_send_post: {
+        parameters: {
+            query?: {
+                /** @description a day of the week to report (default: last week) */
+                week?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReportOut"];
                 };
             };
             /** @description Not authenticated */
