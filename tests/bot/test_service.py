@@ -168,6 +168,16 @@ async def test_two_failed_answers_and_nobody_free_offer_a_callback(db: Database)
             )
         ).all()
     assert len(callbacks) == 1
+    # The agent who calls back opens the callback: the reason and the bot's chat are there.
+    notes = [b for _, who, b in await transcript(db, callbacks[0].id) if who == "note"]
+    assert any("From the bot: two answers in a row did not help" in n for n in notes)
+    chat = next(n for n in notes if n.startswith("The chat with the bot before this callback"))
+    assert conversation_id in chat.splitlines()[0]
+    lines = chat.splitlines()[1:]
+    assert lines[0] == "Customer: kvantová chromodynamika"
+    assert lines[1].startswith("Hovorka: Tady si nejsem jistý")
+    assert lines[-1] == "Customer: +420 777 123 456"
+    assert not any("handed the conversation" in line for line in lines)  # notes stay out
 
 
 async def test_a_flow_collects_offers_buttons_and_a_loop_is_handed_off(db: Database) -> None:

@@ -100,3 +100,28 @@ CALLBACK_BAD_PHONE = (
 
 def callback_done(phone: str) -> str:
     return f"Děkuji, zavoláme vám na {phone}. / Thank you, we will call you at {phone}."
+
+
+TRANSCRIPT_HEADING = "The chat with the bot before this callback"
+TRANSCRIPT_LINE = 600  # a longer message is cut, so one long message cannot crowd out the rest
+
+
+def transcript_note(lines: list[tuple[str, str]], chat_id: str, limit: int) -> str:
+    """The bot's chat as a note of the callback it led to, so the agent who calls back reads
+    what was said in the conversation they open. ``lines`` are (who, text), oldest first;
+    the newest that fit in ``limit`` characters are kept, the rest counted."""
+    head = f"{TRANSCRIPT_HEADING} (conversation {chat_id}):"
+    kept: list[str] = []
+    used = len(head) + 80  # room for the line counting what was left out
+    for who, text in reversed(lines):
+        flat = " ".join(text.split())
+        if len(flat) > TRANSCRIPT_LINE:
+            flat = flat[: TRANSCRIPT_LINE - 1] + "…"
+        line = f"{who}: {flat}"
+        if used + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        used += len(line) + 1
+    dropped = len(lines) - len(kept)
+    parts = [head] + ([f"… {dropped} earlier message(s) in the chat"] if dropped else [])
+    return "\n".join(parts + kept[::-1])

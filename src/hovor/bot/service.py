@@ -25,7 +25,8 @@ from hovor.channels.voice.service import do_request_callback
 from hovor.config import Settings
 from hovor.contacts import timeline
 from hovor.contacts.identities import normalize_phone
-from hovor.conversations.models import Conversation
+from hovor.conversations.models import Conversation, Message
+from hovor.conversations.schemas import MAX_BODY
 from hovor.conversations.service import do_add_system_note, do_send_message
 from hovor.core import clock
 from hovor.core.channels import ChannelCatalogue
@@ -170,7 +171,7 @@ async def _take_phone(
     except InvalidInput:
         await _say(tx, conversation, config, replies.CALLBACK_BAD_PHONE)
         return
-    await do_request_callback(
+    callback_conversation, _ = await do_request_callback(
         tx,
         conversation.workspace_id,
         visitor_id=conversation.source_id,
@@ -179,8 +180,32 @@ async def _take_phone(
         reason=f"From the bot: {bot.handoff_reason or 'asked'}.",
         context={"conversation_id": conversation.id, "bot_reason": bot.handoff_reason},
     )
+    await do_add_system_note(
+        tx, callback_conversation, await _transcript(tx, conversation, config.name)
+    )
     bot.status = "handed_off"
     await _say(tx, conversation, config, replies.callback_done(phone))
+
+
+async def _transcript(tx: Tx, chat: Conversation, bot_name: str) -> str:
+    """The chat's messages the customer saw (no notes), for the callback it led to: the
+    callback is a conversation of its own, and the agent who calls back opens that one."""
+    rows = await tx.session.scalars(
+        select(Message)
+        .where(Message.conversation_id == chat.id, Message.private.is_(False))
+        .where(Message.author_type != "system")
+        .order_by(Message.id)
+    )
+    lines = [
+        (
+            "Customer"
+            if m.author_type == "visitor"
+            else (bot_name if m.author_id == BOT_AUTHOR_ID else m.author_name or "Agent"),
+            m.body,
+        )
+        for m in rows
+    ]
+    return replies.transcript_note(lines, chat.id, MAX_BODY)
 
 
 def _flows(config: BotConfig) -> list[FlowIn]:
