@@ -24,7 +24,8 @@ export function EmailBody({ part, text }: { part: EmailPartOut; text: string }) 
           <div className="email-body__html" data-testid="email-html" dangerouslySetInnerHTML={{ __html: prepared.html }} />
         </>
       ) : (
-        <div className="email-body__text">{text}</div>
+        // The text ends with a "📎 name (size)" line per file: the list below shows them.
+        <div className="email-body__text">{text.split("\n").filter((line) => !line.startsWith("📎 ")).join("\n").trim()}</div>
       )}
       {(listed.length > 0 || part.not_stored.length > 0) && (
         <ul className="email-body__files" aria-label="Attachments">
