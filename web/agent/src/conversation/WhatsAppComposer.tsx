@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent, type ReactNode } from "react";
 import { errorMessage, type ConversationOut } from "../api/client";
+import { locale, t } from "../i18n/i18n";
 import { useNow } from "../inbox/useNow";
 import { newClientId } from "./outbox";
 import {
@@ -43,7 +44,7 @@ function WindowedComposer({ conversation, meId, lastCustomerMessageId, children 
         <span
           className={state.tone === "soon" ? "chip chip--warn" : "chip chip--ok"}
           data-testid="whatsapp-window"
-          title={`Free text until ${new Date(window.data.closes_at ?? "").toLocaleString()}`}
+          title={t("wa.windowUntil", { at: new Date(window.data.closes_at ?? "").toLocaleString(locale()) })}
         >
           {state.text}
         </span>
@@ -82,13 +83,13 @@ function TemplatePicker({ conversationId, meId, reason }: { conversationId: stri
   }
 
   return (
-    <form className="reply wa-templates" aria-label="WhatsApp template" data-testid="whatsapp-templates" onSubmit={submit}>
+    <form className="reply wa-templates" aria-label={t("wa.templates")} data-testid="whatsapp-templates" onSubmit={submit}>
       <p className="wa-templates__notice" role="status" data-testid="whatsapp-window-closed">
         {reason}
       </p>
       <div className="wa-templates__row">
         <label className="field">
-          <span className="field__label">Approved template</span>
+          <span className="field__label">{t("wa.templateLabel")}</span>
           <select
             className="select"
             data-testid="whatsapp-template-select"
@@ -96,7 +97,7 @@ function TemplatePicker({ conversationId, meId, reason }: { conversationId: stri
             onChange={(e) => choose(e.target.value)}
             disabled={list.length === 0}
           >
-            <option value="">{templates.isPending ? "Loading templates…" : "Choose a template…"}</option>
+            <option value="">{templates.isPending ? t("wa.loadingTemplates") : t("wa.chooseTemplate")}</option>
             {list.map((t) => (
               <option key={templateKey(t)} value={templateKey(t)}>
                 {t.name} ({t.language})
@@ -110,9 +111,9 @@ function TemplatePicker({ conversationId, meId, reason }: { conversationId: stri
           data-testid="whatsapp-templates-refresh"
           disabled={refresh.isPending}
           onClick={() => refresh.mutate()}
-          title="Read the templates from WhatsApp again"
+          title={t("wa.refreshTitle")}
         >
-          {refresh.isPending ? "Refreshing…" : "Refresh"}
+          {refresh.isPending ? t("wa.refreshing") : t("wa.refresh")}
         </button>
       </div>
       {templates.isError && !refresh.isSuccess && (
@@ -120,9 +121,7 @@ function TemplatePicker({ conversationId, meId, reason }: { conversationId: stri
       )}
       {refresh.isError && <p className="inline-error" role="alert">{errorMessage(refresh.error)}</p>}
       {templates.isSuccess && list.length === 0 && (
-        <p className="field__hint">
-          This WhatsApp account has no approved template Hovor can send. Create one in WhatsApp Manager, then Refresh.
-        </p>
+        <p className="field__hint">{t("wa.noTemplates")}</p>
       )}
       {chosen && (
         <>
@@ -155,7 +154,7 @@ function TemplatePicker({ conversationId, meId, reason }: { conversationId: stri
       {send.isError && <p className="inline-error" role="alert">{errorMessage(send.error)}</p>}
       <div className="reply__bar">
         <span className="reply__hint">
-          {chosen ? (problem ?? `${chosen.category ?? "Template"} · ${chosen.language}`) : "Templates are approved by WhatsApp"}
+          {chosen ? (problem ?? `${chosen.category ?? t("wa.template")} · ${chosen.language}`) : t("wa.approvedBy")}
         </span>
         <button
           type="submit"
@@ -163,7 +162,7 @@ function TemplatePicker({ conversationId, meId, reason }: { conversationId: stri
           data-testid="whatsapp-template-send"
           disabled={!chosen || problem !== null || send.isPending}
         >
-          {send.isPending ? "Sending…" : "Send template"}
+          {send.isPending ? t("common.sending") : t("wa.send")}
         </button>
       </div>
     </form>

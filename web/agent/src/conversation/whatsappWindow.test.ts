@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { setLang } from "../i18n/i18n";
 import { previewTemplate, templateKey, templateProblem, windowState } from "./whatsappWindow";
 
 describe("WhatsApp's 24-hour window", () => {
@@ -20,6 +21,15 @@ describe("WhatsApp's 24-hour window", () => {
     expect(closed.tone).toBe("closed");
     expect(closed.text).toContain("more than 24 hours ago");
     expect(closed.text).toContain("approved template");
+  });
+
+  afterEach(() => setLang("en"));
+
+  it("speaks the desktop's language", () => {
+    setLang("cs");
+    expect(windowState(window("2026-06-02T12:05:00Z"), now).text).toBe("Okno WhatsAppu: na volnou odpověď zbývá 4h 05m");
+    expect(windowState(window(null), now).text).toContain("schválenou šablonu");
+    expect(templateProblem({ parameters: 1 }, [""])).toBe("Vyplňte {{1}}.");
   });
 
   it("is closed for a customer who never wrote to the number", () => {

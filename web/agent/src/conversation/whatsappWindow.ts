@@ -5,6 +5,7 @@
  * its `closes_at` so the composer flips the moment the window closes.
  */
 import type { Schemas } from "../api/client";
+import { t } from "../i18n/i18n";
 import { countdown } from "./callbackDue";
 
 export type WhatsAppWindowOut = Schemas["WhatsAppWindowOut"];
@@ -24,22 +25,13 @@ export interface WindowState {
 export function windowState(window: Pick<WhatsAppWindowOut, "closes_at" | "last_customer_message_at">, now: number): WindowState {
   const closes = window.closes_at === null ? Number.NaN : Date.parse(window.closes_at);
   if (Number.isNaN(closes)) {
-    return {
-      open: false,
-      tone: "closed",
-      text: "This customer has not written to this WhatsApp number, so only an approved template can be sent.",
-    };
+    return { open: false, tone: "closed", text: t("wa.closedNever") };
   }
   const left = closes - now;
   if (left <= 0) {
-    return {
-      open: false,
-      tone: "closed",
-      text:
-        "The customer last wrote more than 24 hours ago: WhatsApp allows only an approved template until they write again.",
-    };
+    return { open: false, tone: "closed", text: t("wa.closedLate") };
   }
-  return { open: true, tone: left <= SOON_MS ? "soon" : "open", text: `WhatsApp window: ${countdown(left)} left to reply freely` };
+  return { open: true, tone: left <= SOON_MS ? "soon" : "open", text: t("wa.windowLeft", { left: countdown(left) }) };
 }
 
 const PLACEHOLDER = /\{\{\s*(\d+)\s*\}\}/g;
@@ -56,9 +48,10 @@ export function previewTemplate(body: string, values: readonly string[]): string
 export function templateProblem(template: Pick<WhatsAppTemplateOut, "parameters">, values: readonly string[]): string | null {
   for (let i = 0; i < template.parameters; i++) {
     const value = (values[i] ?? "").trim();
-    if (!value) return `Fill in {{${i + 1}}}.`;
-    if (/[\n\t]| {4}/.test(value)) return `{{${i + 1}}} cannot hold new lines, tabs or four spaces in a row.`;
-    if (value.length > 1024) return `{{${i + 1}}} is longer than 1,024 characters.`;
+    const param = `{{${i + 1}}}`;
+    if (!value) return t("wa.fillIn", { param });
+    if (/[\n\t]| {4}/.test(value)) return t("wa.paramWhitespace", { param });
+    if (value.length > 1024) return t("wa.paramLong", { param });
   }
   return null;
 }
