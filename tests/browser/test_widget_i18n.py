@@ -35,10 +35,13 @@ def documented(pattern: str) -> str:
     return match.group(1)
 
 
-def shop_page(page: Page, server: ServerProcess, *, lang: str, snippet: str) -> None:
-    """Open a shop page with ``<html lang=...>`` holding ``snippet`` for the demo site key."""
+def shop_page(
+    page: Page, server: ServerProcess, *, lang: str, snippet: str, path: str | None = None
+) -> None:
+    """Open a shop page (at ``path``, else a fresh one) with ``<html lang=...>`` holding
+    ``snippet`` for the demo site key."""
     snippet = snippet.replace(DOCS_HOST, server.base_url).replace(DOCS_SITE_KEY, DEMO_SITE_KEY)
-    path = f"/shop-{uuid.uuid4().hex[:8]}.html"
+    path = path or f"/shop-{uuid.uuid4().hex[:8]}.html"
     html = (
         f'<!doctype html>\n<html lang="{lang}"><head><meta charset=utf-8><title>Obchod</title>'
         f"</head><body><h1>Obchod</h1>\n{snippet}\n</body></html>"

@@ -57,8 +57,10 @@ class PageIn(BaseModel):
     url: str | None = Field(default=None, max_length=2048)
     title: str | None = Field(default=None, max_length=2048)
     referrer: str | None = Field(default=None, max_length=2048)
+    # The page's language (<html lang>, or the snippet's data-lang): offers are written in it.
+    lang: str | None = Field(default=None, max_length=35)
 
-    @field_validator("url", "title", "referrer")
+    @field_validator("url", "title", "referrer", "lang")
     @classmethod
     def _no_nul(cls, value: str | None) -> str | None:
         if value is not None and "\x00" in value:

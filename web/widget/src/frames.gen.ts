@@ -222,6 +222,7 @@ export interface PageIn {
   url?: string | null;
   title?: string | null;
   referrer?: string | null;
+  lang?: string | null;
 }
 export interface OfferShown {
   type: "offer.shown";

@@ -10,6 +10,8 @@ export interface PageInfo {
   url: string;
   title?: string;
   referrer?: string;
+  /** The page's language (BCP 47, e.g. "cs" or "cs-CZ"). */
+  lang?: string;
 }
 
 export interface TrackedEvent {

@@ -43,7 +43,7 @@ export function startTracking({ session, link, register, store = local() }: Trac
 
   const emit = (type: unknown, props?: unknown, full = false): void => {
     try {
-      tracker.track(type, props, pageInfo(full));
+      tracker.track(type, props, pageInfo(full, session().lang));
     } catch (err) {
       console.warn(`[hovor] ${(err as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pageType, parseUtm, pageViewProps } from "./page";
+import { pageInfo, pageType, parseUtm, pageViewProps } from "./page";
 
 describe("UTM parsing", () => {
   it("reads the five utm_ parameters", () => {
@@ -45,5 +45,15 @@ describe("page type", () => {
   it("goes into every page.view's props as page_type", () => {
     expect(pageViewProps("https://shop.example/vop", false, "terms")).toEqual({ page_type: "terms" });
     expect(pageViewProps("https://shop.example/vop", true, "terms")).toEqual({ page_type: "terms", landing_page: "https://shop.example/vop" });
+  });
+});
+
+describe("the page's language", () => {
+  it("is the snippet's data-lang, else the page's <html lang>, else left out", () => {
+    document.documentElement.lang = "cs-CZ";
+    expect(pageInfo().lang).toBe("cs-CZ");
+    expect(pageInfo(false, "sk").lang).toBe("sk");
+    document.documentElement.lang = "";
+    expect(pageInfo()).not.toHaveProperty("lang");
   });
 });

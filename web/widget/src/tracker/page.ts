@@ -1,15 +1,20 @@
-// What the tracker says about the page: url/title/referrer, and the UTM
-// parameters of the landing URL.
+// What the tracker says about the page: url/title/referrer, its language, and
+// the UTM parameters of the landing URL.
 
 import type { PageInfo, Props } from "./event";
 
 const MAX_CHARS = 2048;
 const UTM_FIELDS = ["source", "medium", "campaign", "term", "content"];
 
-/** The current page, each field cut to 2,048 characters; `full` adds title and referrer. */
-export function pageInfo(full = false): PageInfo {
+/**
+ * The current page, each field cut to 2,048 characters; `full` adds the referrer. `lang`
+ * is the snippet's data-lang, else the page's <html lang>: the server writes offers in it.
+ */
+export function pageInfo(full = false, chosenLang?: string): PageInfo {
   const page: PageInfo = { url: location.href.slice(0, MAX_CHARS) };
   page.title = document.title.slice(0, MAX_CHARS);
+  const lang = (chosenLang || document.documentElement.lang || "").trim();
+  if (lang) page.lang = lang.slice(0, 35);
   if (full) page.referrer = document.referrer.slice(0, MAX_CHARS);
   return page;
 }
