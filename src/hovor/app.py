@@ -20,6 +20,7 @@ from hovor.analytics.weekly_send import WeeklyReports
 from hovor.audit.api import router as audit_router
 from hovor.audit.recorder import AuditRecorder
 from hovor.auth.api import router as auth_router
+from hovor.auth.presence_history import PresenceHours
 from hovor.bot import listeners as bot_listeners
 from hovor.bot import service as bot_service
 from hovor.bot.api import router as bot_router
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     cobrowse_sweeper = CobrowseSweeper(runtime.db, runtime.bus)  # lapsed, left, retention
     rollups = analytics_listeners.register(runtime.dispatcher, runtime.db)  # last: reads all
     weekly_reports = WeeklyReports.from_settings(runtime.db, settings)  # Mondays, by e-mail
+    presence_hours = PresenceHours(runtime.db)  # staffed time for occupancy, hour by hour
     peers = Peers(settings.trusted_proxies)
     sockets = create_socket_quota(settings.redis_url)  # the cluster's count with Redis
     install_log_filter()  # "%(request_id)s" in the log format names the request
@@ -215,12 +217,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await cobrowse_sweeper.start()
         await rollups.start()
         await weekly_reports.start()
+        await presence_hours.start()
         # What start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise stall the event loop for tens of milliseconds.
         gc.freeze()
         try:
             yield
         finally:
+            await presence_hours.close()
             await weekly_reports.close()
             await rollups.close()
             await cobrowse_sweeper.close()

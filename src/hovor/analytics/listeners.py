@@ -43,6 +43,7 @@ MESSAGE_CREATED = "message.created"
 CSAT_RATED = "csat.rated"
 MATCHES_GUARDED = "matches.guarded"
 PRESENCE_CHANGED = "agent.presence_changed"
+PRESENCE_HOURS_ENDED = "presence.hours_ended"
 # Sources that name rows whose neighbours change with them (expanded when refreshed).
 CONVERSATION_AND_RELATED = "conversation+"
 ORDER_AND_OFFERS = "order+"
@@ -199,7 +200,7 @@ def register(dispatcher: Dispatcher, db: Database) -> RollupUpdater:
         for row_id in event.payload.get("ids") or []:
             updater.note(event.workspace_id, "guarded", row_id)
 
-    @dispatcher.on(PRESENCE_CHANGED)
+    @dispatcher.on(PRESENCE_CHANGED, PRESENCE_HOURS_ENDED)
     async def presence_changed(event: DomainEvent) -> None:
         for row_id in event.payload.get("periods") or []:
             updater.note(event.workspace_id, "presence", row_id)
