@@ -1,23 +1,22 @@
 import { useState, type FormEvent } from "react";
 import { useInboxes } from "../channels/inboxes";
-import { NO_ERRORS, formErrors, type FormErrors } from "../ui/formErrors";
+import { NO_SLOT_ERRORS, slotErrors, type SlotErrors } from "../ui/formErrors";
 import { FormError, FormField } from "../ui/FormField";
 import { ListState } from "../ui/ListState";
 import { bodyOf, draftOf, type BotDraft } from "./draft";
+import { flowSlot } from "./flowDraft";
+import { FlowEditor } from "./FlowEditor";
 import { useBotConfigs, useSaveBotConfig, type BotConfigOut } from "./queries";
-
-const FIELDS = ["enabled", "name", "threshold", "flows"] as const;
-type Field = (typeof FIELDS)[number];
 
 function BotForm({ scope, label, saved }: { scope: string; label: string; saved: BotConfigOut | undefined }) {
   const save = useSaveBotConfig();
   const [draft, setDraft] = useState<BotDraft>(() => draftOf(saved));
-  const [errors, setErrors] = useState<FormErrors<Field>>(NO_ERRORS);
+  const [errors, setErrors] = useState<SlotErrors>(NO_SLOT_ERRORS);
   const [done, setDone] = useState(false);
 
   function change<K extends keyof BotDraft>(field: K, value: BotDraft[K]) {
     setDraft((d) => ({ ...d, [field]: value }));
-    setErrors(NO_ERRORS);
+    setErrors(NO_SLOT_ERRORS);
     setDone(false);
   }
 
@@ -25,14 +24,14 @@ function BotForm({ scope, label, saved }: { scope: string; label: string; saved:
     event.preventDefault();
     const read = bodyOf(draft);
     if ("field" in read) {
-      setErrors({ fields: { [read.field]: read.msg }, form: null });
+      setErrors({ at: { [read.field]: read.msg }, form: null });
       return;
     }
     save.mutate(
       { scope, body: read.body },
       {
         onSuccess: () => setDone(true),
-        onError: (error) => setErrors(formErrors(error, FIELDS)),
+        onError: (error) => setErrors(slotErrors(error, flowSlot)),
       },
     );
   }
@@ -49,24 +48,20 @@ function BotForm({ scope, label, saved }: { scope: string; label: string; saved:
           <input type="checkbox" data-testid="bot-enabled" checked={draft.enabled} onChange={(e) => change("enabled", e.target.checked)} /> The bot
           answers new conversations first
         </label>
-        <FormField field="name" label="Name" error={errors.fields.name} hint="Shown to customers as the author of the bot's messages.">
+        <FormField field="name" label="Name" error={errors.at.name} hint="Shown to customers as the author of the bot's messages.">
           {(control) => <input {...control} data-testid="bot-name" value={draft.name} onChange={(e) => change("name", e.target.value)} />}
         </FormField>
         <FormField
           field="threshold"
           label="Confidence threshold"
-          error={errors.fields.threshold}
+          error={errors.at.threshold}
           hint="0–1. Answers from the help center when its best article scores at least this; 0.75 gives at most 5 % wrong answers on the test questions."
         >
           {(control) => (
             <input {...control} data-testid="bot-threshold" inputMode="decimal" value={draft.threshold} onChange={(e) => change("threshold", e.target.value)} />
           )}
         </FormField>
-        <FormField field="flows" label="Flows (JSON)" error={errors.fields.flows} hint="See docs/self-service.md: keywords, steps with say, collect, buttons, next, handoff.">
-          {(control) => (
-            <textarea {...control} className="bot__flows" rows={14} spellCheck={false} data-testid="bot-flows" value={draft.flows} onChange={(e) => change("flows", e.target.value)} />
-          )}
-        </FormField>
+        <FlowEditor flows={draft.flows} errors={errors.at} onChange={(flows) => change("flows", flows)} />
         <FormError message={errors.form} />
         <div className="canned__buttons">
           <button type="submit" className="button button--primary" data-testid="bot-save" disabled={save.isPending}>
@@ -91,7 +86,7 @@ export function BotTab() {
   const scopes = [{ scope: "webchat", label: "Web chat" }, ...(inboxes.data ?? []).map((i) => ({ scope: i.id, label: i.name }))];
   const current = scopes.find((s) => s.scope === scope) ?? scopes[0]!;
   return (
-    <div className="admin-grid">
+    <div className="admin-grid bot-grid">
       <section className="card" aria-labelledby="bot-scopes-title">
         <header className="card__header">
           <h2 className="card__title" id="bot-scopes-title">Where the bot answers</h2>
