@@ -8,17 +8,17 @@ import { RoutingTab } from "./RoutingTab";
 import { TeamTab } from "./TeamTab";
 import { TokensTab } from "./TokensTab";
 import { WebsitesTab } from "./WebsitesTab";
-import { t } from "../i18n/i18n";
+import { t, type Key } from "../i18n/i18n";
 
-const TABS: { tab: AdminTab; label: string; testId: string }[] = [
-  { tab: "team", label: "Team", testId: "admin-tab-team" },
-  { tab: "routing", label: "Routing", testId: "admin-tab-routing" },
-  { tab: "websites", label: "Websites", testId: "admin-tab-websites" },
-  { tab: "channels", label: "Channels", testId: "admin-tab-channels" },
-  { tab: "canned", label: "Canned responses", testId: "admin-tab-canned" },
-  { tab: "bot", label: "Bot", testId: "admin-tab-bot" },
-  { tab: "tokens", label: "API tokens", testId: "admin-tab-tokens" },
-  { tab: "audit", label: "Audit log", testId: "admin-tab-audit" },
+const TABS: { tab: AdminTab; label: Key; testId: string }[] = [
+  { tab: "team", label: "admin.team", testId: "admin-tab-team" },
+  { tab: "routing", label: "admin.routing", testId: "admin-tab-routing" },
+  { tab: "websites", label: "admin.websites", testId: "admin-tab-websites" },
+  { tab: "channels", label: "admin.channels", testId: "admin-tab-channels" },
+  { tab: "canned", label: "admin.canned", testId: "admin-tab-canned" },
+  { tab: "bot", label: "admin.bot", testId: "admin-tab-bot" },
+  { tab: "tokens", label: "admin.tokens", testId: "admin-tab-tokens" },
+  { tab: "audit", label: "admin.audit", testId: "admin-tab-audit" },
 ];
 
 /** Workspace administration; the desktop only shows it to admins (the server refuses others). */
@@ -27,23 +27,23 @@ export function AdminArea({ me, tab }: { me: MeOut; tab: AdminTab }) {
     <section className="admin" aria-labelledby="admin-title">
       <header className="admin__header">
         <div className="admin__heading">
-          <h1 className="admin__title" id="admin-title">Admin</h1>
-          <p className="admin__sub">Team, routing, websites and integrations of {me.workspace.name}</p>
+          <h1 className="admin__title" id="admin-title">{t("admin.title")}</h1>
+          <p className="admin__sub">{t("admin.sub", { name: me.workspace.name })}</p>
         </div>
-        <div className="tabs" role="tablist" aria-label="Admin sections">
-          {TABS.map((t) => (
+        <div className="tabs" role="tablist" aria-label={t("admin.sections")}>
+          {TABS.map((entry) => (
             <button
-              key={t.tab}
+              key={entry.tab}
               type="button"
               role="tab"
-              id={`admin-tab-${t.tab}`}
-              aria-selected={tab === t.tab}
+              id={`admin-tab-${entry.tab}`}
+              aria-selected={tab === entry.tab}
               aria-controls="admin-panel"
-              className={`tabs__item${tab === t.tab ? " tabs__item--active" : ""}`}
-              data-testid={t.testId}
-              onClick={() => openAdmin(t.tab)}
+              className={`tabs__item${tab === entry.tab ? " tabs__item--active" : ""}`}
+              data-testid={entry.testId}
+              onClick={() => openAdmin(entry.tab)}
             >
-              {t.label}
+              {t(entry.label)}
             </button>
           ))}
         </div>

@@ -1,14 +1,15 @@
 import { useState, type FormEvent } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import { useLogin } from "./session";
+import { t } from "../i18n/i18n";
 
 function loginErrorText(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 429) {
-      const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : "";
-      return (error.detail ?? "Too many attempts.") + (error.detail?.includes("again") ? "" : wait);
+      const wait = error.retryAfter ? t("login.tryAgainIn", { s: error.retryAfter }) : "";
+      return (error.detail ?? t("login.tooMany")) + (error.detail?.includes("again") ? "" : wait);
     }
-    if (error.status === 401) return error.detail ?? "Wrong e-mail or password.";
+    if (error.status === 401) return error.detail ?? t("login.wrong");
   }
   return errorMessage(error);
 }
@@ -31,9 +32,9 @@ export function LoginScreen() {
           <span className="brand-mark" aria-hidden="true">H</span>
           <span>Hovor</span>
         </div>
-        <h1 className="login__title">Sign in to the agent desktop</h1>
+        <h1 className="login__title">{t("login.title")}</h1>
         <label className="field">
-          <span className="field__label">E-mail</span>
+          <span className="field__label">{t("login.email")}</span>
           <input
             data-testid="login-email"
             type="email"
@@ -46,7 +47,7 @@ export function LoginScreen() {
           />
         </label>
         <label className="field">
-          <span className="field__label">Password</span>
+          <span className="field__label">{t("login.password")}</span>
           <input
             data-testid="login-password"
             type="password"
@@ -68,7 +69,7 @@ export function LoginScreen() {
           data-testid="login-submit"
           disabled={login.isPending || !email || !password}
         >
-          {login.isPending ? "Signing in…" : "Sign in"}
+          {login.isPending ? t("login.signingIn") : t("login.signIn")}
         </button>
       </form>
     </main>

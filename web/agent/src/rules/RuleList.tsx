@@ -5,6 +5,7 @@ import { formatDateTime } from "../ui/dateTime";
 import { useRules, useSetRuleEnabled, type RuleOut } from "./queries";
 import { ACTION_LABELS, type ActionType } from "./ruleForm";
 import { openRules } from "./route";
+import { t } from "../i18n/i18n";
 
 function actionType(rule: RuleOut): string {
   const action = rule.data.action as { type?: string } | undefined;
@@ -29,7 +30,7 @@ function RuleRow({ rule, canEdit }: { rule: RuleOut; canEdit: boolean }) {
         <span className="chip">{actionType(rule)}</span>
       </td>
       <td>
-        <label className="switch" title={canEdit ? undefined : "Only admins and supervisors change rules"}>
+        <label className="switch" title={canEdit ? undefined : t("rules.onlyManagersChange")}>
           <input
             type="checkbox"
             role="switch"
@@ -42,7 +43,7 @@ function RuleRow({ rule, canEdit }: { rule: RuleOut; canEdit: boolean }) {
               toggle.mutate({ key: rule.key, enabled: e.target.checked }, { onSettled: () => setWanted(null) });
             }}
           />
-          <span className="switch__label">{enabled ? "On" : "Off"}</span>
+          <span className="switch__label">{enabled ? t("rules.on") : t("rules.off")}</span>
         </label>
         {toggle.isError && (
           <span className="table__error" role="alert">
@@ -64,25 +65,25 @@ export function RuleList({ canEdit }: { canEdit: boolean }) {
   return (
     <section className="card rules-list" aria-labelledby="rules-list-title">
       <header className="card__header">
-        <h2 className="card__title" id="rules-list-title">All rules</h2>
+        <h2 className="card__title" id="rules-list-title">{t("rules.all")}</h2>
         {rules.isSuccess && <span className="card__count">{list.length}</span>}
       </header>
       <ListState
         query={rules}
-        loading="Loading rules…"
-        empty={canEdit ? "No rules yet. Start one from a template with “New rule”." : "No rules yet."}
+        loading={t("rules.loading")}
+        empty={canEdit ? t("rules.emptyManager") : t("rules.empty")}
         isEmpty={list.length === 0}
       />
       {list.length > 0 && (
         <table className="table">
           <thead>
             <tr>
-              <th>Key</th>
-              <th>Name</th>
-              <th>Action</th>
-              <th>Enabled</th>
-              <th className="table__num">Version</th>
-              <th>Last change</th>
+              <th>{t("rules.key")}</th>
+              <th>{t("rules.name")}</th>
+              <th>{t("rules.action")}</th>
+              <th>{t("rules.enabled")}</th>
+              <th className="table__num">{t("rules.version")}</th>
+              <th>{t("rules.lastChange")}</th>
             </tr>
           </thead>
           <tbody>

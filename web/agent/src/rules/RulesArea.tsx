@@ -13,9 +13,9 @@ export function RulesArea({ me, route }: { me: MeOut; route: RulesRoute }) {
     <section className="admin rules" aria-labelledby="rules-title">
       <header className="admin__header area__header">
         <div className="admin__heading">
-          <nav className="crumbs" aria-label="Rules">
+          <nav className="crumbs" aria-label={t("rules.title")}>
             {route.view === "list" ? (
-              <h1 className="admin__title" id="rules-title">Rules</h1>
+              <h1 className="admin__title" id="rules-title">{t("rules.title")}</h1>
             ) : (
               <>
                 <button type="button" className="crumbs__back" data-testid="rules-back" onClick={() => openRules()}>
@@ -23,12 +23,12 @@ export function RulesArea({ me, route }: { me: MeOut; route: RulesRoute }) {
                 </button>
                 <span className="crumbs__sep" aria-hidden="true">/</span>
                 <h1 className="admin__title" id="rules-title">
-                  {route.view === "new" ? "New rule" : <code className="crumbs__key">{route.key}</code>}
+                  {route.view === "new" ? t("rules.newRule") : <code className="crumbs__key">{route.key}</code>}
                 </h1>
               </>
             )}
           </nav>
-          <p className="admin__sub">When to offer visitors help: a moment, a few guards, and what to say.</p>
+          <p className="admin__sub">{t("rules.sub")}</p>
         </div>
         {route.view === "list" && canEdit && (
           <button type="button" className="button button--primary" data-testid="rule-new" onClick={() => openRules({ view: "new" })}>
@@ -38,7 +38,7 @@ export function RulesArea({ me, route }: { me: MeOut; route: RulesRoute }) {
       </header>
       <div className="admin__body">
         {route.view === "list" && <RuleList canEdit={canEdit} />}
-        {route.view === "new" && (canEdit ? <NewRule /> : <p className="empty">Only admins and supervisors create rules.</p>)}
+        {route.view === "new" && (canEdit ? <NewRule /> : <p className="empty">{t("rules.onlyManagers")}</p>)}
         {route.view === "rule" && <RuleEditor key={route.key} ruleKey={route.key} canEdit={canEdit} />}
       </div>
     </section>
