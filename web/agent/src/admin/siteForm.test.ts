@@ -71,3 +71,14 @@ describe("siteFormErrors", () => {
     expect(result).toEqual({ fields: {}, form: "no such site key" });
   });
 });
+
+describe("a greeting per language", () => {
+  it("is edited and sent back whole, empty languages left out", () => {
+    const greeting = { cs: "Dobrý den!", sk: "Dobrý deň!", en: "Hello!" };
+    const form = siteFormOf({ ...stored, widget_settings: { ...stored.widget_settings, greeting } });
+    expect(form.greeting).toEqual(greeting);
+    expect(siteKeyBody(form).widget_settings?.greeting).toEqual(greeting);
+    expect(siteKeyBody({ ...form, greeting: { ...greeting, sk: "" } }).widget_settings?.greeting).toEqual({ cs: "Dobrý den!", en: "Hello!" });
+    expect(siteKeyBody({ ...form, greeting: { cs: " " } }).widget_settings?.greeting).toBe("Hi! How can we help?");
+  });
+});
