@@ -7,7 +7,7 @@ import type { EmailPartOut } from "./emailQueries";
 import { OfferContextCard } from "./OfferContextCard";
 import type { ConversationOfferOut } from "./offerQueries";
 import type { PendingReply } from "./outbox";
-import { locale } from "../i18n/i18n";
+import { locale, t } from "../i18n/i18n";
 
 /** What the list needs to show each outgoing message's delivery and retry it. */
 export interface Deliveries {
@@ -44,8 +44,8 @@ function dayLabel(iso: string): string {
   const date = new Date(iso);
   const today = new Date();
   const yesterday = new Date(today.getTime() - 86_400_000);
-  if (date.toDateString() === today.toDateString()) return "Today";
-  if (date.toDateString() === yesterday.toDateString()) return "Yesterday";
+  if (date.toDateString() === today.toDateString()) return t("msg.today");
+  if (date.toDateString() === yesterday.toDateString()) return t("msg.yesterday");
   return date.toLocaleDateString(locale(), { weekday: "long", day: "numeric", month: "long" });
 }
 
@@ -98,15 +98,15 @@ export function MessageList(props: Props) {
   let lastDay = "";
   let lastAuthorKey = "";
   return (
-    <div className="messages" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-label="Messages">
+    <div className="messages" ref={scroller} onScroll={onScroll} role="log" aria-live="polite" aria-label={t("msg.log")}>
       <div className="messages__inner">
         {props.hasEarlier && (
           <button type="button" className="button button--ghost messages__earlier" onClick={props.onLoadEarlier} disabled={props.loadingEarlier}>
-            {props.loadingEarlier ? "Loading…" : "Load earlier messages"}
+            {props.loadingEarlier ? t("common.loading") : t("msg.loadEarlier")}
           </button>
         )}
         {props.looseOfferCards?.map((offer) => <OfferContextCard key={offer.id} offer={offer} />)}
-        {messages.length === 0 && pending.length === 0 && <p className="empty">No messages yet.</p>}
+        {messages.length === 0 && pending.length === 0 && <p className="empty">{t("msg.none")}</p>}
         {messages.map((message) => {
           const day = dayLabel(message.created_at);
           const showDay = day !== lastDay;
@@ -140,12 +140,12 @@ export function MessageList(props: Props) {
             <div className="message__bubble">{reply.body}</div>
             <div className="message__status">
               {reply.state === "sending" ? (
-                "Sending…"
+                t("msg.sending")
               ) : (
                 <>
-                  <span className="message__error" role="alert">Not sent: {reply.error}</span>
-                  <button type="button" className="link-button" onClick={() => props.onRetry(reply.clientId)}>Retry</button>
-                  <button type="button" className="link-button" onClick={() => props.onDiscard(reply.clientId)}>Discard</button>
+                  <span className="message__error" role="alert">{t("msg.notSent", { error: reply.error ?? "" })}</span>
+                  <button type="button" className="link-button" onClick={() => props.onRetry(reply.clientId)}>{t("msg.retry")}</button>
+                  <button type="button" className="link-button" onClick={() => props.onDiscard(reply.clientId)}>{t("msg.discard")}</button>
                 </>
               )}
             </div>
@@ -191,14 +191,14 @@ function MessageBubble({ message, showAuthor, mine, contactName, deliveries, ema
         data-private={message.private ? "true" : undefined}
         data-message-id={message.id}
       >
-        {message.private && <strong className="message__private">Note for the team · not shown to the customer</strong>}
+        {message.private && <strong className="message__private">{t("msg.private")}</strong>}
         <span>{message.body}</span>
         <time dateTime={message.created_at}>{time}</time>
         <MessageDelivery message={message} deliveries={deliveries} />
       </div>
     );
   }
-  const author = message.author_type === "visitor" ? message.author_name ?? contactName : mine ? "You" : message.author_name ?? "Agent";
+  const author = message.author_type === "visitor" ? message.author_name ?? contactName : mine ? t("inbox.you") : message.author_name ?? t("inbox.agent");
   return (
     <div
       className={`message message--${message.author_type}${mine ? " message--mine" : ""}`}

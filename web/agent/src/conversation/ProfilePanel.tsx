@@ -13,6 +13,7 @@ import { LiveSession } from "../contacts/LiveSession";
 import { OpenTickets } from "../contacts/OpenTickets";
 import { useContact } from "../contacts/queries";
 import { openContacts } from "../contacts/route";
+import { t } from "../i18n/i18n";
 
 const OPEN_KEY = "hovor.profilePanel.open";
 
@@ -43,24 +44,24 @@ export function ProfilePanel({ contactId, conversationId }: { contactId: string;
 
   if (!open) {
     return (
-      <aside className="profile-panel profile-panel--collapsed" aria-label="Customer profile (hidden)">
-        <button type="button" className="profile-panel__toggle" data-testid="profile-toggle" aria-expanded={false} title="Show the customer profile" onClick={toggle}>
+      <aside className="profile-panel profile-panel--collapsed" aria-label={t("profile.hiddenLabel")}>
+        <button type="button" className="profile-panel__toggle" data-testid="profile-toggle" aria-expanded={false} title={t("profile.show")} onClick={toggle}>
           <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M10 3.5L5.5 8l4.5 4.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" /></svg>
-          <span className="profile-panel__toggle-label">Customer</span>
+          <span className="profile-panel__toggle-label">{t("profile.customer")}</span>
         </button>
       </aside>
     );
   }
   return (
-    <aside className="profile-panel" aria-label="Customer profile" data-testid="profile-panel">
+    <aside className="profile-panel" aria-label={t("profile.label")} data-testid="profile-panel">
       <header className="profile-panel__bar">
-        <span className="profile-panel__heading">Customer</span>
+        <span className="profile-panel__heading">{t("profile.customer")}</span>
         <button type="button" className="link-button" onClick={() => openContacts({ view: "contact", id: contactId })} data-testid="profile-open-contact">
-          Open contact page
+          {t("profile.open")}
         </button>
-        <button type="button" className="icon-button" data-testid="profile-toggle" aria-expanded={true} title="Hide the customer profile" onClick={toggle}>
+        <button type="button" className="icon-button" data-testid="profile-toggle" aria-expanded={true} title={t("profile.hideTitle")} onClick={toggle}>
           <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M6 3.5L10.5 8 6 12.5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" /></svg>
-          <span className="visually-hidden">Hide</span>
+          <span className="visually-hidden">{t("profile.hide")}</span>
         </button>
       </header>
       <div className="profile-panel__body">
@@ -82,10 +83,10 @@ function PanelContent({ contactId, conversationId }: { contactId: string; conver
     return failed.isError ? (
       <div className="empty empty--error" role="alert">
         <p>{errorMessage(failed.error)}</p>
-        <button type="button" className="button" onClick={() => void failed.refetch()}>Try again</button>
+        <button type="button" className="button" onClick={() => void failed.refetch()}>{t("common.tryAgain")}</button>
       </div>
     ) : (
-      <p className="empty">Loading profile…</p>
+      <p className="empty">{t("profile.loading")}</p>
     );
   }
   return (

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { TransferForm } from "./TransferForm";
+import { t } from "../i18n/i18n";
 
 /** The header's "Transfer" button and its form (open conversations only). */
 export function TransferAction({ conversationId, meId, disabled }: { conversationId: string; meId: string; disabled: boolean }) {
@@ -12,10 +13,10 @@ export function TransferAction({ conversationId, meId, disabled }: { conversatio
         data-testid="transfer-open"
         aria-expanded={open}
         disabled={disabled}
-        title={disabled ? "Only open conversations can be transferred" : "Hand this conversation to a queue or an agent"}
+        title={disabled ? t("transfer.onlyOpen") : t("transfer.title")}
         onClick={() => setOpen((o) => !o)}
       >
-        Transfer
+        {t("transfer.button")}
       </button>
       {open && !disabled && <TransferForm conversationId={conversationId} meId={meId} onDone={() => setOpen(false)} />}
     </div>

@@ -4,6 +4,7 @@ import { formErrors } from "../ui/formErrors";
 import { PRIORITIES, suggestedSubject, type TicketPriority } from "./logic";
 import { useContactAllTickets, useCreateTicket } from "./queries";
 import { openTickets, ticketsHash } from "./route";
+import { t } from "../i18n/i18n";
 
 /**
  * The conversation header's ticket entry: a link to the ticket the conversation belongs to,
@@ -47,10 +48,10 @@ export function ConversationTicket({
         data-testid="ticket-create"
         aria-expanded={open}
         disabled={!tickets.isSuccess}
-        title={tickets.isError ? "Could not check this conversation's ticket" : undefined}
+        title={tickets.isError ? t("ticket.checkFailed") : undefined}
         onClick={() => setOpen((o) => !o)}
       >
-        Create ticket
+        {t("ticket.create")}
       </button>
       {open && (
         <CreateTicketForm
@@ -106,7 +107,7 @@ function CreateTicketForm({
       }}
     >
       <FormError message={errors.form} />
-      <FormField field="subject" label="Subject" required error={errors.fields.subject}>
+      <FormField field="subject" label={t("ticket.subject")} required error={errors.fields.subject}>
         {(control) => (
           <input
             {...control}
@@ -119,7 +120,7 @@ function CreateTicketForm({
           />
         )}
       </FormField>
-      <FormField field="priority" label="Priority" error={errors.fields.priority}>
+      <FormField field="priority" label={t("ticket.priority")} error={errors.fields.priority}>
         {(control) => (
           <select {...control} className="select" data-testid="ticket-create-priority" value={priority} onChange={(e) => setPriority(e.target.value as TicketPriority)}>
             {PRIORITIES.map((p) => (
@@ -130,10 +131,10 @@ function CreateTicketForm({
       </FormField>
       <div className="form-actions">
         <button type="button" className="button button--small button--ghost" onClick={onDone}>
-          Cancel
+          {t("common.cancel")}
         </button>
         <button type="submit" className="button button--small button--primary" data-testid="ticket-create-submit" disabled={create.isPending || !subject.trim()}>
-          Create ticket
+          {t("ticket.create")}
         </button>
       </div>
     </form>
