@@ -67,6 +67,9 @@ export interface RuleFormValues {
   condition: string;
   /** {"trigger", "absence", "facts"} as JSON text. */
   structure: string;
+  /** The offer made instead when nobody can take the action, as saved (the form does not
+   * edit it; it is kept so that saving an edited rule never drops it). */
+  fallback: unknown;
 }
 
 type Data = Record<string, unknown>;
@@ -123,6 +126,7 @@ export function formFromRule(data: Data): RuleFormValues {
     end: hours ? text(hours.end) : "17:00",
     condition: text(data.condition),
     structure: JSON.stringify(structure, null, 2),
+    fallback: action.fallback ?? null,
   };
 }
 
@@ -180,6 +184,7 @@ export function ruleFromForm(values: RuleFormValues): RuleFromForm {
       type: values.actionType,
       queue: values.queue.trim() === "" ? null : values.queue.trim(),
       text: textsToSend(values.text),
+      ...(values.fallback ? { fallback: values.fallback } : {}),
     },
     guards,
   };

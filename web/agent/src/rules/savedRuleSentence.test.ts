@@ -36,7 +36,7 @@ describe("savedRuleSentence", () => {
     const built = ruleFromForm(values);
     expect(built.data).not.toBeNull();
     expect(savedRuleSentence(built.data ?? {})).toBe(
-      "When “Big removals” happens (on cart.remove) and its condition holds, offer a chat (sales queue), every time it happens, nothing for 30 minutes after a “no thanks”.",
+      "When “Big removals” happens (on cart.remove) and its condition holds, offer a chat (sales queue) or a message when nobody can take it, every time it happens, nothing for 30 minutes after a “no thanks”.",
     );
   });
 
