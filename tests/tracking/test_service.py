@@ -167,6 +167,29 @@ async def test_props_are_enriched_for_rules(db: Database, tracking: Tracking) ->
     assert props["cart.remove"]["items"] == 1
 
 
+async def test_identity_proofs_reach_the_hooks_but_are_not_stored(
+    db: Database, tracking: Tracking
+) -> None:
+    visitor = await visitor_of(db, tracking)
+    seen: list[Tracked] = []
+
+    @tracking.on_events
+    async def hook(_v: LiveVisitor, events: list[Tracked]) -> None:
+        seen.extend(events)
+
+    await tracking.track(
+        visitor, [ev("id1", "identify", external_id="c-1", signature="ab" * 32, token="t.k.n")]
+    )
+    assert seen[0].props["signature"] == "ab" * 32 and seen[0].props["token"] == "t.k.n"
+    async with db.read() as session:
+        stored = (await session.scalars(select(TrackedEvent))).one()
+    assert stored.props == {
+        "external_id": "c-1",
+        "signature": "[redacted]",
+        "token": "[redacted]",
+    }
+
+
 async def test_stored_values_read_back_as_sent(db: Database, tracking: Tracking) -> None:
     """The event log's batch insert (one JSON statement on SQLite, executemany elsewhere)
     keeps what the tracker sent: text, numbers, nesting, times to the microsecond."""

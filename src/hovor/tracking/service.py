@@ -243,7 +243,7 @@ class Tracking:
                     "ts": ts,
                     "received_at": now,
                     "clock_skew": skewed,
-                    "props": props,
+                    "props": stored_props(event.type, props),
                     "page": page,
                 }
             )
@@ -260,6 +260,20 @@ class Tracking:
             Rejected(id=i if isinstance(i, str) else None, code=code, detail=detail) for i in ids
         ] or [Rejected(id=None, code=code, detail=detail)]
         return Submitted(visitor, [], rejected)
+
+
+# Props that prove an identity: the hooks see them (identify checks them), the event log does
+# not keep them. Stored, an HMAC signature (valid forever) or an identity token could be
+# replayed by anyone who reads the database or an export of it.
+SECRET_PROPS: dict[str, tuple[str, ...]] = {"identify": ("signature", "token")}
+
+
+def stored_props(event_type: str, props: dict[str, Any]) -> dict[str, Any]:
+    """The props as the event log stores them: secrets replaced by ``"[redacted]"``."""
+    secret = [name for name in SECRET_PROPS.get(event_type, ()) if name in props]
+    if not secret:
+        return props
+    return {**props, **dict.fromkeys(secret, "[redacted]")}
 
 
 def enrich_props(
