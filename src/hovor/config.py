@@ -101,7 +101,8 @@ class Settings(BaseSettings):
         "HOVOR_SMTP_URL; docs/analytics.md)",
     )
     weekly_report_tz: str = Field(
-        default="UTC", description="the weekly report's time zone: its weeks and Monday hour"
+        default="Europe/Prague",  # the analytics API's default zone: the same weeks
+        description="the weekly report's time zone: its weeks and Monday hour",
     )
     weekly_report_hour: int = Field(
         default=7, ge=0, le=23, description="from this hour on Monday the report is sent"
